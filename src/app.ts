@@ -1,0 +1,102 @@
+// Wires the service together: store, engine service, RPC handlers, health, reflection, server.
+// Tests start the real thing through startApp(), exactly as main.ts does.
+import { randomBytes } from "node:crypto";
+import type { ConnectRouter } from "@connectrpc/connect";
+import { DEFAULT_CONFIG, type EngineConfig } from "./engine/index.js";
+import type { Config } from "./config.js";
+import type { Logger } from "./logger.js";
+import { AgentService } from "./service/agent-service.js";
+import type { Store } from "./store/types.js";
+import { engineService } from "./rpc/engine-service.js";
+import { instanceService } from "./rpc/instance-service.js";
+import { HealthRegistry, healthService } from "./server/health.js";
+import { ReflectionIndex, reflectionV1, reflectionV1alpha } from "./server/reflection.js";
+import { startServer } from "./server/server.js";
+import { EngineService } from "../gen/keel/v1/engine_service_pb.js";
+import { InstanceService } from "../gen/keel/v1/instance_service_pb.js";
+import { file_health_v1_health, Health } from "../gen/health/v1/health_pb.js";
+import * as reflection1 from "../gen/grpc/reflection/v1/reflection_pb.js";
+import * as reflection1alpha from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
+import { file_keel_v1_engine_service } from "../gen/keel/v1/engine_service_pb.js";
+import { file_keel_v1_instance_service } from "../gen/keel/v1/instance_service_pb.js";
+
+export interface App {
+  readonly port: number;
+  readonly health: HealthRegistry;
+  /** Graceful drain, then the store is flushed and closed. */
+  shutdown(): Promise<void>;
+}
+
+export interface AppOptions {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  engineConfig?: EngineConfig;
+  now?: () => number;
+}
+
+export function newInstanceId(): string {
+  return `inst_${randomBytes(8).toString("hex")}`;
+}
+
+export async function startApp(options: AppOptions): Promise<App> {
+  const { config, logger, store } = options;
+  const agents = new AgentService({
+    store,
+    engineConfig: options.engineConfig ?? DEFAULT_CONFIG,
+    now: options.now ?? Date.now,
+    newId: newInstanceId,
+  });
+  const drain = new AbortController();
+  const serviceNames = [
+    InstanceService.typeName,
+    EngineService.typeName,
+    Health.typeName,
+    reflection1.ServerReflection.typeName,
+    reflection1alpha.ServerReflection.typeName,
+  ];
+  const health = new HealthRegistry([InstanceService.typeName, EngineService.typeName]);
+  const reflectionIndex = new ReflectionIndex(
+    [
+      file_keel_v1_instance_service,
+      file_keel_v1_engine_service,
+      file_health_v1_health,
+      reflection1.file_grpc_reflection_v1_reflection,
+      reflection1alpha.file_grpc_reflection_v1alpha_reflection,
+    ],
+    serviceNames,
+  );
+
+  const routes = (router: ConnectRouter): void => {
+    router.service(InstanceService, instanceService(agents));
+    router.service(EngineService, engineService(agents, drain.signal));
+    router.service(Health, healthService(health));
+    router.service(reflection1.ServerReflection, reflectionV1(reflectionIndex));
+    router.service(reflection1alpha.ServerReflection, reflectionV1alpha(reflectionIndex));
+  };
+
+  const server = await startServer({
+    host: config.host,
+    port: config.port,
+    logger,
+    routes,
+    maxMessageBytes: config.maxMessageBytes,
+    maxTimeoutMs: config.maxTimeoutMs,
+    drain,
+  });
+  health.setAll(store.healthy());
+  store.onHealthChange((healthy) => {
+    if (!drain.signal.aborted) health.setAll(healthy);
+    logger.warn({ healthy }, healthy ? "store reachable again" : "store unreachable");
+  });
+
+  return {
+    port: server.port,
+    health,
+    async shutdown() {
+      health.setAll(false);
+      await server.shutdown(config.shutdownGraceMs);
+      await store.close();
+    },
+  };
+}

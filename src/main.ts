@@ -1,0 +1,52 @@
+// Process entry point: configuration, logging, the store, the server, and signal handling.
+import { startApp } from "./app.js";
+import { ConfigError, loadConfig } from "./config.js";
+import { createLogger } from "./logger.js";
+import { openStore } from "./store/open.js";
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`keel: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const store = await openStore(config, logger);
+  const app = await startApp({ config, logger, store });
+  logger.info(
+    { host: config.host, port: app.port, store: config.mongodbUri ? "mongodb" : "memory" },
+    `keel listening on ${config.host}:${app.port}`,
+  );
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "draining");
+    // A hard bound: whatever the drain is waiting on, the process exits.
+    setTimeout(() => {
+      logger.error("drain did not finish in time; exiting");
+      process.exit(1);
+    }, config.shutdownGraceMs + 5_000).unref();
+    app.shutdown().then(
+      () => {
+        logger.info("stopped");
+        logger.flush();
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+void main();

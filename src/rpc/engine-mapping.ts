@@ -1,0 +1,253 @@
+// Engine results, states and records to the wire. Engine values are plain data; this file is
+// the only place that knows both shapes.
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import type {
+  DriftResult,
+  EngineState,
+  ExecutionContract,
+  MemoryContext,
+  ModeVector,
+  SelfModelContext,
+  StableSnapshot,
+} from "../engine/index.js";
+import type { CycleOutcome } from "../service/agent-service.js";
+import type { DriftEventRecord, HistoryEntry, SnapshotRecord } from "../store/types.js";
+import { ExecutionContractSchema, type ExecutionContract as WireContract } from "../../gen/keel/v1/contract_pb.js";
+import { DriftEventSchema, SnapshotSchema, type DriftEvent, type Snapshot } from "../../gen/keel/v1/drift_pb.js";
+import {
+  CycleOutcomeSchema,
+  HistoryEntrySchema,
+  type CycleOutcome as WireOutcome,
+  type HistoryEntry as WireHistoryEntry,
+} from "../../gen/keel/v1/engine_service_pb.js";
+import { DriftLevel } from "../../gen/keel/v1/modes_pb.js";
+import { ModeStrengthsSchema, type ModeStrengths } from "../../gen/keel/v1/profile_pb.js";
+import {
+  DriftResultSchema,
+  EngineStateSchema,
+  MemoryContextSchema,
+  SelfModelContextSchema,
+  StableSnapshotSchema,
+  type DriftResult as WireDrift,
+  type EngineState as WireState,
+  type MemoryContext as WireMemoryContext,
+  type SelfModelContext as WireSelfModelContext,
+  type StableSnapshot as WireSnapshot,
+} from "../../gen/keel/v1/state_pb.js";
+import { profileToWire } from "./profile-mapping.js";
+import {
+  actions,
+  behavioralPatterns,
+  driftLevels,
+  grades,
+  modes,
+  recoveryPaths,
+  riskStyles,
+  stressLevels,
+  systemStates,
+  tempos,
+} from "./enums.js";
+
+const modeList = (list: readonly Parameters<typeof modes.toWire>[0][]) => list.map((m) => modes.toWire(m));
+const optionalCount = (n: number | null): bigint | undefined => (n === null ? undefined : BigInt(n));
+const orUndefined = <T>(x: T | null): T | undefined => (x === null ? undefined : x);
+
+function vector(v: ModeVector): ModeStrengths {
+  return create(ModeStrengthsSchema, {
+    perception: v[0],
+    exploration: v[1],
+    order: v[2],
+    assertion: v[3],
+    connection: v[4],
+    identity: v[5],
+    stressResponse: v[6],
+  });
+}
+
+export function contractToWire(instanceId: string, c: ExecutionContract): WireContract {
+  const locks = c.hardLocks;
+  return create(ExecutionContractSchema, {
+    instanceId,
+    allowedActions: c.allowedActions.map((a) => actions.toWire(a)),
+    forbiddenActions: c.forbiddenActions.map((a) => actions.toWire(a)),
+    decisionStyle: {
+      tempo: tempos.toWire(c.decisionStyle.tempo),
+      risk: riskStyles.toWire(c.decisionStyle.risk),
+      expressiveness: grades.toWire(c.decisionStyle.expressiveness),
+      commitmentThreshold: grades.toWire(c.decisionStyle.commitmentThreshold),
+    },
+    currentStressLevel: stressLevels.toWire(c.currentStressLevel),
+    currentSystemState: systemStates.toWire(c.currentSystemState),
+    energyLevel: c.energyLevel,
+    stabilityIndex: c.stabilityIndex,
+    dominantModes: modeList(c.dominantModes),
+    suppressedModes: modeList(c.suppressedModes),
+    recoveryProfile: {
+      preferredPath: recoveryPaths.toWire(c.recoveryProfile.preferredPath),
+      supportRequired: c.recoveryProfile.supportRequired,
+      cooldownRequired: c.recoveryProfile.cooldownRequired,
+    },
+    hardLocks: {
+      optionSetMax: orUndefined(locks.optionSetMax),
+      noveltyRate: orUndefined(locks.noveltyRate),
+      noiseFilterMin: orUndefined(locks.noiseFilterMin),
+      execStrictnessMin: orUndefined(locks.execStrictnessMin),
+      goalResistanceMin: orUndefined(locks.goalResistanceMin),
+      pivotThresholdMin: orUndefined(locks.pivotThresholdMin),
+    },
+    driftLevel: c.driftLevel === null ? DriftLevel.UNSPECIFIED : driftLevels.toWire(c.driftLevel),
+    driftMagnitude: orUndefined(c.driftMagnitude),
+    cycleCount: BigInt(c.cycleCount),
+    controlVector: vector(c.controlVector),
+    compositeModes: modeList(c.compositeModes),
+    memoryContext: c.memoryContext ? memoryToWire(c.memoryContext) : undefined,
+    selfModelContext: c.selfModelContext ? selfModelToWire(c.selfModelContext) : undefined,
+  });
+}
+
+function memoryToWire(m: MemoryContext): WireMemoryContext {
+  return create(MemoryContextSchema, {
+    stressSpikeCount: m.stressSpikeCount,
+    avgSpikeInterval: orUndefined(m.avgSpikeInterval),
+    currentStressStreak: m.currentStressStreak,
+    maxStressStreak: m.maxStressStreak,
+    d1Recent: m.d1Recent,
+    d2Recent: m.d2Recent,
+    turnsSinceLastD2: optionalCount(m.turnsSinceLastD2),
+    energyTrend: m.energyTrend,
+    energyMinObserved: m.energyMinObserved,
+    dominantMode: modes.toWire(m.dominantMode),
+    dominantModeStreak: m.dominantModeStreak,
+    modeSwitchesRecent: m.modeSwitchesRecent,
+    behavioralPattern: behavioralPatterns.toWire(m.behavioralPattern),
+    recoveriesCompleted: m.recoveriesCompleted,
+  });
+}
+
+function selfModelToWire(s: SelfModelContext): WireSelfModelContext {
+  return create(SelfModelContextSchema, {
+    stressResilience: s.stressResilience,
+    traitStability: s.traitStability,
+    energyEfficiency: s.energyEfficiency,
+    completedEpisodes: s.completedEpisodes,
+  });
+}
+
+function driftToWire(d: DriftResult): WireDrift {
+  return create(DriftResultSchema, {
+    level: d.level === null ? DriftLevel.UNSPECIFIED : driftLevels.toWire(d.level),
+    magnitude: orUndefined(d.magnitude),
+    affectedModes: modeList(d.affectedModes),
+    d0Threshold: d.d0Threshold,
+  });
+}
+
+function stableSnapshotToWire(s: StableSnapshot): WireSnapshot {
+  return create(StableSnapshotSchema, {
+    cycle: BigInt(s.cycle),
+    modeStrengths: vector(s.modeStrengths),
+    anchor: vector(s.anchor),
+    energy: s.energy,
+    stabilityIndex: s.stabilityIndex,
+  });
+}
+
+export function stateToWire(s: EngineState): WireState {
+  const m = s.memory;
+  const sm = s.selfModel;
+  return create(EngineStateSchema, {
+    cycleCount: BigInt(s.cycleCount),
+    modeStrengths: vector(s.modeStrengths),
+    energy: s.energy,
+    stressLevel: stressLevels.toWire(s.stressLevel),
+    systemState: systemStates.toWire(s.systemState),
+    calmStreak: s.calmStreak,
+    adaptiveStreak: s.adaptiveStreak,
+    settledStreak: s.settledStreak,
+    modeGains: vector(s.modeGains),
+    recoveryWindow: s.recoveryWindow,
+    anchor: s.anchor ? vector(s.anchor) : undefined,
+    warmupProgress: s.warmupProgress,
+    drift: driftToWire(s.drift),
+    stabilityIndex: s.stabilityIndex,
+    lastSnapshotCycle: optionalCount(s.lastSnapshotCycle),
+    lastStableSnapshot: s.lastStableSnapshot ? stableSnapshotToWire(s.lastStableSnapshot) : undefined,
+    memory: {
+      context: memoryToWire(m),
+      lastSpikeCycle: optionalCount(m.lastSpikeCycle),
+      lastInputMode: m.lastInputMode === null ? 0 : modes.toWire(m.lastInputMode),
+    },
+    selfModel: {
+      context: selfModelToWire(sm),
+      episodeStartCycle: optionalCount(sm.episodeStartCycle),
+      windowActivity: sm.windowActivity,
+      windowSpent: sm.windowSpent,
+      windowCycles: sm.windowCycles,
+    },
+    profile: profileToWire(s.profile),
+  });
+}
+
+export function outcomeToWire(instanceId: string, o: CycleOutcome): WireOutcome {
+  const r = o.result;
+  return create(CycleOutcomeSchema, {
+    contract: contractToWire(instanceId, r.contract),
+    drift: driftToWire(r.drift),
+    driftEvent: r.driftEvent
+      ? create(DriftEventSchema, {
+          instanceId,
+          cycle: BigInt(r.driftEvent.cycle),
+          level: driftLevels.toWire(r.driftEvent.level),
+          magnitude: r.driftEvent.magnitude,
+          affectedModes: modeList(r.driftEvent.affectedModes),
+          rolledBack: r.driftEvent.rolledBack,
+          revision: BigInt(o.revision),
+        })
+      : undefined,
+    rolledBack: r.rolledBack,
+    revision: BigInt(o.revision),
+  });
+}
+
+export function driftEventToWire(rec: DriftEventRecord): DriftEvent {
+  const e = rec.event;
+  return create(DriftEventSchema, {
+    instanceId: rec.instanceId,
+    cycle: BigInt(e.cycle),
+    level: driftLevels.toWire(e.level),
+    magnitude: e.magnitude,
+    affectedModes: modeList(e.affectedModes),
+    rolledBack: e.rolledBack,
+    createTime: timestampFromMs(rec.createdAtMs),
+    revision: BigInt(rec.revision),
+  });
+}
+
+export function snapshotToWire(rec: SnapshotRecord): Snapshot {
+  return create(SnapshotSchema, {
+    instanceId: rec.instanceId,
+    cycle: BigInt(rec.snapshot.cycle),
+    revision: BigInt(rec.revision),
+    createTime: timestampFromMs(rec.createdAtMs),
+    snapshot: stableSnapshotToWire(rec.snapshot),
+  });
+}
+
+export function historyEntryToWire(h: HistoryEntry): WireHistoryEntry {
+  return create(HistoryEntrySchema, {
+    cycle: BigInt(h.cycle),
+    revision: BigInt(h.revision),
+    observation: {
+      mode: modes.toWire(h.mode as Parameters<typeof modes.toWire>[0]),
+      signalStrength: h.signalStrength,
+      confidence: h.confidence,
+      context: h.context,
+      timestamp: timestampFromMs(h.observedAtMs),
+      action: orUndefined(h.action),
+      target: orUndefined(h.target),
+      outcome: orUndefined(h.outcome),
+    },
+    processTime: timestampFromMs(h.processedAtMs),
+  });
+}

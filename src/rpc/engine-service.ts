@@ -1,0 +1,113 @@
+// EngineService handlers: validate, run through the agent service, map outcomes to the wire.
+import { create } from "@bufbuild/protobuf";
+import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
+import type { AgentService } from "../service/agent-service.js";
+import {
+  GetContractResponseSchema,
+  GetStateResponseSchema,
+  ListDriftEventsResponseSchema,
+  ListHistoryResponseSchema,
+  ListSnapshotsResponseSchema,
+  ProcessBatchResponseSchema,
+  ProcessResponseSchema,
+  ResetResponseSchema,
+  ResetTarget,
+  type EngineService,
+} from "../../gen/keel/v1/engine_service_pb.js";
+import {
+  contractToWire,
+  driftEventToWire,
+  historyEntryToWire,
+  outcomeToWire,
+  snapshotToWire,
+  stateToWire,
+} from "./engine-mapping.js";
+import { invalidArgument } from "./errors.js";
+import { observationFromWire } from "./observation-mapping.js";
+import { runSession } from "./session.js";
+import * as v from "./validate.js";
+
+export const MAX_BATCH = 64;
+
+export function engineService(agents: AgentService, drain: AbortSignal): ServiceImpl<typeof EngineService> {
+  return {
+    async process(req) {
+      const id = v.instanceId("instance_id", req.instanceId);
+      const obs = observationFromWire("observation", req.observation, Date.now());
+      const [outcome] = await agents.process(id, [obs]);
+      return create(ProcessResponseSchema, { outcome: outcomeToWire(id, outcome!) });
+    },
+
+    async processBatch(req) {
+      const id = v.instanceId("instance_id", req.instanceId);
+      const n = req.observations.length;
+      if (n === 0 || n > MAX_BATCH) throw invalidArgument("observations", `must hold 1 to ${MAX_BATCH} observations (got ${n})`);
+      const now = Date.now();
+      const obs = req.observations.map((o, i) => observationFromWire(`observations[${i}]`, o, now));
+      const outcomes = await agents.process(id, obs);
+      const shown = req.includeIntermediate ? outcomes : outcomes.slice(-1);
+      return create(ProcessBatchResponseSchema, {
+        outcomes: shown.map((o) => outcomeToWire(id, o)),
+        processedCount: outcomes.length,
+      });
+    },
+
+    session(requests, ctx: HandlerContext) {
+      return runSession(agents, requests, ctx, drain);
+    },
+
+    async getState(req) {
+      const id = v.instanceId("instance_id", req.instanceId);
+      const stored = await agents.getState(id);
+      return create(GetStateResponseSchema, { state: stateToWire(stored.state), revision: BigInt(stored.revision) });
+    },
+
+    async getContract(req) {
+      const id = v.instanceId("instance_id", req.instanceId);
+      return create(GetContractResponseSchema, { contract: contractToWire(id, await agents.getContract(id)) });
+    },
+
+    async reset(req) {
+      const id = v.instanceId("instance_id", req.instanceId);
+      const target = v.enumValue("target", req.target, "ResetTarget", (t) =>
+        t === ResetTarget.INITIAL ? "initial" : t === ResetTarget.LAST_SNAPSHOT ? "last_snapshot" : undefined,
+      );
+      const { contract, revision } = await agents.reset(id, target);
+      return create(ResetResponseSchema, { contract: contractToWire(id, contract), revision: BigInt(revision) });
+    },
+
+    async listHistory(req) {
+      const id = v.instanceId("instance_id", req.instanceId);
+      const pageSize = v.pageSize("page_size", req.pageSize, { fallback: 100, max: 1000 });
+      const page = await agents.listHistory(id, { pageSize, pageToken: req.pageToken });
+      return create(ListHistoryResponseSchema, {
+        entries: page.items.map(historyEntryToWire),
+        nextPageToken: page.nextPageToken,
+      });
+    },
+
+    async listDriftEvents(req) {
+      const id = v.instanceId("instance_id", req.instanceId);
+      const pageSize = v.pageSize("page_size", req.pageSize, { fallback: 100, max: 1000 });
+      const page = await agents.listDriftEvents(id, { pageSize, pageToken: req.pageToken });
+      return create(ListDriftEventsResponseSchema, {
+        events: page.items.map(driftEventToWire),
+        nextPageToken: page.nextPageToken,
+      });
+    },
+
+    async listSnapshots(req) {
+      const id = v.instanceId("instance_id", req.instanceId);
+      const pageSize = v.pageSize("page_size", req.pageSize, { fallback: 20, max: 100 });
+      const page = await agents.listSnapshots(id, { pageSize, pageToken: req.pageToken });
+      return create(ListSnapshotsResponseSchema, {
+        snapshots: page.items.map(snapshotToWire),
+        nextPageToken: page.nextPageToken,
+      });
+    },
+  };
+}
+
+export function unavailable(message: string): ConnectError {
+  return new ConnectError(message, Code.Unavailable);
+}

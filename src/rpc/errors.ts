@@ -1,0 +1,26 @@
+// Maps failures to status codes with messages a caller can act on. Connect percent-encodes
+// grpc-message, so messages avoid ":" "," ";" where grpc-js clients would show them escaped.
+import { Code, ConnectError } from "@connectrpc/connect";
+import { InvalidPageTokenError, StoreUnavailableError } from "../store/types.js";
+import { ContentionError, NotFoundError, PreconditionError } from "../service/errors.js";
+
+export function invalidArgument(field: string, problem: string): ConnectError {
+  return new ConnectError(`${field} ${problem}`, Code.InvalidArgument);
+}
+
+/** Translates service and store errors; anything unexpected stays INTERNAL (and is logged). */
+export function toConnectError(err: unknown): ConnectError {
+  if (err instanceof ConnectError) return err;
+  if (err instanceof NotFoundError) return new ConnectError(err.message, Code.NotFound, undefined, undefined, err);
+  if (err instanceof PreconditionError) {
+    return new ConnectError(err.message, Code.FailedPrecondition, undefined, undefined, err);
+  }
+  if (err instanceof ContentionError) return new ConnectError(err.message, Code.Aborted, undefined, undefined, err);
+  if (err instanceof InvalidPageTokenError) {
+    return new ConnectError(`page_token ${err.message.replace(/^page_token /, "")}`, Code.InvalidArgument);
+  }
+  if (err instanceof StoreUnavailableError) {
+    return new ConnectError(`storage is unavailable - ${err.message} - retry later`, Code.Unavailable, undefined, undefined, err);
+  }
+  return new ConnectError("internal error", Code.Internal, undefined, undefined, err);
+}

@@ -1,0 +1,20 @@
+// Observation from the wire, validated.
+import type { Observation } from "../../gen/keel/v1/observation_pb.js";
+import type { ObservationInput } from "../service/agent-service.js";
+import { modes } from "./enums.js";
+import { invalidArgument } from "./errors.js";
+import * as v from "./validate.js";
+
+export function observationFromWire(field: string, wire: Observation | undefined, receivedAtMs: number): ObservationInput {
+  if (!wire) throw invalidArgument(field, "is required");
+  return {
+    mode: v.enumValue(`${field}.mode`, wire.mode, "Mode", (x) => modes.toEngine(x)),
+    signalStrength: v.unitInterval(`${field}.signal_strength`, wire.signalStrength),
+    confidence: wire.confidence === undefined ? 1 : v.unitInterval(`${field}.confidence`, wire.confidence),
+    context: v.context(`${field}.context`, wire.context),
+    observedAtMs: v.timestamp(`${field}.timestamp`, wire.timestamp, receivedAtMs),
+    action: v.optionalTag(`${field}.action`, wire.action),
+    target: v.optionalTag(`${field}.target`, wire.target),
+    outcome: v.optionalTag(`${field}.outcome`, wire.outcome),
+  };
+}

@@ -1,0 +1,76 @@
+// IdentityProfile and Instance between the wire and the engine.
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { defaultProfile, MODES, type IdentityProfile } from "../engine/index.js";
+import type { InstanceRecord } from "../store/types.js";
+import { InstanceSchema, type Instance } from "../../gen/keel/v1/instance_pb.js";
+import {
+  IdentityProfileSchema,
+  ModeStrengthsSchema,
+  type IdentityProfile as WireProfile,
+  type ModeStrengths,
+} from "../../gen/keel/v1/profile_pb.js";
+import { driftTolerances, energyPolicies, modes, riskPostures, stressTolerances } from "./enums.js";
+import { invalidArgument } from "./errors.js";
+import { enumValue, optionalEnum, unitInterval } from "./validate.js";
+
+const STRENGTH_FIELDS = [
+  "perception",
+  "exploration",
+  "order",
+  "assertion",
+  "connection",
+  "identity",
+  "stressResponse",
+] as const satisfies readonly (keyof ModeStrengths)[];
+
+/** Validates a wire profile; unset fields take the default profile's values. */
+export function profileFromWire(field: string, wire: WireProfile): IdentityProfile {
+  const base = defaultProfile();
+  const modeList = (name: string, values: number[]) =>
+    [...new Set(values.map((v, i) => enumValue(`${field}.${name}[${i}]`, v, "Mode", (x) => modes.toEngine(x))))];
+  const coreModes = modeList("core_modes", wire.coreModes);
+  const suppressedModes = modeList("suppressed_modes", wire.suppressedModes);
+  const both = coreModes.find((m) => suppressedModes.includes(m));
+  if (both) throw invalidArgument(`${field}.suppressed_modes`, `must not contain core mode ${both.toUpperCase()}`);
+  return {
+    coreModes,
+    suppressedModes,
+    riskPosture: optionalEnum(`${field}.risk_posture`, wire.riskPosture, "RiskPosture", (v) => riskPostures.toEngine(v), base.riskPosture),
+    energyPolicy: optionalEnum(`${field}.energy_policy`, wire.energyPolicy, "EnergyPolicy", (v) => energyPolicies.toEngine(v), base.energyPolicy),
+    stressTolerance: optionalEnum(`${field}.stress_tolerance`, wire.stressTolerance, "StressTolerance", (v) => stressTolerances.toEngine(v), base.stressTolerance),
+    driftTolerance: optionalEnum(`${field}.drift_tolerance`, wire.driftTolerance, "DriftTolerance", (v) => driftTolerances.toEngine(v), base.driftTolerance),
+    initialModeStrengths: wire.initialModeStrengths
+      ? STRENGTH_FIELDS.map((k, i) => unitInterval(`${field}.initial_mode_strengths.${MODES[i]}`, wire.initialModeStrengths![k]))
+      : base.initialModeStrengths,
+    initialEnergy:
+      wire.initialEnergy === undefined ? base.initialEnergy : unitInterval(`${field}.initial_energy`, wire.initialEnergy),
+  };
+}
+
+export function profileToWire(p: IdentityProfile): WireProfile {
+  const strengths: Record<string, number> = {};
+  STRENGTH_FIELDS.forEach((k, i) => (strengths[k] = p.initialModeStrengths[i] ?? 0));
+  return create(IdentityProfileSchema, {
+    coreModes: p.coreModes.map((m) => modes.toWire(m)),
+    suppressedModes: p.suppressedModes.map((m) => modes.toWire(m)),
+    riskPosture: riskPostures.toWire(p.riskPosture),
+    energyPolicy: energyPolicies.toWire(p.energyPolicy),
+    stressTolerance: stressTolerances.toWire(p.stressTolerance),
+    driftTolerance: driftTolerances.toWire(p.driftTolerance),
+    initialModeStrengths: create(ModeStrengthsSchema, strengths),
+    initialEnergy: p.initialEnergy,
+  });
+}
+
+export function instanceToWire(r: InstanceRecord): Instance {
+  return create(InstanceSchema, {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    profile: profileToWire(r.profile),
+    labels: r.labels,
+    createTime: timestampFromMs(r.createdAtMs),
+    updateTime: timestampFromMs(r.updatedAtMs),
+  });
+}

@@ -1,0 +1,82 @@
+// Assembles the routes and serves them on one port; owns graceful shutdown.
+import type * as http2 from "node:http2";
+import type * as net from "node:net";
+import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { Logger } from "../logger.js";
+import { callInterceptor, type CallTracker } from "../rpc/interceptors.js";
+import { createDualProtocolServer } from "./listener.js";
+
+export interface ServerOptions {
+  host: string;
+  port: number;
+  logger: Logger;
+  routes: (router: ConnectRouter) => void;
+  maxMessageBytes: number;
+  maxTimeoutMs: number;
+  /** Aborted when draining begins; streaming handlers end with the abort reason. */
+  drain: AbortController;
+}
+
+export interface RunningServer {
+  readonly port: number;
+  /**
+   * Graceful drain: stop accepting connections, refuse new calls, end open streams with
+   * UNAVAILABLE, let in-flight unary calls finish for up to graceMs, then close every connection.
+   */
+  shutdown(graceMs: number): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const tracker: CallTracker = { draining: false, inFlight: 0 };
+  const handler = connectNodeAdapter({
+    routes: options.routes,
+    interceptors: [callInterceptor(options.logger, tracker)],
+    readMaxBytes: options.maxMessageBytes,
+    // grpc-js clients refuse messages over 4 MiB by default; fail on our side first.
+    writeMaxBytes: 4 * 1024 * 1024,
+    maxTimeoutMs: options.maxTimeoutMs,
+  });
+  const servers = createDualProtocolServer(handler, { maxSessionMemoryMb: 64 });
+
+  const sessions = new Set<http2.ServerHttp2Session>();
+  servers.http2.on("session", (s) => {
+    sessions.add(s);
+    s.once("close", () => sessions.delete(s));
+  });
+  const sockets = new Set<net.Socket>();
+  servers.net.on("connection", (s) => {
+    sockets.add(s);
+    s.once("close", () => sockets.delete(s));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    servers.net.once("error", reject);
+    servers.net.listen(options.port, options.host, () => {
+      servers.net.off("error", reject);
+      resolve();
+    });
+  });
+  const address = servers.net.address() as net.AddressInfo;
+
+  return {
+    port: address.port,
+    async shutdown(graceMs) {
+      tracker.draining = true;
+      const closed = new Promise<void>((resolve) => servers.net.close(() => resolve()));
+      options.drain.abort(new ConnectError("server is shutting down - reconnect to resume", Code.Unavailable));
+      const deadline = Date.now() + graceMs;
+      while (tracker.inFlight > 0 && Date.now() < deadline) await sleep(10);
+      for (const s of sessions) s.close();
+      servers.http1.closeIdleConnections();
+      // Give closing sessions a moment to flush trailers, then cut whatever remains.
+      await Promise.race([closed, sleep(Math.max(0, Math.min(1000, deadline - Date.now())))]);
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

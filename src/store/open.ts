@@ -1,0 +1,14 @@
+// Chooses the store: MongoDB when MONGODB_URI is set, otherwise the in-process store.
+import type { Config } from "../config.js";
+import type { Logger } from "../logger.js";
+import { MemoryStore } from "./memory.js";
+import { connectMongoStore } from "./mongo/index.js";
+import type { Store } from "./types.js";
+
+export async function openStore(config: Config, logger: Logger): Promise<Store> {
+  if (!config.mongodbUri) {
+    logger.warn("MONGODB_URI is not set: using the in-process store (state is lost on exit)");
+    return new MemoryStore();
+  }
+  return connectMongoStore({ uri: config.mongodbUri, dbName: config.mongodbDatabase, logger });
+}

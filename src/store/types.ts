@@ -1,0 +1,157 @@
+// The storage boundary. The service depends on this interface only; the in-process store and the
+// MongoDB store implement it and pass one shared contract test suite (test/store/contract.ts).
+import type { DriftEvent, EngineState, IdentityProfile, StableSnapshot } from "../engine/index.js";
+
+/** An agent's identity record (everything but its evolving engine state). */
+export interface InstanceRecord {
+  id: string;
+  name: string;
+  description: string;
+  profile: IdentityProfile;
+  /** Free-form operator labels. */
+  labels: Record<string, string>;
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+/** The current engine state of one agent, with the revision that guards concurrent writers. */
+export interface StoredState {
+  instanceId: string;
+  /**
+   * Commit sequence of this agent: 0 after create, +1 per committed cycle or reset. Unlike the
+   * engine's cycle count it never goes backwards (reset and rollback advance it), so it can be the
+   * unique key of the commit log.
+   */
+  revision: number;
+  state: EngineState;
+  updatedAtMs: number;
+}
+
+/** One processed observation, as kept for ListHistory. */
+export interface HistoryEntry {
+  instanceId: string;
+  revision: number;
+  /** Position within its commit: a batch commits several observations under one revision. */
+  seq: number;
+  /** Engine cycle count after this observation was processed. */
+  cycle: number;
+  mode: string;
+  signalStrength: number;
+  confidence: number;
+  context: Record<string, string>;
+  action: string | null;
+  target: string | null;
+  outcome: string | null;
+  /** Caller-supplied timestamp, else server receive time. */
+  observedAtMs: number;
+  processedAtMs: number;
+}
+
+export interface DriftEventRecord {
+  instanceId: string;
+  revision: number;
+  /** Position of this event within its commit (a commit may carry several). */
+  seq: number;
+  event: DriftEvent;
+  createdAtMs: number;
+}
+
+export interface SnapshotRecord {
+  instanceId: string;
+  revision: number;
+  /** Position of this snapshot within its commit (a batch may take several). */
+  seq: number;
+  snapshot: StableSnapshot;
+  createdAtMs: number;
+}
+
+/**
+ * Everything one commit changes: one cycle, a batch of cycles, or a reset. Atomic from the
+ * client's point of view: all of it is durable or none of it is visible.
+ */
+export interface CycleCommit {
+  instanceId: string;
+  /** The revision the writer read; the commit succeeds only if it is still current. */
+  expectedRevision: number;
+  state: EngineState;
+  /** In processing order; empty for a reset. */
+  history: HistoryEntry[];
+  driftEvents: DriftEventRecord[];
+  snapshots: SnapshotRecord[];
+  committedAtMs: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; empty when there is no further page. */
+  nextPageToken: string;
+}
+
+export interface PageRequest {
+  pageSize: number;
+  pageToken: string;
+}
+
+/** The writer's expected revision is stale: another writer committed first. Reload and retry. */
+export class RevisionConflictError extends Error {
+  constructor(
+    readonly instanceId: string,
+    readonly expectedRevision: number,
+  ) {
+    super(`instance ${instanceId} changed since revision ${expectedRevision}`);
+    this.name = "RevisionConflictError";
+  }
+}
+
+/** The backing database cannot be reached; nothing was written. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "StoreUnavailableError";
+  }
+}
+
+/** A page token that this store did not issue (or for another listing). */
+export class InvalidPageTokenError extends Error {
+  constructor() {
+    super("page_token is not one this server issued for this listing");
+    this.name = "InvalidPageTokenError";
+  }
+}
+
+export interface Store {
+  /** Creates the instance with its initial state at revision 0. Fails if the id exists. */
+  createInstance(instance: InstanceRecord, state: EngineState): Promise<void>;
+  getInstance(id: string): Promise<InstanceRecord | null>;
+  /** Ordered by creation time, then id (stable across pages). */
+  listInstances(page: PageRequest): Promise<Page<InstanceRecord>>;
+  /** Replaces name/description/labels/updatedAtMs; returns the updated record or null if missing. */
+  updateInstance(
+    id: string,
+    patch: Pick<InstanceRecord, "name" | "description" | "labels" | "updatedAtMs">,
+  ): Promise<InstanceRecord | null>;
+  /** Removes the instance and every document belonging to it. Returns false if it did not exist. */
+  deleteInstance(id: string): Promise<boolean>;
+
+  loadState(instanceId: string): Promise<StoredState | null>;
+  /**
+   * Durably commits one cycle. Resolves only once the state, history entry, drift events and
+   * snapshots are durable. Throws RevisionConflictError if expectedRevision is stale.
+   */
+  commit(commit: CycleCommit): Promise<StoredState>;
+
+  /** Newest first. */
+  listHistory(instanceId: string, page: PageRequest): Promise<Page<HistoryEntry>>;
+  /** Newest first. */
+  listDriftEvents(instanceId: string, page: PageRequest): Promise<Page<DriftEventRecord>>;
+  /** Newest first. */
+  latestSnapshot(instanceId: string): Promise<SnapshotRecord | null>;
+  listSnapshots(instanceId: string, page: PageRequest): Promise<Page<SnapshotRecord>>;
+
+  /** True when the store can serve requests now. */
+  healthy(): boolean;
+  /** Called with the new health whenever it changes. */
+  onHealthChange(listener: (healthy: boolean) => void): void;
+  /** Waits for in-flight writes, then releases resources. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // The JSON report lets .ci/run print a plain "N passed, N failed" line.
+    reporters: ["default", ["json", { outputFile: ".vitest-results.json" }]],
+    testTimeout: 30_000,
+    hookTimeout: 180_000,
+    pool: "forks",
+  },
+});
