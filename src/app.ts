@@ -9,6 +9,7 @@ import { AgentService } from "./service/agent-service.js";
 import type { Store } from "./store/types.js";
 import { engineService } from "./rpc/engine-service.js";
 import { instanceService } from "./rpc/instance-service.js";
+import { SessionRegistry } from "./rpc/session.js";
 import { HealthRegistry, healthService } from "./server/health.js";
 import { ReflectionIndex, reflectionV1, reflectionV1alpha } from "./server/reflection.js";
 import { startServer } from "./server/server.js";
@@ -48,6 +49,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     newId: newInstanceId,
   });
   const drain = new AbortController();
+  const sessions = new SessionRegistry();
   const serviceNames = [
     InstanceService.typeName,
     EngineService.typeName,
@@ -69,7 +71,7 @@ export async function startApp(options: AppOptions): Promise<App> {
 
   const routes = (router: ConnectRouter): void => {
     router.service(InstanceService, instanceService(agents));
-    router.service(EngineService, engineService(agents, drain.signal));
+    router.service(EngineService, engineService(agents, sessions, drain.signal));
     router.service(Health, healthService(health));
     router.service(reflection1.ServerReflection, reflectionV1(reflectionIndex));
     router.service(reflection1alpha.ServerReflection, reflectionV1alpha(reflectionIndex));

@@ -11,8 +11,7 @@ import type {
   SelfModelContext,
   StableSnapshot,
 } from "../engine/index.js";
-import type { CycleOutcome } from "../service/agent-service.js";
-import type { DriftEventRecord, HistoryEntry, SnapshotRecord } from "../store/types.js";
+import type { DriftEventRecord, HistoryEntry, RecordedOutcome, SnapshotRecord } from "../store/types.js";
 import { ExecutionContractSchema, type ExecutionContract as WireContract } from "../../gen/keel/v1/contract_pb.js";
 import { DriftEventSchema, SnapshotSchema, type DriftEvent, type Snapshot } from "../../gen/keel/v1/drift_pb.js";
 import {
@@ -189,8 +188,7 @@ export function stateToWire(s: EngineState): WireState {
   });
 }
 
-export function outcomeToWire(instanceId: string, o: CycleOutcome): WireOutcome {
-  const r = o.result;
+export function outcomeToWire(instanceId: string, r: RecordedOutcome): WireOutcome {
   return create(CycleOutcomeSchema, {
     contract: contractToWire(instanceId, r.contract),
     drift: driftToWire(r.drift),
@@ -202,11 +200,11 @@ export function outcomeToWire(instanceId: string, o: CycleOutcome): WireOutcome 
           magnitude: r.driftEvent.magnitude,
           affectedModes: modeList(r.driftEvent.affectedModes),
           rolledBack: r.driftEvent.rolledBack,
-          revision: BigInt(o.revision),
+          revision: BigInt(r.revision),
         })
       : undefined,
     rolledBack: r.rolledBack,
-    revision: BigInt(o.revision),
+    revision: BigInt(r.revision),
   });
 }
 

@@ -1,6 +1,6 @@
 // EngineService handlers: validate, run through the agent service, map outcomes to the wire.
 import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import type { AgentService } from "../service/agent-service.js";
 import {
   GetContractResponseSchema,
@@ -24,12 +24,14 @@ import {
 } from "./engine-mapping.js";
 import { invalidArgument } from "./errors.js";
 import { observationFromWire } from "./observation-mapping.js";
-import { runSession } from "./session.js";
+import { MAX_BATCH, runSession, SessionRegistry } from "./session.js";
 import * as v from "./validate.js";
 
-export const MAX_BATCH = 64;
-
-export function engineService(agents: AgentService, drain: AbortSignal): ServiceImpl<typeof EngineService> {
+export function engineService(
+  agents: AgentService,
+  sessions: SessionRegistry,
+  drain: AbortSignal,
+): ServiceImpl<typeof EngineService> {
   return {
     async process(req) {
       const id = v.instanceId("instance_id", req.instanceId);
@@ -53,7 +55,7 @@ export function engineService(agents: AgentService, drain: AbortSignal): Service
     },
 
     session(requests, ctx: HandlerContext) {
-      return runSession(agents, requests, ctx, drain);
+      return runSession(agents, sessions, requests, ctx, drain);
     },
 
     async getState(req) {
@@ -106,8 +108,4 @@ export function engineService(agents: AgentService, drain: AbortSignal): Service
       });
     },
   };
-}
-
-export function unavailable(message: string): ConnectError {
-  return new ConnectError(message, Code.Unavailable);
 }

@@ -1,9 +1,10 @@
 // EngineService.Session: one bidirectional stream per agent. The first frame opens the session;
-// every observation is answered by exactly one outcome, in order. Reads race the call's signal
-// and the server's drain signal, so cancellation and shutdown end the stream promptly.
+// every observation is answered by exactly one outcome, in order, exactly once per sequence
+// number across reconnects (AgentService.processSequenced). Reads race the call's signal and the
+// server's drain signal, so cancellation and shutdown end the stream promptly.
 import { create } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
-import type { HandlerContext } from "@connectrpc/connect";
+import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
 import type { AgentService } from "../service/agent-service.js";
 import {
   SessionResponseSchema,
@@ -13,30 +14,60 @@ import {
 } from "../../gen/keel/v1/engine_service_pb.js";
 import { nextOrAbort } from "./abortable.js";
 import { contractToWire, outcomeToWire } from "./engine-mapping.js";
-import { MAX_BATCH } from "./engine-service.js";
 import { invalidArgument, toConnectError } from "./errors.js";
 import { observationFromWire } from "./observation-mapping.js";
 import * as v from "./validate.js";
-import { Code, ConnectError } from "@connectrpc/connect";
+
+export const MAX_BATCH = 64;
+
+/**
+ * One open session per agent per server: opening a new one ends the previous one with ABORTED.
+ * A client that reconnects after a dropped connection thus never waits for the server to notice
+ * the dead stream. Sessions on other replicas are kept consistent by the sequence check.
+ */
+export class SessionRegistry {
+  private readonly open = new Map<string, AbortController>();
+
+  claim(instanceId: string): AbortController {
+    this.open.get(instanceId)?.abort(
+      new ConnectError(`a newer session for instance ${instanceId} took over this one`, Code.Aborted),
+    );
+    const mine = new AbortController();
+    this.open.set(instanceId, mine);
+    return mine;
+  }
+
+  release(instanceId: string, mine: AbortController): void {
+    if (this.open.get(instanceId) === mine) this.open.delete(instanceId);
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+}
 
 export async function* runSession(
   agents: AgentService,
+  sessions: SessionRegistry,
   requests: AsyncIterable<SessionRequest>,
   ctx: HandlerContext,
   drain: AbortSignal,
 ): AsyncGenerator<SessionResponse> {
   const frames = requests[Symbol.asyncIterator]();
-  const signals = [ctx.signal, drain];
+  let claim: { id: string; controller: AbortController } | undefined;
   try {
-    const first = await nextOrAbort(frames, signals);
+    const first = await nextOrAbort(frames, [ctx.signal, drain]);
     if (first.done) return;
     if (first.value.frame.case !== "open") throw invalidArgument("frame", "the first frame of a session must be open");
-    const open = first.value.frame.value;
-    const id = v.instanceId("open.instance_id", open.instanceId);
-    let lastSequence = open.resumeAfterSequence;
+    const id = v.instanceId("open.instance_id", first.value.frame.value.instanceId);
     const contract = await agents.getContract(id);
+    claim = { id, controller: sessions.claim(id) };
+    const signals = [ctx.signal, drain, claim.controller.signal];
     yield create(SessionResponseSchema, {
-      frame: { case: "opened", value: { instanceId: id, contract: contractToWire(id, contract), lastSequence } },
+      frame: {
+        case: "opened",
+        value: { instanceId: id, contract: contractToWire(id, contract), lastSequence: BigInt(await agents.lastSequence(id)) },
+      },
     });
 
     for (;;) {
@@ -50,16 +81,12 @@ export async function* runSession(
           if (items.length === 0 || items.length > MAX_BATCH) {
             throw invalidArgument("batch.observations", `must hold 1 to ${MAX_BATCH} observations (got ${items.length})`);
           }
-          checkSequences(items, lastSequence);
-          const now = Date.now();
-          const obs = items.map((o, i) => observationFromWire(`observations[${i}].observation`, o.observation, now));
-          const outcomes = await agents.process(id, obs);
-          const sequenced = outcomes.map((o, i) => ({
-            sequence: items[i]!.sequence,
-            outcome: outcomeToWire(id, o),
-            replayed: false,
+          const outcomes = await agents.processSequenced(id, sequencedInputs(items));
+          const sequenced = outcomes.map((o) => ({
+            sequence: BigInt(o.sequence),
+            outcome: outcomeToWire(id, o.outcome),
+            replayed: o.replayed,
           }));
-          lastSequence = items[items.length - 1]!.sequence;
           yield frame.case === "observation"
             ? create(SessionResponseSchema, { frame: { case: "outcome", value: sequenced[0]! } })
             : create(SessionResponseSchema, { frame: { case: "batch", value: { outcomes: sequenced } } });
@@ -76,19 +103,20 @@ export async function* runSession(
     }
   } catch (err) {
     throw toConnectError(err);
+  } finally {
+    if (claim) sessions.release(claim.id, claim.controller);
   }
 }
 
-/** Sequence numbers continue from the last answered one without gaps. */
-function checkSequences(items: SequencedObservation[], lastSequence: bigint): void {
-  let expected = lastSequence + 1n;
-  for (const item of items) {
-    if (item.sequence !== expected) {
-      throw new ConnectError(
-        `observation sequence ${item.sequence} out of order - expected ${expected}`,
-        Code.FailedPrecondition,
-      );
+function sequencedInputs(items: SequencedObservation[]) {
+  const now = Date.now();
+  return items.map((item, i) => {
+    if (item.sequence < 1n || item.sequence > BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw invalidArgument(`observations[${i}].sequence`, `must be from 1 to ${Number.MAX_SAFE_INTEGER} (got ${item.sequence})`);
     }
-    expected++;
-  }
+    return {
+      sequence: Number(item.sequence),
+      observation: observationFromWire(`observations[${i}].observation`, item.observation, now),
+    };
+  });
 }

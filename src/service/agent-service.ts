@@ -4,7 +4,6 @@ import {
   initialState,
   process as runCycle,
   contractOf,
-  type CycleResult,
   type EngineConfig,
   type EngineState,
   type ExecutionContract,
@@ -19,6 +18,7 @@ import {
   type InstanceRecord,
   type Page,
   type PageRequest,
+  type RecordedOutcome,
   type SnapshotRecord,
   type Store,
   type StoredState,
@@ -39,10 +39,17 @@ export interface ObservationInput {
   outcome: string | null;
 }
 
-export interface CycleOutcome {
-  result: CycleResult;
-  /** The agent's revision once this outcome was committed. */
-  revision: number;
+/** An observation on a session stream, with the client's sequence number. */
+export interface SequencedInput {
+  sequence: number;
+  observation: ObservationInput;
+}
+
+export interface SequencedOutcome {
+  sequence: number;
+  outcome: RecordedOutcome;
+  /** The sequence had been processed before; this is the original outcome. */
+  replayed: boolean;
 }
 
 export interface NewInstance {
@@ -128,19 +135,113 @@ export class AgentService {
    * Processes observations in order and commits them together. Returns one outcome per
    * observation; none of them is visible to anyone before all are durable.
    */
-  process(id: string, observations: ObservationInput[]): Promise<CycleOutcome[]> {
+  process(id: string, observations: ObservationInput[]): Promise<RecordedOutcome[]> {
     return this.mutex.run(id, () =>
-      this.commitWithRetry(id, (stored) => {
-        const results: CycleResult[] = [];
-        let state = stored.state;
-        for (const obs of observations) {
-          const result = runCycle(state, obs, this.config);
-          results.push(result);
-          state = result.state;
+      this.commitWithRetry(id, (stored) => this.runCycles(id, stored, observations, null)),
+    ).then(({ outcomes }) => outcomes);
+  }
+
+  /**
+   * Session processing, exactly once per sequence number. Sequences continue from the agent's
+   * last processed one without gaps; a sequence already processed is answered with its
+   * original outcome from the history and not processed again.
+   */
+  processSequenced(id: string, items: SequencedInput[]): Promise<SequencedOutcome[]> {
+    return this.mutex.run(id, async () => {
+      const stored = await this.getState(id);
+      checkContiguous(items);
+      const first = items[0]!.sequence;
+      if (first > stored.lastSequence + 1) {
+        throw new PreconditionError(
+          `sequence ${first} skips ahead - the next expected sequence for instance ${id} is ${stored.lastSequence + 1}`,
+        );
+      }
+      const replays = items.filter((i) => i.sequence <= stored.lastSequence);
+      const fresh = items.filter((i) => i.sequence > stored.lastSequence);
+      const replayed = await this.replay(id, replays);
+      if (fresh.length === 0) return replayed;
+      const { outcomes } = await this.commitWithRetry(id, (current) => {
+        if (current.lastSequence !== stored.lastSequence) {
+          throw new PreconditionError(`instance ${id} was processed by another session concurrently - reopen the session`);
         }
-        return { state, results, commit: this.cycleCommit(id, stored, results, observations) };
-      }),
-    ).then(({ results, revision }) => results.map((result) => ({ result, revision })));
+        return this.runCycles(id, current, fresh.map((i) => i.observation), fresh.map((i) => i.sequence));
+      });
+      return [
+        ...replayed,
+        ...outcomes.map((outcome, i) => ({ sequence: fresh[i]!.sequence, outcome, replayed: false })),
+      ];
+    });
+  }
+
+  /** The last sequence processed on the agent's session stream. */
+  async lastSequence(id: string): Promise<number> {
+    return (await this.getState(id)).lastSequence;
+  }
+
+  private async replay(id: string, items: SequencedInput[]): Promise<SequencedOutcome[]> {
+    if (items.length === 0) return [];
+    const from = items[0]!.sequence;
+    const to = items[items.length - 1]!.sequence;
+    const entries = await this.store.historyBySequence(id, from, to);
+    const bySequence = new Map(entries.map((e) => [e.sequence, e.result]));
+    return items.map((i) => {
+      const outcome = bySequence.get(i.sequence);
+      if (!outcome) {
+        throw new PreconditionError(`sequence ${i.sequence} was processed but its outcome is no longer kept (the agent was reset)`);
+      }
+      return { sequence: i.sequence, outcome, replayed: true };
+    });
+  }
+
+  private runCycles(
+    id: string,
+    stored: StoredState,
+    observations: ObservationInput[],
+    sequences: number[] | null,
+  ): { state: EngineState; outcomes: RecordedOutcome[]; commit: CycleCommit } {
+    const at = this.now();
+    const revision = stored.revision + 1;
+    const commit = this.emptyCommit(id, stored, stored.state);
+    const outcomes: RecordedOutcome[] = [];
+    let state = stored.state;
+    observations.forEach((obs, seq) => {
+      const r = runCycle(state, obs, this.config);
+      state = r.state;
+      const outcome: RecordedOutcome = {
+        contract: r.contract,
+        drift: r.drift,
+        driftEvent: r.driftEvent,
+        rolledBack: r.rolledBack,
+        revision,
+      };
+      outcomes.push(outcome);
+      commit.history.push({
+        instanceId: id,
+        revision,
+        seq,
+        sequence: sequences ? sequences[seq]! : null,
+        cycle: r.state.cycleCount,
+        mode: obs.mode,
+        signalStrength: obs.signalStrength,
+        confidence: obs.confidence,
+        context: obs.context,
+        action: obs.action,
+        target: obs.target,
+        outcome: obs.outcome,
+        observedAtMs: obs.observedAtMs,
+        processedAtMs: at,
+        result: outcome,
+      });
+      if (r.driftEvent) {
+        commit.driftEvents.push({ instanceId: id, revision, seq: commit.driftEvents.length, event: r.driftEvent, createdAtMs: at });
+      }
+      if (r.snapshot) {
+        commit.snapshots.push({ instanceId: id, revision, seq: commit.snapshots.length, snapshot: r.snapshot, createdAtMs: at });
+      }
+    });
+    commit.state = state;
+    if (sequences) commit.lastSequence = sequences[sequences.length - 1]!;
+    return { state, outcomes, commit };
   }
 
   async reset(id: string, target: ResetTarget): Promise<{ contract: ExecutionContract; revision: number }> {
@@ -154,11 +255,7 @@ export class AgentService {
         if (!snap) throw new PreconditionError(`instance ${id} has no stable snapshot yet; reset to INITIAL instead`);
         next = snap.snapshot.state;
       }
-      return this.commitWithRetry(id, (stored) => ({
-        state: next,
-        results: [],
-        commit: this.emptyCommit(id, stored, next),
-      }));
+      return this.commitWithRetry(id, (stored) => ({ state: next, commit: this.emptyCommit(id, stored, next) }));
     });
     return { contract: contractOf(state, this.config), revision };
   }
@@ -181,16 +278,16 @@ export class AgentService {
     return list();
   }
 
-  private async commitWithRetry(
+  /** Load, compute, commit; on a lost race with another writer, reload and compute again. */
+  private async commitWithRetry<T extends { commit: CycleCommit }>(
     id: string,
-    step: (stored: StoredState) => { state: EngineState; results: CycleResult[]; commit: CycleCommit },
-  ): Promise<{ state: EngineState; results: CycleResult[]; revision: number }> {
+    step: (stored: StoredState) => T,
+  ): Promise<T & { revision: number }> {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      const stored = await this.getState(id);
-      const { state, results, commit } = step(stored);
+      const computed = step(await this.getState(id));
       try {
-        const committed = await this.store.commit(commit);
-        return { state, results, revision: committed.revision };
+        const committed = await this.store.commit(computed.commit);
+        return { ...computed, revision: committed.revision };
       } catch (err) {
         if (!(err instanceof RevisionConflictError)) throw err;
       }
@@ -203,47 +300,23 @@ export class AgentService {
       instanceId: id,
       expectedRevision: stored.revision,
       state,
+      lastSequence: stored.lastSequence,
       history: [],
       driftEvents: [],
       snapshots: [],
       committedAtMs: this.now(),
     };
   }
+}
 
-  private cycleCommit(
-    id: string,
-    stored: StoredState,
-    results: CycleResult[],
-    observations: ObservationInput[],
-  ): CycleCommit {
-    const at = this.now();
-    const revision = stored.revision + 1;
-    const commit = this.emptyCommit(id, stored, results[results.length - 1]?.state ?? stored.state);
-    results.forEach((r, seq) => {
-      const obs = observations[seq]!;
-      commit.history.push({
-        instanceId: id,
-        revision,
-        seq,
-        cycle: r.state.cycle,
-        mode: obs.mode,
-        signalStrength: obs.signalStrength,
-        confidence: obs.confidence,
-        context: obs.context,
-        action: obs.action,
-        target: obs.target,
-        outcome: obs.outcome,
-        observedAtMs: obs.observedAtMs,
-        processedAtMs: at,
-      });
-      if (r.driftEvent) {
-        commit.driftEvents.push({ instanceId: id, revision, seq: commit.driftEvents.length, event: r.driftEvent, createdAtMs: at });
-      }
-      if (r.snapshot) {
-        commit.snapshots.push({ instanceId: id, revision, seq: commit.snapshots.length, snapshot: r.snapshot, createdAtMs: at });
-      }
-    });
-    return commit;
+/** A batch's sequence numbers must be consecutive. */
+function checkContiguous(items: SequencedInput[]): void {
+  for (let i = 1; i < items.length; i++) {
+    if (items[i]!.sequence !== items[i - 1]!.sequence + 1) {
+      throw new PreconditionError(
+        `batch sequences must be consecutive - ${items[i]!.sequence} follows ${items[i - 1]!.sequence}`,
+      );
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 // The storage boundary. The service depends on this interface only; the in-process store and the
 // MongoDB store implement it and pass one shared contract test suite (test/store/contract.ts).
-import type { DriftEvent, EngineState, IdentityProfile, StableSnapshot } from "../engine/index.js";
+import type { DriftEvent, DriftResult, EngineState, ExecutionContract, IdentityProfile, StableSnapshot } from "../engine/index.js";
 
 /** An agent's identity record (everything but its evolving engine state). */
 export interface InstanceRecord {
@@ -14,6 +14,16 @@ export interface InstanceRecord {
   updatedAtMs: number;
 }
 
+/** What one processed observation answered; kept so a session can replay it exactly. */
+export interface RecordedOutcome {
+  contract: ExecutionContract;
+  drift: DriftResult;
+  driftEvent: DriftEvent | null;
+  rolledBack: boolean;
+  /** The agent's revision once this outcome was committed. */
+  revision: number;
+}
+
 /** The current engine state of one agent, with the revision that guards concurrent writers. */
 export interface StoredState {
   instanceId: string;
@@ -24,6 +34,11 @@ export interface StoredState {
    */
   revision: number;
   state: EngineState;
+  /**
+   * The last client sequence number processed on the agent's session stream (0 before any).
+   * A re-sent sequence at or below it is answered from the history instead of processed again.
+   */
+  lastSequence: number;
   updatedAtMs: number;
 }
 
@@ -33,6 +48,8 @@ export interface HistoryEntry {
   revision: number;
   /** Position within its commit: a batch commits several observations under one revision. */
   seq: number;
+  /** The client's session sequence number; null for unary calls. */
+  sequence: number | null;
   /** Engine cycle count after this observation was processed. */
   cycle: number;
   mode: string;
@@ -45,6 +62,8 @@ export interface HistoryEntry {
   /** Caller-supplied timestamp, else server receive time. */
   observedAtMs: number;
   processedAtMs: number;
+  /** What the observation was answered with. */
+  result: RecordedOutcome;
 }
 
 export interface DriftEventRecord {
@@ -74,6 +93,8 @@ export interface CycleCommit {
   /** The revision the writer read; the commit succeeds only if it is still current. */
   expectedRevision: number;
   state: EngineState;
+  /** lastSequence after this commit (unchanged by unary calls). */
+  lastSequence: number;
   /** In processing order; empty for a reset. */
   history: HistoryEntry[];
   driftEvents: DriftEventRecord[];
@@ -142,6 +163,8 @@ export interface Store {
 
   /** Newest first. */
   listHistory(instanceId: string, page: PageRequest): Promise<Page<HistoryEntry>>;
+  /** History entries with a session sequence in [from, to], ascending by sequence. */
+  historyBySequence(instanceId: string, from: number, to: number): Promise<HistoryEntry[]>;
   /** Newest first. */
   listDriftEvents(instanceId: string, page: PageRequest): Promise<Page<DriftEventRecord>>;
   /** Newest first. */
