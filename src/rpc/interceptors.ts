@@ -1,5 +1,5 @@
-// Cross-cutting concerns of every call: a request id, one structured log line, error mapping,
-// and refusing new calls while the server drains.
+// Cross-cutting concerns of every call: a request id, one structured log line per call (and per
+// stream end), error mapping, and refusing new calls while the server drains.
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "../logger.js";
@@ -8,6 +8,7 @@ import { toConnectError } from "./errors.js";
 export interface CallTracker {
   /** True once graceful shutdown began: new calls are refused with UNAVAILABLE. */
   draining: boolean;
+  /** Unary calls still running; the drain waits for them. */
   inFlight: number;
 }
 
@@ -19,24 +20,39 @@ export function callInterceptor(logger: Logger, tracker: CallTracker): Intercept
       throw new ConnectError("server is shutting down - retry against another replica", Code.Unavailable);
     }
     const started = performance.now();
-    tracker.inFlight++;
+    const done = (raw?: unknown): ConnectError | undefined => {
+      const err = raw === undefined ? undefined : toConnectError(raw);
+      const fields = { requestId, method, code: err ? Code[err.code] : "ok", ms: elapsed(started) };
+      if (err?.code === Code.Internal) logger.error({ ...fields, err: raw }, "rpc failed");
+      else logger.info(err ? { ...fields, error: err.rawMessage } : fields, req.stream ? "stream closed" : "rpc");
+      err?.metadata.set("x-request-id", requestId);
+      return err;
+    };
+    if (!req.stream) tracker.inFlight++;
     try {
       const res = await next(req);
       res.header.set("x-request-id", requestId);
-      if (!req.stream) logger.info({ requestId, method, code: "ok", ms: elapsed(started) }, "rpc");
-      else logger.info({ requestId, method }, "stream opened");
-      return res;
+      if (!res.stream) {
+        done();
+        return res;
+      }
+      return { ...res, message: logged(res.message, done) };
     } catch (raw) {
-      const err = toConnectError(raw);
-      const code = Code[err.code];
-      if (err.code === Code.Internal) logger.error({ requestId, method, err: raw }, "rpc failed");
-      else logger.info({ requestId, method, code, ms: elapsed(started), msg: err.rawMessage }, "rpc");
-      err.metadata.set("x-request-id", requestId);
-      throw err;
+      throw done(raw)!;
     } finally {
-      tracker.inFlight--;
+      if (!req.stream) tracker.inFlight--;
     }
   };
+}
+
+/** Passes a response stream through, logging once when it ends or fails. */
+async function* logged<T>(messages: AsyncIterable<T>, done: (err?: unknown) => ConnectError | undefined): AsyncIterable<T> {
+  try {
+    yield* messages;
+  } catch (raw) {
+    throw done(raw)!;
+  }
+  done();
 }
 
 function elapsed(started: number): number {

@@ -59,14 +59,24 @@ export async function* runSession(
     const first = await nextOrAbort(frames, [ctx.signal, drain]);
     if (first.done) return;
     if (first.value.frame.case !== "open") throw invalidArgument("frame", "the first frame of a session must be open");
-    const id = v.instanceId("open.instance_id", first.value.frame.value.instanceId);
+    const open = first.value.frame.value;
+    const id = v.instanceId("open.instance_id", open.instanceId);
     const contract = await agents.getContract(id);
+    const lastSequence = await agents.lastSequence(id);
+    if (open.resumeAfterSequence > BigInt(lastSequence)) {
+      throw new ConnectError(
+        `resume_after_sequence ${open.resumeAfterSequence} is ahead of the last processed sequence ${lastSequence}`,
+        Code.FailedPrecondition,
+      );
+    }
     claim = { id, controller: sessions.claim(id) };
     const signals = [ctx.signal, drain, claim.controller.signal];
+    // This stream's position: frames continue from the client's resume point without gaps.
+    let expected = Number(open.resumeAfterSequence) + 1;
     yield create(SessionResponseSchema, {
       frame: {
         case: "opened",
-        value: { instanceId: id, contract: contractToWire(id, contract), lastSequence: BigInt(await agents.lastSequence(id)) },
+        value: { instanceId: id, contract: contractToWire(id, contract), lastSequence: BigInt(lastSequence) },
       },
     });
 
@@ -81,7 +91,16 @@ export async function* runSession(
           if (items.length === 0 || items.length > MAX_BATCH) {
             throw invalidArgument("batch.observations", `must hold 1 to ${MAX_BATCH} observations (got ${items.length})`);
           }
-          const outcomes = await agents.processSequenced(id, sequencedInputs(items));
+          const inputs = sequencedInputs(items);
+          const firstSequence = inputs[0]!.sequence;
+          if (firstSequence !== expected) {
+            throw new ConnectError(
+              `sequence ${firstSequence} ${firstSequence < expected ? "goes backwards" : "leaves a gap"} - this session expects ${expected} next`,
+              Code.FailedPrecondition,
+            );
+          }
+          const outcomes = await agents.processSequenced(id, inputs);
+          expected = inputs[inputs.length - 1]!.sequence + 1;
           const sequenced = outcomes.map((o) => ({
             sequence: BigInt(o.sequence),
             outcome: outcomeToWire(id, o.outcome),

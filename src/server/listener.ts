@@ -42,9 +42,10 @@ function route(socket: net.Socket, h1: http.Server, h2: http2.Http2Server): void
     socket.off("data", onData);
     socket.pause();
     socket.setTimeout(0);
+    // Both servers read data already buffered on the socket before taking it over.
     socket.unshift(seen);
     (isH2Prefix ? h2 : h1).emit("connection", socket);
-    socket.resume();
+    if (!isH2Prefix) socket.resume();
   };
   socket.on("data", onData);
   socket.on("error", () => socket.destroy());

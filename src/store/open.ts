@@ -2,7 +2,6 @@
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
 import { MemoryStore } from "./memory.js";
-import { connectMongoStore } from "./mongo/index.js";
 import type { Store } from "./types.js";
 
 export async function openStore(config: Config, logger: Logger): Promise<Store> {
@@ -10,5 +9,7 @@ export async function openStore(config: Config, logger: Logger): Promise<Store> 
     logger.warn("MONGODB_URI is not set: using the in-process store (state is lost on exit)");
     return new MemoryStore();
   }
+  // Loaded only when used, so the in-process configuration never pays for the driver.
+  const { connectMongoStore } = await import("./mongo/index.js");
   return connectMongoStore({ uri: config.mongodbUri, dbName: config.mongodbDatabase, logger });
 }
