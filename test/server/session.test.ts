@@ -28,13 +28,12 @@ afterAll(async () => {
 type Frame = MessageInitShape<typeof SessionRequestSchema>;
 const MODES = [Mode.PERCEPTION, Mode.EXPLORATION, Mode.ORDER, Mode.ASSERTION, Mode.CONNECTION, Mode.IDENTITY];
 
+function sequenced(sequence: number) {
+  return { sequence: BigInt(sequence), observation: { mode: MODES[sequence % MODES.length]!, signalStrength: 0.5 } };
+}
+
 function observationFrame(sequence: number): Frame {
-  return {
-    frame: {
-      case: "observation",
-      value: { sequence: BigInt(sequence), observation: { mode: MODES[sequence % MODES.length]!, signalStrength: 0.5 } },
-    },
-  };
+  return { frame: { case: "observation", value: sequenced(sequence) } };
 }
 
 /** Opens a session; returns the request pusher and an iterator over responses. */
@@ -155,7 +154,7 @@ describe("Session", () => {
     const id = await newAgent();
     const s = openSession(id);
     await next(s.responses);
-    const batch = Array.from({ length: 64 }, (_, i) => observationFrame(i + 1).frame.value) as never[];
+    const batch = Array.from({ length: 64 }, (_, i) => sequenced(i + 1));
     s.requests.push({ frame: { case: "batch", value: { observations: batch } } });
     const r = await next(s.responses);
     if (r.frame.case !== "batch") throw new Error("expected batch");
