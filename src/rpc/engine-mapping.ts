@@ -176,6 +176,7 @@ export function stateToWire(s: EngineState): WireState {
       context: memoryToWire(m),
       lastSpikeCycle: optionalCount(m.lastSpikeCycle),
       lastInputMode: m.lastInputMode === null ? 0 : modes.toWire(m.lastInputMode),
+      dominantSwitchesRecent: m.dominantSwitchesRecent,
     },
     selfModel: {
       context: selfModelToWire(sm),

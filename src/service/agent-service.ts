@@ -3,6 +3,7 @@
 import {
   initialState,
   process as runCycle,
+  restoreSnapshot,
   contractOf,
   type EngineConfig,
   type EngineState,
@@ -251,9 +252,9 @@ export class AgentService {
       if (target === "initial") {
         next = initialState(instance.profile);
       } else {
-        const snap = await this.store.latestSnapshot(id);
-        if (!snap) throw new PreconditionError(`instance ${id} has no stable snapshot yet; reset to INITIAL instead`);
-        next = snap.snapshot.state;
+        const [snap, stored] = await Promise.all([this.store.latestSnapshot(id), this.getState(id)]);
+        if (!snap) throw new PreconditionError(`instance ${id} has no stable snapshot yet - reset to INITIAL instead`);
+        next = restoreSnapshot(stored.state, snap.snapshot);
       }
       return this.commitWithRetry(id, (stored) => ({ state: next, commit: this.emptyCommit(id, stored, next) }));
     });
