@@ -1,0 +1,144 @@
+// Transport benchmark (tracker issue 7): Keel runs as its own process with the in-process store;
+// this process is the client. Prints messages/s and contracts/s over one and many sessions,
+// unbatched and batched; lock-step latency; and unary Process throughput and p99 measured by
+// ghz (a Go load generator, so the client does not dominate the CPU).
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createClient, type Client } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { EngineService, type SessionRequest, type SessionRequestSchema, type SessionResponse } from "../gen/keel/v1/engine_service_pb.js";
+import { InstanceService } from "../gen/keel/v1/instance_service_pb.js";
+import { Mode } from "../gen/keel/v1/modes_pb.js";
+import { startKeelProcess } from "../test/support/process.js";
+import { Pushable } from "../test/support/pushable.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const MODES = [Mode.PERCEPTION, Mode.EXPLORATION, Mode.ORDER, Mode.ASSERTION, Mode.CONNECTION, Mode.IDENTITY];
+type Frame = MessageInitShape<typeof SessionRequestSchema>;
+
+const keel = await startKeelProcess({ KEEL_LOG_LEVEL: "warn" });
+const baseUrl = `http://${keel.address}`;
+const transport = createGrpcTransport({ baseUrl });
+const engine = createClient(EngineService, transport);
+const instances = createClient(InstanceService, transport);
+
+const newAgent = async () => (await instances.createInstance({ name: "bench" })).instance!.id;
+const observation = (seq: number) => ({ sequence: BigInt(seq), observation: { mode: MODES[seq % 6]!, signalStrength: 0.5 } });
+
+/** One session pushing `total` observations in frames of `batch`; resolves with contracts answered. */
+async function drive(client: Client<typeof EngineService>, total: number, batch: number): Promise<{ messages: number; contracts: number }> {
+  const id = await newAgent();
+  const requests = new Pushable<Frame>();
+  requests.push({ frame: { case: "open", value: { instanceId: id } } });
+  const responses = client.session(requests as AsyncIterable<SessionRequest>)[Symbol.asyncIterator]();
+  await responses.next();
+  let seq = 0;
+  let messages = 0;
+  const window = 32; // frames in flight: bounded, like a real client
+  const send = () => {
+    if (seq >= total) return;
+    if (batch === 1) requests.push({ frame: { case: "observation", value: observation(++seq) } });
+    else {
+      const items = Array.from({ length: Math.min(batch, total - seq) }, () => observation(++seq));
+      requests.push({ frame: { case: "batch", value: { observations: items } } });
+    }
+  };
+  for (let i = 0; i < window; i++) send();
+  let contracts = 0;
+  while (contracts < total) {
+    const r = (await responses.next()).value as SessionResponse;
+    messages++;
+    contracts += r.frame.case === "batch" ? r.frame.value.outcomes.length : 1;
+    send();
+  }
+  requests.end();
+  return { messages, contracts };
+}
+
+async function throughput(label: string, sessions: number, perSession: number, batch: number): Promise<void> {
+  const started = performance.now();
+  const results = await Promise.all(Array.from({ length: sessions }, () => drive(engine, perSession, batch)));
+  const seconds = (performance.now() - started) / 1000;
+  const messages = results.reduce((a, r) => a + r.messages, 0);
+  const contracts = results.reduce((a, r) => a + r.contracts, 0);
+  console.log(
+    `${label.padEnd(34)} ${fmt(messages / seconds)} messages/s  ${fmt(contracts / seconds)} contracts/s`,
+  );
+}
+
+async function lockStep(count: number): Promise<void> {
+  const id = await newAgent();
+  const requests = new Pushable<Frame>();
+  requests.push({ frame: { case: "open", value: { instanceId: id } } });
+  const responses = engine.session(requests as AsyncIterable<SessionRequest>)[Symbol.asyncIterator]();
+  await responses.next();
+  const samples: number[] = [];
+  for (let s = 1; s <= count; s++) {
+    const t = performance.now();
+    requests.push({ frame: { case: "observation", value: observation(s) } });
+    await responses.next();
+    if (s > 500) samples.push(performance.now() - t); // after warm-up
+  }
+  requests.end();
+  samples.sort((a, b) => a - b);
+  const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))]!;
+  console.log(`${"lock-step latency".padEnd(34)} p50 ${q(0.5).toFixed(3)} ms  p99 ${q(0.99).toFixed(3)} ms  (${samples.length} samples)`);
+}
+
+function ghzBinary(): string {
+  const bin = path.join(root, ".cache/bin/ghz");
+  if (!existsSync(bin)) {
+    console.log("building ghz from the Go module proxy (first run only)…");
+    execFileSync("go", ["install", "github.com/bojand/ghz/cmd/ghz@v0.121.0"], {
+      env: { ...process.env, GOBIN: path.dirname(bin) },
+      stdio: "inherit",
+    });
+  }
+  return bin;
+}
+
+function ghz(args: string[]): { rps: number; p50: number; p99: number; errors: number } {
+  const out = execFileSync(
+    ghzBinary(),
+    [
+      "--insecure",
+      "--proto", path.join(root, "proto/keel/v1/engine_service.proto"),
+      "--import-paths", path.join(root, "proto"),
+      "--call", "keel.v1.EngineService/Process",
+      "--format", "json",
+      ...args,
+      keel.address,
+    ],
+    { maxBuffer: 64 * 1024 * 1024 },
+  ).toString();
+  const r = JSON.parse(out) as { rps: number; latencyDistribution: { percentage: number; latency: number }[]; statusCodeDistribution: Record<string, number> };
+  const pct = (p: number) => (r.latencyDistribution.find((d) => d.percentage === p)?.latency ?? NaN) / 1e6;
+  const errors = Object.entries(r.statusCodeDistribution).reduce((a, [k, v]) => (k === "OK" ? a : a + v), 0);
+  return { rps: r.rps, p50: pct(50), p99: pct(99), errors };
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString("en-US").padStart(9);
+}
+
+try {
+  console.log(`Keel session and unary benchmark (in-process store, server pid ${keel.child.pid}, client and server on this machine)\n`);
+  await throughput("warm-up", 4, 2_000, 1);
+  await throughput("1 session, unbatched", 1, 20_000, 1);
+  await throughput("1 session, batches of 64", 1, 100_000, 64);
+  await throughput("16 sessions, unbatched", 16, 2_000, 1);
+  await throughput("16 sessions, batches of 64", 16, 10_000, 64);
+  await lockStep(5_500);
+  const id = await newAgent();
+  const data = JSON.stringify({ instance_id: id, observation: { mode: "MODE_ORDER", signal_strength: 0.5 } });
+  const sat = ghz(["--data", data, "--concurrency", "32", "--connections", "4", "--total", "30000"]);
+  console.log(`${"unary Process, saturation".padEnd(34)} ${fmt(sat.rps)} calls/s  p99 ${sat.p99.toFixed(3)} ms  errors ${sat.errors}`);
+  const open = ghz(["--data", data, "--rps", "1000", "--concurrency", "50", "--connections", "4", "--duration", "10s"]);
+  console.log(`${"unary Process at 1,000 calls/s".padEnd(34)} ${fmt(open.rps)} calls/s  p50 ${open.p50.toFixed(3)} ms  p99 ${open.p99.toFixed(3)} ms  errors ${open.errors}`);
+} finally {
+  keel.child.kill("SIGTERM");
+  await keel.exited;
+}
