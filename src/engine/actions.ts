@@ -62,7 +62,8 @@ export function postureExclusion(posture: RiskPosture, levelIdx: number): number
  * the union of the arbitrated-active modes, minus risky actions at HIGH (and
  * at MED under identity-adapter path A), minus posture exclusions. Recovery
  * learning (`keepComfort`) lets comfort survive stress dampening while
- * connection is active on raw strength. Arbitration only lowers strengths, so
+ * connection is active on raw strength (at LOW too, or a calmer level could
+ * allow less than a more stressed one). Arbitration only lowers strengths, so
  * A_OVER ⊆ A_HIGH ⊆ A_MED ⊆ A_mode for any state.
  */
 export function allowedActionMask(
@@ -75,7 +76,8 @@ export function allowedActionMask(
 ): number {
   if (levelIdx === OVER) return SAFE_MASK;
   let mask = SAFE_MASK | modeUnion(arbitratedMask);
-  if (keepComfort && levelIdx >= MED && (rawMask & CONNECTION_BIT) !== 0) mask |= COMFORT_MASK;
+  // At every level below OVER, so that the chain A_HIGH ⊆ A_MED ⊆ A_LOW holds.
+  if (keepComfort && (rawMask & CONNECTION_BIT) !== 0) mask |= COMFORT_MASK;
   if (levelIdx >= HIGH || (levelIdx === MED && restrictAtMed)) mask &= ~RISKY_MASK;
   return mask & ~postureExclusion(posture, levelIdx);
 }
