@@ -28,6 +28,10 @@ export class Pushable<T> implements AsyncIterable<T> {
         this.ended = true;
         return Promise.resolve({ value: undefined, done: true });
       },
+      throw: (err: unknown) => {
+        this.ended = true;
+        return Promise.reject(err);
+      },
     };
   }
 }

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The generated clients are the product agents touch: given a Keel server on KEEL_ADDR (default
+# 127.0.0.1:8080), generate the Python and Go clients from proto/, run the TypeScript, Python and
+# Go tutorial examples against it, and fail unless each exits 0 and all three print the same
+# five "Turn" lines. Needs only the registries: a venv with pip (PyPI) and the Go module proxy.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export KEEL_ADDR="${KEEL_ADDR:-127.0.0.1:8080}"
+out=.cache/examples
+mkdir -p "$out"
+
+step() { printf '\n== examples: %s\n' "$*"; }
+
+step "generate the Python client"
+clients/python/generate.sh
+
+step "generate the Go client and build the Go example"
+clients/go/generate.sh
+(cd examples/go && go build -o "../../$out/tutorial-go" .)
+
+step "wait for Keel on $KEEL_ADDR"
+for i in $(seq 1 120); do
+  if curl -s --max-time 2 -H 'content-type: application/json' -d '{}' \
+      "http://$KEEL_ADDR/grpc.health.v1.Health/Check" 2>/dev/null | grep -q SERVING; then
+    break
+  fi
+  if [ "$i" = 120 ]; then echo "Keel is not serving on $KEEL_ADDR" >&2; exit 1; fi
+  sleep 0.5
+done
+
+status=0
+run() {
+  local lang="$1"; shift
+  step "$lang"
+  if timeout 120 "$@" > "$out/$lang.txt" 2> "$out/$lang.err"; then
+    cat "$out/$lang.txt"
+  else
+    cat "$out/$lang.txt" "$out/$lang.err"
+    echo "the $lang example failed" >&2
+    status=1
+  fi
+}
+run typescript node_modules/.bin/tsx examples/typescript/tutorial.ts
+run python .cache/clients/python/venv/bin/python examples/python/tutorial.py
+run go "$out/tutorial-go"
+
+step "compare the Turn lines"
+for lang in typescript python go; do
+  grep '^Turn ' "$out/$lang.txt" > "$out/$lang.turns" || true
+done
+if [ "$(wc -l < "$out/typescript.turns")" -ne 5 ]; then
+  echo "the TypeScript example printed $(wc -l < "$out/typescript.turns") Turn lines, expected 5" >&2
+  status=1
+fi
+for lang in python go; do
+  if ! diff -u "$out/typescript.turns" "$out/$lang.turns"; then
+    echo "the $lang example's Turn lines differ from TypeScript's" >&2
+    status=1
+  fi
+done
+[ "$status" = 0 ] && echo "examples: all three printed the same five Turn lines"
+exit "$status"
