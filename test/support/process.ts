@@ -24,7 +24,7 @@ export interface KeelProcess {
   exited: Promise<number | string>;
 }
 
-/** Starts `src/main.ts` and resolves once it logs that it is listening. */
+/** Starts `src/main.ts` and resolves once its health check answers SERVING. */
 export async function startKeelProcess(env: Record<string, string> = {}): Promise<KeelProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
@@ -35,21 +35,33 @@ export async function startKeelProcess(env: Record<string, string> = {}): Promis
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? -1)));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`keel did not start within 20 s:\n${out}`)), 20_000);
-    const check = (): void => {
-      if (out.includes("keel listening")) {
-        clearTimeout(timer);
-        child.stdout!.off("data", check);
-        resolve();
-      }
-    };
-    child.stdout!.on("data", check);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`keel exited with ${code} before listening:\n${out}`));
-    });
-  });
+  let exitCode: number | string | undefined;
+  const exited = new Promise<number | string>((resolve) =>
+    child.once("exit", (code, signal) => resolve((exitCode = code ?? signal ?? -1))),
+  );
+  const deadline = Date.now() + 60_000;
+  while (!(await serving(port))) {
+    if (exitCode !== undefined) throw new Error(`keel exited with ${exitCode} before serving:\n${out}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`keel did not serve within 60 s:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return { child, port, address: `127.0.0.1:${port}`, output: () => out, exited };
+}
+
+/** grpc.health.v1.Health/Check over Connect JSON (HTTP/1.1). */
+async function serving(port: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/grpc.health.v1.Health/Check`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+      signal: AbortSignal.timeout(1000),
+    });
+    return res.ok && (await res.text()).includes("SERVING");
+  } catch {
+    return false;
+  }
 }
