@@ -2,10 +2,10 @@
 // contract suite runs against both); everything is copied in and out so callers never share
 // objects with the store.
 import type { EngineState } from "../engine/index.js";
-import { commitRecords, jsonCopy } from "./mongo/commit-records.js";
-import { InstanceExistsError } from "./mongo/errors.js";
-import { decodePageToken, encodePageToken, pageSizeOf } from "./mongo/page-token.js";
+import { commitRecords, jsonCopy } from "./commit-records.js";
+import { decodePageToken, encodePageToken, pageSizeOf } from "./page-token.js";
 import {
+  InstanceExistsError,
   RevisionConflictError,
   type CycleCommit,
   type DriftEventRecord,

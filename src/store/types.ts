@@ -124,6 +124,14 @@ export class RevisionConflictError extends Error {
   }
 }
 
+/** createInstance was given an id that already exists. */
+export class InstanceExistsError extends Error {
+  constructor(readonly instanceId: string) {
+    super(`instance ${instanceId} already exists`);
+    this.name = "InstanceExistsError";
+  }
+}
+
 /** The backing database cannot be reached; nothing was written. */
 export class StoreUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -1,7 +1,7 @@
 // The behaviour every Store must have. Run against the in-process store and against MongoStore on a
 // real FerretDB, so the two cannot drift apart.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { InstanceExistsError } from "../../src/store/mongo/errors.js";
+import { InstanceExistsError } from "../../src/store/types.js";
 import {
   InvalidPageTokenError,
   RevisionConflictError,

@@ -2,7 +2,7 @@
 // simulated by writing only part of what it would have written, straight through the driver.
 import { MongoClient, type Db } from "mongodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { commitRecords } from "../../src/store/mongo/commit-records.js";
+import { commitRecords } from "../../src/store/commit-records.js";
 import { collections, cycleDoc, instanceDoc } from "../../src/store/mongo/documents.js";
 import { connectMongoStore, type MongoStore, type MongoStoreOptions } from "../../src/store/mongo/index.js";
 import { RevisionConflictError } from "../../src/store/types.js";

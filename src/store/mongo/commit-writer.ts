@@ -6,7 +6,7 @@
 import type { Db } from "mongodb";
 import type { Logger } from "../../logger.js";
 import { RevisionConflictError, type CycleCommit, type StoredState } from "../types.js";
-import { commitRecords } from "./commit-records.js";
+import { commitRecords } from "../commit-records.js";
 import {
   collections,
   cycleDoc,

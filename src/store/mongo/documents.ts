@@ -3,7 +3,7 @@
 // arrays and keys containing '.' or starting with '$', and the engine may produce either.
 // Only the fields that queries filter or sort on are top-level BSON.
 import type { EngineState } from "../../engine/index.js";
-import type { CommitRecords } from "./commit-records.js";
+import type { CommitRecords } from "../commit-records.js";
 import type { CycleCommit, InstanceRecord, StoredState } from "../types.js";
 
 export const collections = {

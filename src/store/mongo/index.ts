@@ -7,7 +7,6 @@ import { MongoStore } from "./store.js";
 
 export { MongoStore } from "./store.js";
 export type { CommitStats } from "./commit-writer.js";
-export { InstanceExistsError } from "./errors.js";
 
 export interface MongoStoreOptions {
   uri: string;

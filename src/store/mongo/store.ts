@@ -14,6 +14,7 @@ import type {
   Store,
   StoredState,
 } from "../types.js";
+import { InstanceExistsError } from "../types.js";
 import { CommitWriter, type CommitStats, type CommitWriterOptions } from "./commit-writer.js";
 import {
   collections,
@@ -29,11 +30,10 @@ import {
   type RecordDoc,
   type StateDoc,
 } from "./documents.js";
-import { InstanceExistsError } from "./errors.js";
 import { guarded, isDuplicateKey } from "./failures.js";
 import { HeadCache } from "./head-cache.js";
 import { HealthMonitor } from "./health.js";
-import { decodePageToken, encodePageToken, pageSizeOf } from "./page-token.js";
+import { decodePageToken, encodePageToken, pageSizeOf } from "../page-token.js";
 import { HeadFinder } from "./roll-forward.js";
 
 export interface MongoStoreInternals extends CommitWriterOptions {

@@ -1,7 +1,7 @@
 // The records one commit appends, keyed from the commit itself (instanceId, revision = expected + 1,
 // seq = position) so a caller cannot file them under another agent or revision. Shared by both
 // stores so they agree exactly.
-import type { CycleCommit, DriftEventRecord, HistoryEntry, SnapshotRecord } from "../types.js";
+import type { CycleCommit, DriftEventRecord, HistoryEntry, SnapshotRecord } from "./types.js";
 
 export interface CommitRecords {
   revision: number;

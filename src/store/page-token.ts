@@ -1,6 +1,6 @@
 // Opaque keyset page tokens shared by both stores, so a token means the same thing whichever
 // store issued it. A token names its listing and scope; one presented elsewhere is rejected.
-import { InvalidPageTokenError } from "../types.js";
+import { InvalidPageTokenError } from "./types.js";
 
 export type Listing = "instances" | "history" | "drift" | "snapshots";
 type KeyKind = "number" | "string";
