@@ -23,6 +23,11 @@ function copyProfile(profile: IdentityProfile, strengths: ModeVector, energy: nu
   };
 }
 
+/** Arbitration gains with no history: full gains, dampened at once if the level is stressed. */
+function freshGains(levelIdx: number, profile: IdentityProfile): ModeVector {
+  return updateGains([1, 1, 1, 1, 1, 1, 1], levelIdx, "baseline", 0, modeMask(profile.coreModes), modeMask(profile.suppressedModes));
+}
+
 /** A fresh agent. The profile is copied (values clamped to [0, 1]) so later edits to it cannot reach the state. */
 export function initialState(profile: IdentityProfile): EngineState {
   const strengths: ModeVector = new Array<number>(MODE_COUNT);
@@ -31,14 +36,7 @@ export function initialState(profile: IdentityProfile): EngineState {
   const levelIdx = classifyStress(strengths[STRESS_MODE] as number, profile.stressTolerance, false);
   const inStress = levelIdx >= HIGH;
   // An agent created under stress starts with its modes already dampened.
-  const gains = updateGains(
-    [1, 1, 1, 1, 1, 1, 1],
-    levelIdx,
-    "baseline",
-    0,
-    modeMask(profile.coreModes),
-    modeMask(profile.suppressedModes),
-  );
+  const gains = freshGains(levelIdx, profile);
   return {
     cycleCount: 0,
     modeStrengths: strengths,
@@ -72,14 +70,7 @@ export function restoreSnapshot(current: EngineState, snapshot: StableSnapshot):
   const profile = current.profile;
   const strengths = snapshot.modeStrengths.slice();
   const levelIdx = classifyStress(strengths[STRESS_MODE] as number, profile.stressTolerance, false);
-  const gains = updateGains(
-    [1, 1, 1, 1, 1, 1, 1],
-    levelIdx,
-    "baseline",
-    0,
-    modeMask(profile.coreModes),
-    modeMask(profile.suppressedModes),
-  );
+  const gains = freshGains(levelIdx, profile);
   return {
     ...current,
     modeStrengths: strengths,
