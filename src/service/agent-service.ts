@@ -25,6 +25,7 @@ import {
   type StoredState,
 } from "../store/types.js";
 import { ContentionError, NotFoundError, PreconditionError } from "./errors.js";
+import { HeadCache } from "./head-cache.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 
 /** An observation as validated at the edge. */
@@ -78,6 +79,7 @@ export class AgentService {
   private readonly newId: () => string;
   private readonly maxAttempts: number;
   private readonly mutex = new KeyedMutex();
+  private readonly heads = new HeadCache(10_000);
 
   constructor(options: AgentServiceOptions) {
     this.store = options.store;
@@ -120,6 +122,7 @@ export class AgentService {
 
   async deleteInstance(id: string): Promise<void> {
     await this.mutex.run(id, async () => {
+      this.heads.forget(id);
       if (!(await this.store.deleteInstance(id))) notFound(id);
     });
   }
@@ -148,30 +151,53 @@ export class AgentService {
    * original outcome from the history and not processed again.
    */
   processSequenced(id: string, items: SequencedInput[]): Promise<SequencedOutcome[]> {
+    checkContiguous(items);
     return this.mutex.run(id, async () => {
-      const stored = await this.getState(id);
-      checkContiguous(items);
-      const first = items[0]!.sequence;
-      if (first > stored.lastSequence + 1) {
-        throw new PreconditionError(
-          `sequence ${first} skips ahead - the next expected sequence for instance ${id} is ${stored.lastSequence + 1}`,
-        );
-      }
-      const replays = items.filter((i) => i.sequence <= stored.lastSequence);
-      const fresh = items.filter((i) => i.sequence > stored.lastSequence);
-      const replayed = await this.replay(id, replays);
-      if (fresh.length === 0) return replayed;
-      const { outcomes } = await this.commitWithRetry(id, (current) => {
-        if (current.lastSequence !== stored.lastSequence) {
-          throw new PreconditionError(`instance ${id} was processed by another session concurrently - reopen the session`);
+      const cached = this.heads.get(id);
+      if (cached) {
+        try {
+          return await this.sequencedFrom(id, cached, items, false);
+        } catch (err) {
+          if (!(err instanceof StaleHeadError)) throw err;
         }
-        return this.runCycles(id, current, fresh.map((i) => i.observation), fresh.map((i) => i.sequence));
-      });
-      return [
-        ...replayed,
-        ...outcomes.map((outcome, i) => ({ sequence: fresh[i]!.sequence, outcome, replayed: false })),
-      ];
+      }
+      return this.sequencedFrom(id, await this.getState(id), items, true);
     });
+  }
+
+  /**
+   * Splits items into replays and fresh cycles by the agent's last sequence. From a cached head
+   * (`authoritative` false) a sequence mismatch may only mean the cache is stale, so it asks for
+   * a fresh read instead of failing the caller.
+   */
+  private async sequencedFrom(
+    id: string,
+    stored: StoredState,
+    items: SequencedInput[],
+    authoritative: boolean,
+  ): Promise<SequencedOutcome[]> {
+    const first = items[0]!.sequence;
+    if (first > stored.lastSequence + 1) {
+      if (!authoritative) throw new StaleHeadError();
+      throw new PreconditionError(
+        `sequence ${first} skips ahead - the next expected sequence for instance ${id} is ${stored.lastSequence + 1}`,
+      );
+    }
+    const replays = items.filter((i) => i.sequence <= stored.lastSequence);
+    const fresh = items.filter((i) => i.sequence > stored.lastSequence);
+    const replayed = await this.replay(id, replays);
+    if (fresh.length === 0) return replayed;
+    const { outcomes } = await this.commitWithRetry(id, (current) => {
+      if (current.lastSequence !== stored.lastSequence) {
+        if (!authoritative) throw new StaleHeadError();
+        throw new PreconditionError(`instance ${id} was processed by another session concurrently - reopen the session`);
+      }
+      return this.runCycles(id, current, fresh.map((i) => i.observation), fresh.map((i) => i.sequence));
+    });
+    return [
+      ...replayed,
+      ...outcomes.map((outcome, i) => ({ sequence: fresh[i]!.sequence, outcome, replayed: false })),
+    ];
   }
 
   /** The last sequence processed on the agent's session stream. */
@@ -285,11 +311,14 @@ export class AgentService {
     step: (stored: StoredState) => T,
   ): Promise<T & { revision: number }> {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      const computed = step(await this.getState(id));
+      const head = (attempt === 1 && this.heads.get(id)) || (await this.getState(id));
+      const computed = step(head);
       try {
         const committed = await this.store.commit(computed.commit);
+        this.heads.set(id, committed);
         return { ...computed, revision: committed.revision };
       } catch (err) {
+        this.heads.forget(id);
         if (!(err instanceof RevisionConflictError)) throw err;
       }
     }
@@ -309,6 +338,9 @@ export class AgentService {
     };
   }
 }
+
+/** The cached head disagreed with what the store holds; read the store and decide again. */
+class StaleHeadError extends Error {}
 
 /** A batch's sequence numbers must be consecutive. */
 function checkContiguous(items: SequencedInput[]): void {
