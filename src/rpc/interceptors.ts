@@ -20,11 +20,13 @@ export function callInterceptor(logger: Logger, tracker: CallTracker): Intercept
       throw new ConnectError("server is shutting down - retry against another replica", Code.Unavailable);
     }
     const started = performance.now();
+    // Probes call health every few seconds; their lines would drown everything else.
+    const log = req.service.typeName === "grpc.health.v1.Health" ? logger.debug.bind(logger) : logger.info.bind(logger);
     const done = (raw?: unknown): ConnectError | undefined => {
       const err = raw === undefined ? undefined : toConnectError(raw);
       const fields = { requestId, method, code: err ? Code[err.code] : "ok", ms: elapsed(started) };
       if (err?.code === Code.Internal) logger.error({ ...fields, err: raw }, "rpc failed");
-      else logger.info(err ? { ...fields, error: err.rawMessage } : fields, req.stream ? "stream closed" : "rpc");
+      else log(err ? { ...fields, error: err.rawMessage } : fields, req.stream ? "stream closed" : "rpc");
       err?.metadata.set("x-request-id", requestId);
       return err;
     };
