@@ -1,6 +1,7 @@
 // Durable commit throughput of MongoStore with group commit on and off: many agents, each
 // committing cycle after cycle and awaiting every acknowledgement, against FerretDB (or the
-// server in MONGODB_URI). Run: npx tsx bench/store.ts
+// server in MONGODB_URI); one history entry per commit, then 16 (a session batch).
+// Run: npx tsx bench/store.ts
 // Knobs: BENCH_AGENTS (200), BENCH_CYCLES (50 with group commit), BENCH_CYCLES_OFF (10 without).
 import { defaultProfile, initialState } from "../src/engine/index.js";
 import { connectMongoStore } from "../src/store/mongo/index.js";
@@ -17,13 +18,13 @@ function instance(id: string): InstanceRecord {
   return { id, name: id, description: "", profile: defaultProfile(), labels: {}, createdAtMs: 0, updatedAtMs: 0 };
 }
 
-function commitOn(instanceId: string, expectedRevision: number): CycleCommit {
+function commitOn(instanceId: string, expectedRevision: number, entries: number): CycleCommit {
   const revision = expectedRevision + 1;
-  const entry: HistoryEntry = {
+  const entry = (seq: number): HistoryEntry => ({
     instanceId,
     revision,
-    seq: 0,
-    sequence: null,
+    seq,
+    sequence: expectedRevision * entries + seq + 1,
     cycle: revision,
     mode: "EXPLORE",
     signalStrength: 0.6,
@@ -35,21 +36,21 @@ function commitOn(instanceId: string, expectedRevision: number): CycleCommit {
     observedAtMs: Date.now(),
     processedAtMs: Date.now(),
     result: { revision } as HistoryEntry["result"],
-  };
+  });
   return {
     instanceId,
     expectedRevision,
     state,
-    lastSequence: 0,
-    history: [entry],
+    lastSequence: revision * entries,
+    history: Array.from({ length: entries }, (_, seq) => entry(seq)),
     driftEvents: [],
     snapshots: [],
     committedAtMs: Date.now(),
   };
 }
 
-async function run(server: MongoServer, groupCommit: boolean, cycles: number): Promise<void> {
-  const dbName = server.database(`bench_${groupCommit ? "on" : "off"}`);
+async function run(server: MongoServer, groupCommit: boolean, cycles: number, entries: number): Promise<void> {
+  const dbName = server.database(`bench_${groupCommit ? "on" : "off"}_${entries}`);
   const store = await connectMongoStore({ uri: server.uri, dbName, groupCommit });
   try {
     const ids = Array.from({ length: agents }, (_, i) => `bench-agent-${i}`);
@@ -59,7 +60,7 @@ async function run(server: MongoServer, groupCommit: boolean, cycles: number): P
     await Promise.all(
       ids.map(async (id) => {
         let revision = 0;
-        for (let c = 0; c < cycles; c++) revision = (await store.commit(commitOn(id, revision))).revision;
+        for (let c = 0; c < cycles; c++) revision = (await store.commit(commitOn(id, revision, entries))).revision;
       }),
     );
     const seconds = (performance.now() - started) / 1000;
@@ -69,7 +70,8 @@ async function run(server: MongoServer, groupCommit: boolean, cycles: number): P
     const check = await store.loadState(ids[0] as string);
     if (check?.revision !== cycles) throw new Error(`expected revision ${cycles}, found ${check?.revision}`);
     console.log(
-      `group commit ${groupCommit ? "on " : "off"}: ${commits} commits by ${agents} agents in ${seconds.toFixed(2)} s = ` +
+      `group commit ${groupCommit ? "on " : "off"}, ${String(entries).padStart(2)} entries per commit: ` +
+        `${commits} commits by ${agents} agents in ${seconds.toFixed(2)} s = ` +
         `${Math.round(commits / seconds)} durable commits/s (${batches} batches, ${(commits / batches).toFixed(1)} per batch)`,
     );
   } finally {
@@ -80,8 +82,9 @@ async function run(server: MongoServer, groupCommit: boolean, cycles: number): P
 const server = await startMongoServer();
 try {
   console.log(`server: ${server.controlled ? "FerretDB (SQLite), started by the benchmark" : "MONGODB_URI"}`);
-  await run(server, true, cyclesOn);
-  await run(server, false, cyclesOff);
+  await run(server, true, cyclesOn, 1);
+  await run(server, false, cyclesOff, 1);
+  await run(server, true, cyclesOn, 16);
 } finally {
   await server.dispose();
 }

@@ -1,18 +1,23 @@
 // Wires the service together: store, engine service, RPC handlers, health, reflection, server.
 // Tests start the real thing through startApp(), exactly as main.ts does.
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { ConnectRouter } from "@connectrpc/connect";
 import { DEFAULT_CONFIG, type EngineConfig } from "./engine/index.js";
 import type { Config } from "./config.js";
+import type { Keyring } from "./contracts/keys.js";
 import type { Logger } from "./logger.js";
 import { AgentService } from "./service/agent-service.js";
+import { keyringFromEnv } from "./service/contract-keys.js";
+import { ContractRegistry } from "./service/contract-registry.js";
 import type { Store } from "./store/types.js";
+import { contractService } from "./rpc/contract-service.js";
 import { engineService } from "./rpc/engine-service.js";
 import { instanceService } from "./rpc/instance-service.js";
 import { SessionRegistry } from "./rpc/session.js";
 import { HealthRegistry, healthService } from "./server/health.js";
 import { ReflectionIndex, reflectionV1, reflectionV1alpha } from "./server/reflection.js";
 import { startServer } from "./server/server.js";
+import { ContractService, file_keel_v1_contract_service } from "../gen/keel/v1/contract_service_pb.js";
 import { EngineService } from "../gen/keel/v1/engine_service_pb.js";
 import { InstanceService } from "../gen/keel/v1/instance_service_pb.js";
 import { file_health_v1_health, Health } from "../gen/health/v1/health_pb.js";
@@ -34,6 +39,8 @@ export interface AppOptions {
   store: Store;
   engineConfig?: EngineConfig;
   now?: () => number;
+  /** Contract sealing keys; from KEEL_CONTRACT_SIGNING_KEY and KEEL_CONTRACT_VERIFY_KEYS when unset. */
+  contractKeys?: Keyring;
 }
 
 export function newInstanceId(): string {
@@ -42,10 +49,18 @@ export function newInstanceId(): string {
 
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, logger, store } = options;
+  const now = options.now ?? Date.now;
+  const contracts = new ContractRegistry({
+    store,
+    keys: options.contractKeys ?? keyringFromEnv(process.env),
+    now,
+    newContractId: randomUUID,
+  });
   const agents = new AgentService({
     store,
+    contracts,
     engineConfig: options.engineConfig ?? DEFAULT_CONFIG,
-    now: options.now ?? Date.now,
+    now,
     newId: newInstanceId,
   });
   const drain = new AbortController();
@@ -53,15 +68,17 @@ export async function startApp(options: AppOptions): Promise<App> {
   const serviceNames = [
     InstanceService.typeName,
     EngineService.typeName,
+    ContractService.typeName,
     Health.typeName,
     reflection1.ServerReflection.typeName,
     reflection1alpha.ServerReflection.typeName,
   ];
-  const health = new HealthRegistry([InstanceService.typeName, EngineService.typeName]);
+  const health = new HealthRegistry([InstanceService.typeName, EngineService.typeName, ContractService.typeName]);
   const reflectionIndex = new ReflectionIndex(
     [
       file_keel_v1_instance_service,
       file_keel_v1_engine_service,
+      file_keel_v1_contract_service,
       file_health_v1_health,
       reflection1.file_grpc_reflection_v1_reflection,
       reflection1alpha.file_grpc_reflection_v1alpha_reflection,
@@ -72,6 +89,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const routes = (router: ConnectRouter): void => {
     router.service(InstanceService, instanceService(agents));
     router.service(EngineService, engineService(agents, sessions, drain.signal));
+    router.service(ContractService, contractService(contracts));
     router.service(Health, healthService(health));
     router.service(reflection1.ServerReflection, reflectionV1(reflectionIndex));
     router.service(reflection1alpha.ServerReflection, reflectionV1alpha(reflectionIndex));

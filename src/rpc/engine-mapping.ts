@@ -5,12 +5,12 @@ import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type {
   DriftResult,
   EngineState,
-  ExecutionContract,
   MemoryContext,
   ModeVector,
   SelfModelContext,
   StableSnapshot,
 } from "../engine/index.js";
+import type { EnforcedContract } from "../contracts/enforce.js";
 import type { DriftEventRecord, HistoryEntry, RecordedOutcome, SnapshotRecord } from "../store/types.js";
 import { ExecutionContractSchema, type ExecutionContract as WireContract } from "../../gen/keel/v1/contract_pb.js";
 import { DriftEventSchema, SnapshotSchema, type DriftEvent, type Snapshot } from "../../gen/keel/v1/drift_pb.js";
@@ -34,6 +34,7 @@ import {
   type SelfModelContext as WireSelfModelContext,
   type StableSnapshot as WireSnapshot,
 } from "../../gen/keel/v1/state_pb.js";
+import { enforcementToWire } from "./contract-mapping.js";
 import { profileToWire } from "./profile-mapping.js";
 import {
   actions,
@@ -64,7 +65,8 @@ function vector(v: ModeVector): ModeStrengths {
   });
 }
 
-export function contractToWire(instanceId: string, c: ExecutionContract): WireContract {
+/** The engine's contract, with how a declared behavioral contract shaped it when it did. */
+export function contractToWire(instanceId: string, c: EnforcedContract): WireContract {
   const locks = c.hardLocks;
   return create(ExecutionContractSchema, {
     instanceId,
@@ -102,6 +104,7 @@ export function contractToWire(instanceId: string, c: ExecutionContract): WireCo
     compositeModes: modeList(c.compositeModes),
     memoryContext: c.memoryContext ? memoryToWire(c.memoryContext) : undefined,
     selfModelContext: c.selfModelContext ? selfModelToWire(c.selfModelContext) : undefined,
+    enforcement: c.enforcement ? enforcementToWire(c.enforcement) : undefined,
   });
 }
 

@@ -11,6 +11,9 @@ import {
   type IdentityProfile,
   type Mode,
 } from "../engine/index.js";
+import type { CompiledContract } from "../contracts/compile.js";
+import { enforceCycle, standing } from "../contracts/enforce.js";
+import type { EnforcementState } from "../contracts/state.js";
 import {
   RevisionConflictError,
   type CycleCommit,
@@ -61,8 +64,15 @@ export interface NewInstance {
   labels: Record<string, string>;
 }
 
+/** Where the agent service finds each agent's declared behavioral contract. */
+export interface ActiveContracts {
+  compiledActive(agentId: string): Promise<CompiledContract | null>;
+}
+
 export interface AgentServiceOptions {
   store: Store;
+  /** Declared contracts to enforce every cycle; none when absent. */
+  contracts?: ActiveContracts;
   engineConfig: EngineConfig;
   now: () => number;
   newId: () => string;
@@ -74,6 +84,7 @@ export type ResetTarget = "initial" | "last_snapshot";
 
 export class AgentService {
   private readonly store: Store;
+  private readonly contracts: ActiveContracts | null;
   private readonly config: EngineConfig;
   private readonly now: () => number;
   private readonly newId: () => string;
@@ -83,6 +94,7 @@ export class AgentService {
 
   constructor(options: AgentServiceOptions) {
     this.store = options.store;
+    this.contracts = options.contracts ?? null;
     this.config = options.engineConfig;
     this.now = options.now;
     this.newId = options.newId;
@@ -131,8 +143,19 @@ export class AgentService {
     return (await this.store.loadState(id)) ?? notFound(id);
   }
 
+  /** The contract for the current state, shaped by the agent's declared contract if it has one. */
   async getContract(id: string): Promise<ExecutionContract> {
-    return contractOf((await this.getState(id)).state, this.config);
+    const [stored, compiled] = await Promise.all([this.getState(id), this.activeContract(id)]);
+    return this.standingContract(stored.state, stored.enforcement, compiled);
+  }
+
+  private activeContract(id: string): Promise<CompiledContract | null> {
+    return this.contracts ? this.contracts.compiledActive(id) : Promise.resolve(null);
+  }
+
+  private standingContract(state: EngineState, enforcement: EnforcementState | undefined, compiled: CompiledContract | null): ExecutionContract {
+    const contract = contractOf(state, this.config);
+    return compiled ? standing(compiled, enforcement, contract) : contract;
   }
 
   /**
@@ -140,9 +163,10 @@ export class AgentService {
    * observation; none of them is visible to anyone before all are durable.
    */
   process(id: string, observations: ObservationInput[]): Promise<RecordedOutcome[]> {
-    return this.mutex.run(id, () =>
-      this.commitWithRetry(id, (stored) => this.runCycles(id, stored, observations, null)),
-    ).then(({ outcomes }) => outcomes);
+    return this.mutex.run(id, async () => {
+      const compiled = await this.activeContract(id);
+      return this.commitWithRetry(id, (stored) => this.runCycles(id, stored, observations, null, compiled));
+    }).then(({ outcomes }) => outcomes);
   }
 
   /**
@@ -187,12 +211,13 @@ export class AgentService {
     const fresh = items.filter((i) => i.sequence > stored.lastSequence);
     const replayed = await this.replay(id, replays);
     if (fresh.length === 0) return replayed;
+    const compiled = await this.activeContract(id);
     const { outcomes } = await this.commitWithRetry(id, (current) => {
       if (current.lastSequence !== stored.lastSequence) {
         if (!authoritative) throw new StaleHeadError();
         throw new PreconditionError(`instance ${id} was processed by another session concurrently - reopen the session`);
       }
-      return this.runCycles(id, current, fresh.map((i) => i.observation), fresh.map((i) => i.sequence));
+      return this.runCycles(id, current, fresh.map((i) => i.observation), fresh.map((i) => i.sequence), compiled);
     });
     return [
       ...replayed,
@@ -225,17 +250,21 @@ export class AgentService {
     stored: StoredState,
     observations: ObservationInput[],
     sequences: number[] | null,
+    compiled: CompiledContract | null,
   ): { state: EngineState; outcomes: RecordedOutcome[]; commit: CycleCommit } {
     const at = this.now();
     const revision = stored.revision + 1;
     const commit = this.emptyCommit(id, stored, stored.state);
     const outcomes: RecordedOutcome[] = [];
     let state = stored.state;
+    let enforcement = stored.enforcement;
     observations.forEach((obs, seq) => {
       const r = runCycle(state, obs, this.config);
       state = r.state;
+      let contract = r.contract;
+      if (compiled) ({ state: enforcement, contract } = enforceCycle(compiled, enforcement, obs, r.contract));
       const outcome: RecordedOutcome = {
-        contract: r.contract,
+        contract,
         drift: r.drift,
         driftEvent: r.driftEvent,
         rolledBack: r.rolledBack,
@@ -267,12 +296,17 @@ export class AgentService {
       }
     });
     commit.state = state;
+    commit.enforcement = enforcement;
     if (sequences) commit.lastSequence = sequences[sequences.length - 1]!;
     return { state, outcomes, commit };
   }
 
+  /**
+   * Resets the engine state. INITIAL also clears contract enforcement (window, trust, violations);
+   * LAST_SNAPSHOT keeps it, as observed history stays history.
+   */
   async reset(id: string, target: ResetTarget): Promise<{ contract: ExecutionContract; revision: number }> {
-    const { state, revision } = await this.mutex.run(id, async () => {
+    const { state, commit, revision, compiled } = await this.mutex.run(id, async () => {
       const instance = await this.getInstance(id);
       let next: EngineState;
       if (target === "initial") {
@@ -282,9 +316,15 @@ export class AgentService {
         if (!snap) throw new PreconditionError(`instance ${id} has no stable snapshot yet - reset to INITIAL instead`);
         next = restoreSnapshot(stored.state, snap.snapshot);
       }
-      return this.commitWithRetry(id, (stored) => ({ state: next, commit: this.emptyCommit(id, stored, next) }));
+      const compiled = await this.activeContract(id);
+      const committed = await this.commitWithRetry(id, (stored) => {
+        const commit = this.emptyCommit(id, stored, next);
+        if (target === "initial") delete commit.enforcement;
+        return { state: next, commit };
+      });
+      return { ...committed, compiled };
     });
-    return { contract: contractOf(state, this.config), revision };
+    return { contract: this.standingContract(state, commit.enforcement, compiled), revision };
   }
 
   listHistory(id: string, page: PageRequest): Promise<Page<HistoryEntry>> {
@@ -331,6 +371,7 @@ export class AgentService {
       expectedRevision: stored.revision,
       state,
       lastSequence: stored.lastSequence,
+      ...(stored.enforcement ? { enforcement: stored.enforcement } : {}),
       history: [],
       driftEvents: [],
       snapshots: [],

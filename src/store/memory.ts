@@ -3,6 +3,7 @@
 // objects with the store.
 import type { EngineState } from "../engine/index.js";
 import { commitRecords, jsonCopy } from "./commit-records.js";
+import { MemoryContractStore } from "./memory-contracts.js";
 import { decodePageToken, encodePageToken, pageSizeOf } from "./page-token.js";
 import {
   InstanceExistsError,
@@ -31,6 +32,11 @@ type Key = readonly [number, number];
 
 export class MemoryStore implements Store {
   readonly #agents = new Map<string, Agent>();
+  readonly #contracts = new MemoryContractStore();
+
+  get contracts(): MemoryContractStore {
+    return this.#contracts;
+  }
 
   async createInstance(instance: InstanceRecord, state: EngineState): Promise<void> {
     if (this.#agents.has(instance.id)) throw new InstanceExistsError(instance.id);
@@ -79,6 +85,7 @@ export class MemoryStore implements Store {
   }
 
   async deleteInstance(id: string): Promise<boolean> {
+    this.#contracts.deleteAgent(id);
     return this.#agents.delete(id);
   }
 
@@ -99,6 +106,7 @@ export class MemoryStore implements Store {
       revision: records.revision,
       state: jsonCopy(commit.state),
       lastSequence: commit.lastSequence,
+      ...(commit.enforcement ? { enforcement: jsonCopy(commit.enforcement) } : {}),
       updatedAtMs: commit.committedAtMs,
     };
     agent.history.push(...records.history);

@@ -1,5 +1,7 @@
 // The storage boundary. The service depends on this interface only; the in-process store and the
 // MongoDB store implement it and pass one shared contract test suite (test/store/contract.ts).
+import type { BehavioralContract } from "../contracts/model.js";
+import type { EnforcementState } from "../contracts/state.js";
 import type { DriftEvent, DriftResult, EngineState, ExecutionContract, IdentityProfile, StableSnapshot } from "../engine/index.js";
 
 /** An agent's identity record (everything but its evolving engine state). */
@@ -39,6 +41,8 @@ export interface StoredState {
    * A re-sent sequence at or below it is answered from the history instead of processed again.
    */
   lastSequence: number;
+  /** Behavioral-contract enforcement state; absent until a cycle ran under a contract. */
+  enforcement?: EnforcementState;
   updatedAtMs: number;
 }
 
@@ -95,6 +99,8 @@ export interface CycleCommit {
   state: EngineState;
   /** lastSequence after this commit (unchanged by unary calls). */
   lastSequence: number;
+  /** Enforcement state after this commit; absent when the agent has none. */
+  enforcement?: EnforcementState;
   /** In processing order; empty for a reset. */
   history: HistoryEntry[];
   driftEvents: DriftEventRecord[];
@@ -132,6 +138,17 @@ export class InstanceExistsError extends Error {
   }
 }
 
+/** appendContract was given a version that is not exactly one above the agent's newest. */
+export class ContractVersionConflictError extends Error {
+  constructor(
+    readonly agentId: string,
+    readonly version: number,
+  ) {
+    super(`contract version ${version} of ${agentId} does not follow the newest version`);
+    this.name = "ContractVersionConflictError";
+  }
+}
+
 /** The backing database cannot be reached; nothing was written. */
 export class StoreUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -148,7 +165,26 @@ export class InvalidPageTokenError extends Error {
   }
 }
 
+/**
+ * Declared behavioral contracts, append-only per agent. Versions are gapless (1, 2, 3, …), so the
+ * unique (agent, version) key alone keeps them strictly increasing under concurrent appends.
+ */
+export interface ContractStore {
+  /**
+   * Appends the agent's next version. Throws ContractVersionConflictError unless the version is
+   * exactly one above the newest stored (1 for the first).
+   */
+  appendContract(contract: BehavioralContract): Promise<void>;
+  /** The newest version, or null. */
+  activeContract(agentId: string): Promise<BehavioralContract | null>;
+  contractVersion(agentId: string, version: number): Promise<BehavioralContract | null>;
+  /** Oldest first. */
+  listContracts(agentId: string, page: PageRequest): Promise<Page<BehavioralContract>>;
+}
+
 export interface Store {
+  /** The agent's contracts; deleteInstance removes them with the agent. */
+  readonly contracts: ContractStore;
   /** Creates the instance with its initial state at revision 0. Fails if the id exists. */
   createInstance(instance: InstanceRecord, state: EngineState): Promise<void>;
   getInstance(id: string): Promise<InstanceRecord | null>;

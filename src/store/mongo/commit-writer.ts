@@ -1,7 +1,8 @@
 // The commit protocol. (1) Inserting the cycles doc for revision expected+1 is the commit point:
 // the unique (instanceId, revision) key lets exactly one writer take each revision, and since
-// revisions are gapless a stale expected revision always finds its successor taken. (2) Then the
-// history, drift and snapshot documents are inserted (idempotent ids). Only then is the caller
+// revisions are gapless a stale expected revision always finds its successor taken. The doc holds
+// the commit's history, so a commit without drift events or snapshots is complete here. (2) Then
+// any drift event and snapshot documents are inserted (idempotent ids). Only then is the caller
 // released. Both steps are plain inserts, so many agents' commits share one insertMany each.
 import type { Db } from "mongodb";
 import type { Logger } from "../../logger.js";
@@ -51,7 +52,9 @@ export interface CommitStats {
 
 export class CommitWriter {
   readonly #group: GroupCommitter<Pending>;
-  readonly #checkpoints = new Set<Promise<void>>();
+  /** Checkpoints waiting to be written, newest head per agent. */
+  readonly #dueCheckpoints = new Map<string, Head>();
+  #checkpointing: Promise<void> | null = null;
   readonly stats: CommitStats = { commits: 0, batches: 0 };
 
   constructor(
@@ -79,7 +82,7 @@ export class CommitWriter {
   /** Waits for queued and in-flight commits and checkpoints. */
   async drain(): Promise<void> {
     await this.#group.drained();
-    await Promise.all(this.#checkpoints);
+    await this.#checkpointing;
   }
 
   /**
@@ -151,18 +154,35 @@ export class CommitWriter {
     });
   }
 
-  /** Checkpoints are an optimisation for cold loads: not awaited by callers, only by drain(). */
+  /**
+   * Checkpoints are an optimisation for cold loads: not awaited by callers, only by drain(). One
+   * write at a time, because FerretDB's updates are not atomic and two in flight for one agent can
+   * leave the older head; heads that come due meanwhile are coalesced, newest per agent.
+   */
   #checkpoint(heads: Head[]): void {
-    if (heads.length === 0) return;
-    const write = writeCheckpoints(this.db, heads)
-      .catch((err: unknown) => this.logger?.warn({ err }, "states checkpoint not written; loads will roll forward further"))
-      .finally(() => this.#checkpoints.delete(write));
-    this.#checkpoints.add(write);
+    for (const head of heads) {
+      const due = this.#dueCheckpoints.get(head.instanceId);
+      if (!due || due.revision < head.revision) this.#dueCheckpoints.set(head.instanceId, head);
+    }
+    if (this.#dueCheckpoints.size > 0 && !this.#checkpointing) this.#checkpointing = this.#writeDueCheckpoints();
+  }
+
+  /** Only started with heads due, so it awaits before it can clear #checkpointing. */
+  async #writeDueCheckpoints(): Promise<void> {
+    while (this.#dueCheckpoints.size > 0) {
+      const heads = [...this.#dueCheckpoints.values()];
+      this.#dueCheckpoints.clear();
+      await writeCheckpoints(this.db, heads).catch((err: unknown) =>
+        this.logger?.warn({ err }, "states checkpoint not written; loads will roll forward further"),
+      );
+    }
+    // In the same step as the emptiness check, so no head can be left behind.
+    this.#checkpointing = null;
   }
 }
 
 function mergeRecords(items: Pending[]): Record<RecordCollection, RecordDoc[]> {
-  const merged = { history: [], drift: [], snapshots: [] } as Record<RecordCollection, RecordDoc[]>;
+  const merged = { drift: [], snapshots: [] } as Record<RecordCollection, RecordDoc[]>;
   for (const item of items) for (const name of recordCollections) merged[name].push(...item.records[name]);
   return merged;
 }

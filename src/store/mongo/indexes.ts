@@ -1,8 +1,8 @@
 // Every index the store's queries use, created idempotently at start-up. Point reads go by _id;
-// listings filter on instanceId and sort by (revision, seq) descending, paged by keyset;
-// replays select history by session sequence.
+// listings filter on instanceId and sort by revision (and seq) descending, paged by keyset;
+// replays select the commits whose history overlaps a range of session sequences.
 import type { Db, IndexDescription } from "mongodb";
-import { collections } from "./documents.js";
+import { collections, contractsCollection } from "./documents.js";
 
 const byAgentNewestFirst: IndexDescription = { key: { instanceId: 1, revision: -1, seq: -1 }, name: "agent_newest_first" };
 
@@ -10,21 +10,28 @@ const indexes: Record<keyof typeof collections, IndexDescription[]> = {
   // listInstances: creation order, id as tie-breaker.
   instances: [{ key: { createdAtMs: 1, _id: 1 }, name: "created_order" }],
   states: [], // read by _id only
-  // One entry per revision: the insert that takes a revision is the commit point. Also serves
-  // deleteMany by instanceId.
-  cycles: [{ key: { instanceId: 1, revision: 1 }, name: "agent_revision", unique: true }],
-  // historyBySequence: a session's replay window.
-  history: [byAgentNewestFirst, { key: { instanceId: 1, sequence: 1, revision: 1, seq: 1 }, name: "agent_sequence" }],
+  cycles: [
+    // One entry per revision: the insert that takes a revision is the commit point. Also serves
+    // listHistory (walked backwards) and deleteMany by instanceId.
+    { key: { instanceId: 1, revision: 1 }, name: "agent_revision", unique: true },
+    // historyBySequence: maxSequence >= from bounds the scan to the commits since the window
+    // began (replays ask for recent sequences); minSequence <= to is checked in the index.
+    { key: { instanceId: 1, maxSequence: 1, minSequence: 1 }, name: "agent_sequence" },
+  ],
   drift: [byAgentNewestFirst],
   snapshots: [byAgentNewestFirst],
 };
 
+// Contract versions are read by _id; this serves the history listing and deleteMany by agent.
+const contractIndex: IndexDescription = { key: { agentId: 1, version: 1 }, name: "agent_version", unique: true };
+
 export async function ensureIndexes(db: Db): Promise<void> {
   // One index per command: FerretDB 1.24 panics on a createIndexes of several indexes that all
   // exist already.
-  await Promise.all(
-    Object.entries(indexes).flatMap(([key, specs]) =>
+  await Promise.all([
+    ...Object.entries(indexes).flatMap(([key, specs]) =>
       specs.map((spec) => db.collection(collections[key as keyof typeof collections]).createIndexes([spec])),
     ),
-  );
+    db.collection(contractsCollection).createIndexes([contractIndex]),
+  ]);
 }

@@ -33,7 +33,7 @@ export function writeErrorsOf(err: unknown, attempted: number): Map<number, numb
   return new Map(errors.map((e) => [e.index, e.code]));
 }
 
-/** Inserts history, drift and snapshot documents; ones already there are left as they are. */
+/** Inserts drift event and snapshot documents; ones already there are left as they are. */
 export async function applyRecords(db: Db, docs: Record<RecordCollection, RecordDoc[]>): Promise<void> {
   await Promise.all(
     recordCollections

@@ -1,8 +1,8 @@
 // Finding an agent's head revision. The commit log (cycles) is the truth; the states checkpoint
 // and the in-process cache are only lower bounds to search forward from. Every commit reads its
 // expected revision from here (or from its own acknowledged commit), so only the newest revision
-// can lack projections — a writer that stopped between commit point and projections — and it is
-// projected again here before anyone can build on it.
+// can lack projections (its drift event and snapshot documents) — a writer that stopped between
+// commit point and projections — and it is projected again here before anyone can build on it.
 import type { Db } from "mongodb";
 import {
   collections,

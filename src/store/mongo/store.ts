@@ -30,9 +30,11 @@ import {
   type RecordDoc,
   type StateDoc,
 } from "./documents.js";
+import { MongoContractStore } from "./contracts.js";
 import { guarded, isDuplicateKey } from "./failures.js";
 import { HeadCache } from "./head-cache.js";
 import { HealthMonitor } from "./health.js";
+import { historyBySequence, listHistory } from "./history.js";
 import { decodePageToken, encodePageToken, pageSizeOf } from "../page-token.js";
 import { HeadFinder } from "./roll-forward.js";
 
@@ -46,6 +48,7 @@ export class MongoStore implements Store {
   readonly #heads: HeadFinder;
   readonly #writer: CommitWriter;
   readonly #health: HealthMonitor;
+  readonly #contracts: MongoContractStore;
 
   constructor(
     private readonly client: MongoClient,
@@ -56,6 +59,11 @@ export class MongoStore implements Store {
     this.#heads = new HeadFinder(db, this.#cache, options.checkpointEvery);
     this.#writer = new CommitWriter(db, this.#cache, options, options.logger);
     this.#health = new HealthMonitor(client);
+    this.#contracts = new MongoContractStore(db);
+  }
+
+  get contracts(): MongoContractStore {
+    return this.#contracts;
   }
 
   createInstance(instance: InstanceRecord, state: EngineState): Promise<void> {
@@ -153,18 +161,11 @@ export class MongoStore implements Store {
   }
 
   listHistory(instanceId: string, page: PageRequest): Promise<Page<HistoryEntry>> {
-    return this.#listRecords("history", instanceId, page);
+    return guarded(() => listHistory(this.db, instanceId, page));
   }
 
   historyBySequence(instanceId: string, from: number, to: number): Promise<HistoryEntry[]> {
-    return guarded(async () => {
-      await this.#heads.head(instanceId);
-      const docs = await this.#records("history")
-        .find({ instanceId, sequence: { $gte: from, $lte: to } })
-        .sort({ sequence: 1, revision: 1, seq: 1 })
-        .toArray();
-      return docs.map((doc) => recordOf<HistoryEntry>(doc));
-    });
+    return guarded(() => historyBySequence(this.db, instanceId, from, to));
   }
 
   listDriftEvents(instanceId: string, page: PageRequest): Promise<Page<DriftEventRecord>> {
@@ -205,8 +206,8 @@ export class MongoStore implements Store {
   #listRecords<T>(listing: RecordCollection, instanceId: string, page: PageRequest): Promise<Page<T>> {
     return guarded(async () => {
       const after = decodePageToken(page.pageToken, listing, instanceId, ["number", "number"] as const);
-      // The first page brings the agent's newest commit into the projections if a writer
-      // stopped before doing so; later pages only reach further back.
+      // The first page brings the agent's newest commit's drift events and snapshots into their
+      // collections if a writer stopped before doing so; later pages only reach further back.
       if (!after) await this.#heads.head(instanceId);
       const size = pageSizeOf(page.pageSize);
       const filter: Filter<RecordDoc> = after
@@ -226,9 +227,12 @@ export class MongoStore implements Store {
   /** Everything but the instance doc; the states checkpoint last, as the mark that leftovers exist. */
   async #removeAgentData(id: string): Promise<void> {
     await Promise.all(
-      (["cycles", "history", "drift", "snapshots"] as const).map((name) =>
-        this.db.collection(collections[name]).deleteMany({ instanceId: id }),
-      ),
+      [
+        ...(["cycles", "drift", "snapshots"] as const).map((name) =>
+          this.db.collection(collections[name]).deleteMany({ instanceId: id }),
+        ),
+        this.#contracts.deleteAgent(id),
+      ],
     );
     await this.#states().deleteOne({ _id: id });
     this.#cache.forget(id);

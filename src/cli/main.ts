@@ -1,0 +1,243 @@
+// The `keel` command line: contracts, instances and processing against a running server, and
+// local key generation and sealing. `keel help` lists the commands.
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { fromJson, toJsonString, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
+import { BehavioralContractSchema } from "../../gen/keel/v1/behavioral_contract_pb.js";
+import { ContractService } from "../../gen/keel/v1/contract_service_pb.js";
+import { EngineService } from "../../gen/keel/v1/engine_service_pb.js";
+import { InstanceService } from "../../gen/keel/v1/instance_service_pb.js";
+import { Mode } from "../../gen/keel/v1/modes_pb.js";
+import { keygen, readJson, sealFile } from "./local.js";
+import { UsageError, type CliIo } from "./io.js";
+
+const USAGE = `keel - command line for a Keel server (default http://127.0.0.1:8080, or KEEL_SERVER / --server)
+
+contract create AGENT [--archetype NAME] [--certificate ID] [--seal]   generate from an archetype and store
+contract put FILE [--seal]                  store a contract (proto JSON) as the agent's next version
+contract get AGENT [--version N]            the active version, or version N
+contract history AGENT                      every version, oldest first
+contract diff AGENT FROM TO                 the fields that changed between two versions
+contract verify AGENT [--version N]         check a stored contract's seal
+contract verify --file FILE                 check a contract file's seal
+contract seal FILE --key KEY.pem            seal a contract file locally (prints the sealed contract)
+contract keygen                             print a new Ed25519 private key and its public key
+contract keys                               the server's public keys
+instance create --name NAME [--description TEXT] [--persona ID]
+instance get ID | instance list | instance delete ID
+process ID --mode MODE --strength X [--confidence X] [--action A] [--target T] [--outcome O] [--term T] [--at ISO-TIME]
+state ID | contract-of ID                   the agent's engine state, or its current execution contract
+`;
+
+const OPTIONS = {
+  server: { type: "string" },
+  seal: { type: "boolean" },
+  version: { type: "string" },
+  archetype: { type: "string" },
+  certificate: { type: "string" },
+  file: { type: "string" },
+  key: { type: "string" },
+  name: { type: "string" },
+  description: { type: "string" },
+  persona: { type: "string" },
+  mode: { type: "string" },
+  strength: { type: "string" },
+  confidence: { type: "string" },
+  action: { type: "string" },
+  target: { type: "string" },
+  outcome: { type: "string" },
+  term: { type: "string" },
+  at: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Runs one command; resolves with the exit code (0 ok, 1 the server refused, 2 usage). */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    if (values.help || positionals.length === 0 || positionals[0] === "help") {
+      io.stdout(USAGE);
+      return 0;
+    }
+    return await dispatch(positionals, values, io);
+  } catch (err) {
+    if (err instanceof ConnectError) {
+      io.stderr(`keel: ${codeName(err.code)} - ${err.rawMessage}\n`);
+      return 1;
+    }
+    if (err instanceof UsageError || (err instanceof TypeError && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS"))) {
+      io.stderr(`keel: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
+
+/** Runs the command; resolves with its exit code. */
+async function dispatch(args: string[], o: Values, io: CliIo): Promise<number> {
+  const [group, command, ...rest] = args;
+  const transport = createConnectTransport({ baseUrl: o.server ?? io.env.KEEL_SERVER ?? "http://127.0.0.1:8080", httpVersion: "1.1" });
+  const contracts = createClient(ContractService, transport);
+  const instances = createClient(InstanceService, transport);
+  const engine = createClient(EngineService, transport);
+  const print = <D extends DescMessage>(schema: D, message: MessageShape<D>): number => {
+    io.stdout(`${toJsonString(schema, message, { prettySpaces: 2 })}\n`);
+    return 0;
+  };
+  const arg = (i: number, what: string) => rest[i] ?? usage(`${group} ${command} needs ${what}`);
+  // process, state and contract-of take the instance id where the others take a sub-command.
+  const verb = ["process", "state", "contract-of"].includes(group ?? "") ? group : `${group} ${command}`;
+
+  switch (verb) {
+    case "contract create": {
+      const res = await contracts.generateContract({
+        agentId: arg(0, "an agent id"),
+        archetype: o.archetype ?? "",
+        certificateId: o.certificate ?? "",
+        store: true,
+        seal: o.seal ?? false,
+      });
+      return print(ContractService.method.generateContract.output, res);
+    }
+    case "contract put": {
+      const contract = fromJson(BehavioralContractSchema, readJson(io, arg(0, "a contract file")));
+      return print(ContractService.method.putContract.output, await contracts.putContract({ contract, seal: o.seal ?? false }));
+    }
+    case "contract get": {
+      const agentId = arg(0, "an agent id");
+      const res = o.version
+        ? await contracts.getContractVersion({ agentId, version: count("version", o.version) })
+        : await contracts.getActiveContract({ agentId });
+      return print(BehavioralContractSchema, res.contract!);
+    }
+    case "contract history": {
+      const agentId = arg(0, "an agent id");
+      let pageToken = "";
+      do {
+        const page = await contracts.listContractHistory({ agentId, pageSize: 100, pageToken });
+        for (const c of page.contracts) print(BehavioralContractSchema, c);
+        pageToken = page.nextPageToken;
+      } while (pageToken);
+      return 0;
+    }
+    case "contract diff": {
+      const res = await contracts.diffContracts({
+        agentId: arg(0, "an agent id"),
+        fromVersion: count("FROM", arg(1, "FROM and TO versions")),
+        toVersion: count("TO", arg(2, "FROM and TO versions")),
+      });
+      return print(ContractService.method.diffContracts.output, res);
+    }
+    case "contract verify": {
+      const res = o.file
+        ? await contracts.verifyContract({ contract: fromJson(BehavioralContractSchema, readJson(io, o.file)) })
+        : await contracts.verifyContract({ agentId: arg(0, "an agent id or --file"), version: o.version ? count("version", o.version) : 0 });
+      print(ContractService.method.verifyContract.output, res);
+      return res.valid ? 0 : 1;
+    }
+    case "contract seal":
+      sealFile(io, arg(0, "a contract file"), o.key ?? usage("contract seal needs --key KEY.pem"));
+      return 0;
+    case "contract keygen":
+      keygen(io);
+      return 0;
+    case "contract keys":
+      return print(ContractService.method.listSigningKeys.output, await contracts.listSigningKeys({}));
+    case "instance create": {
+      const res = await instances.createInstance({
+        name: o.name ?? usage("instance create needs --name"),
+        description: o.description ?? "",
+        personaId: o.persona ?? "",
+      });
+      return print(InstanceService.method.createInstance.output, res);
+    }
+    case "instance get":
+      return print(InstanceService.method.getInstance.output, await instances.getInstance({ instanceId: arg(0, "an instance id") }));
+    case "instance list": {
+      let pageToken = "";
+      do {
+        const page = await instances.listInstances({ pageSize: 100, pageToken });
+        print(InstanceService.method.listInstances.output, page);
+        pageToken = page.nextPageToken;
+      } while (pageToken);
+      return 0;
+    }
+    case "instance delete":
+      await instances.deleteInstance({ instanceId: arg(0, "an instance id") });
+      return 0;
+    case "process": {
+      const instanceId = command ?? usage("process needs an instance id");
+      const mode = Mode[`${(o.mode ?? usage("process needs --mode")).toUpperCase()}` as keyof typeof Mode];
+      if (mode === undefined) usage(`--mode must be one of ${Object.keys(Mode).filter((m) => Number.isNaN(Number(m)) && m !== "UNSPECIFIED").join(" ").toLowerCase()}`);
+      const res = await engine.process({
+        instanceId,
+        observation: {
+          mode,
+          signalStrength: number("strength", o.strength ?? usage("process needs --strength")),
+          confidence: o.confidence === undefined ? undefined : number("confidence", o.confidence),
+          action: o.action,
+          target: o.target,
+          outcome: o.outcome,
+          context: o.term ? { term: o.term } : {},
+          timestamp: o.at ? timestampFromMs(time(o.at)) : undefined,
+        },
+      });
+      return print(EngineService.method.process.output, res);
+    }
+    case "state":
+      return print(EngineService.method.getState.output, await engine.getState({ instanceId: command ?? usage("state needs an instance id") }));
+    case "contract-of":
+      return print(EngineService.method.getContract.output, await engine.getContract({ instanceId: command ?? usage("contract-of needs an instance id") }));
+    default:
+      return usage(`unknown command "${args.join(" ")}"`);
+  }
+}
+
+function usage(message: string): never {
+  throw new UsageError(message);
+}
+
+function count(what: string, raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) usage(`${what} must be a positive integer (got "${raw}")`);
+  return n;
+}
+
+function number(what: string, raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === "" || !Number.isFinite(n)) usage(`--${what} must be a number (got "${raw}")`);
+  return n;
+}
+
+function time(raw: string): number {
+  const ms = Date.parse(raw);
+  if (Number.isNaN(ms)) usage(`--at must be an ISO time (got "${raw}")`);
+  return ms;
+}
+
+/** INVALID_ARGUMENT, as gRPC names codes. */
+function codeName(code: Code): string {
+  return (Code[code] ?? String(code)).replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
+}
+
+/** The process entry point (bin/keel.js). */
+export async function run(): Promise<void> {
+  // Output piped into `head` and the like: stop quietly when the reader goes away.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    process.exit(0);
+  });
+  const io: CliIo = {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    readFile: (p) => readFileSync(p, "utf8"),
+    now: Date.now,
+  };
+  process.exitCode = await main(process.argv.slice(2), io);
+}

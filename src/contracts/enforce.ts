@@ -1,0 +1,207 @@
+// Enforcement of an agent's active contract on one cycle: a pure step from the previous
+// enforcement state, the cycle's observation and the engine's contract to the next state and the
+// contract the agent receives.
+import { FORBIDDEN_ACTIONS, STANDARD_ACTIONS, type Action, type ExecutionContract } from "../engine/index.js";
+import { outOfScope, type CompiledContract } from "./compile.js";
+import { addCount } from "./counts.js";
+import { measureDrift } from "./drift.js";
+import { DRIFT_DISTRIBUTIONS, type ViolationResponse } from "./model.js";
+import type { DriftScores, Enforcement, EnforcementState, Violation, ViolationKind, WindowEntry } from "./state.js";
+import { inTargetScope, tagKey } from "./tags.js";
+import { clampTrust, nextTrust } from "./trust.js";
+
+/** The engine's contract with how the declared contract shaped it. */
+export type EnforcedContract = ExecutionContract & { enforcement?: Enforcement };
+
+/** What enforcement reads from an observation. */
+export interface ObservedCycle {
+  action: string | null;
+  target: string | null;
+  outcome: string | null;
+  observedAtMs: number;
+  context: Readonly<Record<string, string>>;
+}
+
+/** Observations name their semantic term in this context key. */
+export const TERM_CONTEXT_KEY = "term";
+
+const NO_DRIFT: DriftScores = { action: null, target: null, temporal: null, outcome: null, semantic: null, overall: null };
+
+export function enforceCycle(
+  compiled: CompiledContract,
+  previous: EnforcementState | undefined,
+  observation: ObservedCycle,
+  engineContract: ExecutionContract,
+): { state: EnforcementState; contract: EnforcedContract } {
+  const c = compiled.contract;
+  const state = fitted(compiled, previous);
+  const entry = entryOf(compiled, observation, engineContract.cycleCount);
+  push(compiled, state, entry);
+  updateRates(compiled, state, entry, observation.action === null ? null : tagKey(observation.action));
+
+  const { scores, terms } = measureDrift(compiled.drift, state);
+  const found: Omit<Violation, "sinceCycle">[] = [];
+  const add = (name: string, kind: ViolationKind, response: ViolationResponse, value: number | null, threshold: number | null, detail: string) =>
+    found.push({ name, kind, value, threshold, restricting: response === "restrict", detail });
+
+  if (compiled.operations && entry.a !== null && !compiled.operations.has(entry.a)) {
+    add("scope/operation", "scope", c.policy.onScope, null, null, `operation "${entry.a}" is not in the authorized scope`);
+  }
+  if (compiled.targetPrefixes && observation.target !== null && !inTargetScope(compiled.targetPrefixes, observation.target)) {
+    add("scope/target", "scope", c.policy.onScope, null, null, `target "${observation.target}" is not in the authorized scope`);
+  }
+  for (const d of DRIFT_DISTRIBUTIONS) {
+    const limit = c.driftThresholds[d];
+    const score = scores[d];
+    if (limit !== null && score !== null && score > limit) {
+      add(`drift/${d}`, "drift", c.policy.onDrift, score, limit, `${d} drift ${round(score)} exceeds ${limit}`);
+    }
+  }
+  for (const anchor of c.semanticAnchors) {
+    const drift = terms.get(anchor.term) ?? null;
+    if (drift !== null && drift > anchor.tolerance) {
+      add(`anchor/${anchor.term}`, "anchor", c.policy.onDrift, drift, anchor.tolerance, `semantic drift of ${anchor.term} ${round(drift)} exceeds its tolerance ${anchor.tolerance}`);
+    }
+  }
+  const ctx = { window: state.window, current: entry, drift: scores, terms, rates: state.rates };
+  for (const check of compiled.invariants) {
+    const value = check.measure(ctx);
+    if (value !== null && !check.holds(value)) add(`invariant/${check.id}`, "invariant", check.response, value, check.threshold, check.describe(value));
+  }
+
+  const cycle = engineContract.cycleCount;
+  const active: Record<string, number> = {};
+  let started = 0;
+  const violations = found
+    .map((v) => {
+      const since = Object.hasOwn(state.active, v.name) ? (state.active[v.name] as number) : cycle;
+      if (since === cycle) started++;
+      active[v.name] = since;
+      return { ...v, sinceCycle: since };
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  state.active = active;
+  state.trust = nextTrust(state.trust, started, violations.length, c.trustFloor, c.trustCeiling);
+  const enforcement: Enforcement = {
+    contractId: c.contractId,
+    contractVersion: c.version,
+    violations,
+    trust: state.trust,
+    drift: scores,
+    restricted: violations.some((v) => v.restricting),
+  };
+  state.last = enforcement;
+  return { state, contract: shaped(compiled, engineContract, enforcement) };
+}
+
+/**
+ * The contract without processing (GetContract, session open, reset): scope applied, and the
+ * latest cycle's violations while they were found under this same contract version.
+ */
+export function standing(compiled: CompiledContract, state: EnforcementState | undefined, engineContract: ExecutionContract): EnforcedContract {
+  const c = compiled.contract;
+  const current = state !== undefined && state.contractId === c.contractId && state.version === c.version;
+  const enforcement: Enforcement =
+    current && state.last
+      ? state.last
+      : {
+          contractId: c.contractId,
+          contractVersion: c.version,
+          violations: [],
+          trust: state ? clampTrust(state.trust, c.trustFloor, c.trustCeiling) : c.initialTrust,
+          drift: NO_DRIFT,
+          restricted: false,
+        };
+  return shaped(compiled, engineContract, enforcement);
+}
+
+/** Allowed: the engine's, within scope, and within the restricted actions while restricted. */
+function shaped(compiled: CompiledContract, contract: ExecutionContract, enforcement: Enforcement): EnforcedContract {
+  const removed = new Set<Action>(outOfScope(compiled));
+  if (enforcement.restricted) for (const a of STANDARD_ACTIONS) if (!compiled.restrictedActions.has(a)) removed.add(a);
+  const forbidden = new Set<Action>([...FORBIDDEN_ACTIONS, ...contract.forbiddenActions, ...removed]);
+  return {
+    ...contract,
+    allowedActions: contract.allowedActions.filter((a) => !removed.has(a)),
+    forbiddenActions: [...forbidden].sort(),
+    enforcement,
+  };
+}
+
+function fresh(compiled: CompiledContract): EnforcementState {
+  const c = compiled.contract;
+  return {
+    contractId: c.contractId,
+    version: c.version,
+    window: [],
+    baseline: { action: {}, target: {}, outcome: {}, hour: {} },
+    rates: {},
+    trust: c.initialTrust,
+    active: {},
+    last: null,
+  };
+}
+
+/**
+ * The previous state carried onto this contract version: observed history stays (it is fact),
+ * trust is clamped into the new bounds, rate timestamps are kept only for rules that still exist.
+ */
+function fitted(compiled: CompiledContract, previous: EnforcementState | undefined): EnforcementState {
+  if (!previous) return fresh(compiled);
+  const c = compiled.contract;
+  const state: EnforcementState = structuredClone(previous);
+  if (state.contractId === c.contractId && state.version === c.version) return state;
+  state.contractId = c.contractId;
+  state.version = c.version;
+  state.trust = clampTrust(state.trust, c.trustFloor, c.trustCeiling);
+  const rates: Record<string, number[]> = {};
+  for (const rule of compiled.rates) if (Object.hasOwn(state.rates, rule.id)) rates[rule.id] = state.rates[rule.id] as number[];
+  state.rates = rates;
+  evictBeyond(compiled.capacity, state);
+  return state;
+}
+
+function entryOf(compiled: CompiledContract, o: ObservedCycle, cycle: number): WindowEntry {
+  const term = Object.hasOwn(o.context, TERM_CONTEXT_KEY) ? (o.context[TERM_CONTEXT_KEY] as string) : null;
+  return {
+    c: cycle,
+    a: o.action === null ? null : tagKey(o.action),
+    t: o.target === null ? null : compiled.categorize(o.target),
+    o: o.outcome === null ? null : tagKey(o.outcome),
+    h: new Date(o.observedAtMs).getUTCHours(),
+    ts: o.observedAtMs,
+    s: term,
+  };
+}
+
+function push(compiled: CompiledContract, state: EnforcementState, entry: WindowEntry): void {
+  state.window.push(entry);
+  evictBeyond(compiled.capacity, state);
+}
+
+/** Cycles leaving the window join the baseline counts. */
+function evictBeyond(capacity: number, state: EnforcementState): void {
+  const excess = state.window.length - capacity;
+  if (excess <= 0) return;
+  for (const e of state.window.splice(0, excess)) {
+    if (e.a !== null) addCount(state.baseline.action, e.a);
+    if (e.t !== null) addCount(state.baseline.target, e.t);
+    if (e.o !== null) addCount(state.baseline.outcome, e.o);
+    addCount(state.baseline.hour, String(e.h));
+  }
+}
+
+function updateRates(compiled: CompiledContract, state: EnforcementState, entry: WindowEntry, action: string | null): void {
+  for (const rule of compiled.rates) {
+    const kept = (Object.hasOwn(state.rates, rule.id) ? (state.rates[rule.id] as number[]) : []).filter(
+      (ts) => ts > entry.ts - rule.windowMs,
+    );
+    if (rule.action === "" || rule.action === action) kept.push(entry.ts);
+    kept.sort((a, b) => a - b);
+    state.rates[rule.id] = kept.slice(Math.max(0, kept.length - rule.keep));
+  }
+}
+
+function round(v: number): number {
+  return Math.round(v * 10_000) / 10_000;
+}

@@ -1,0 +1,118 @@
+// ContractService handlers: validate at the edge, call the contract registry, map to the wire.
+import { create } from "@bufbuild/protobuf";
+import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
+import { InvalidContractError } from "../contracts/errors.js";
+import { normalizeContract } from "../contracts/normalize.js";
+import type { Verification } from "../contracts/seal.js";
+import type { ContractRegistry } from "../service/contract-registry.js";
+import {
+  DiffContractsResponseSchema,
+  GenerateContractResponseSchema,
+  GetActiveContractResponseSchema,
+  GetContractVersionResponseSchema,
+  ListContractHistoryResponseSchema,
+  ListSigningKeysResponseSchema,
+  PutContractResponseSchema,
+  VerifyContractResponseSchema,
+  type ContractService,
+  type VerifyContractResponse,
+} from "../../gen/keel/v1/contract_service_pb.js";
+import { contractFromWire, contractToWire, fieldChangeToWire, sealStatuses } from "./contract-mapping.js";
+import { invalidArgument, toConnectError } from "./errors.js";
+import * as v from "./validate.js";
+
+export function contractService(registry: ContractRegistry): ServiceImpl<typeof ContractService> {
+  return {
+    putContract: handled(async (req) => {
+      if (!req.contract) throw invalidArgument("contract", "is required");
+      const { contract, problems } = contractFromWire(req.contract);
+      const stored = await registry.put(contract, problems, req.seal);
+      return create(PutContractResponseSchema, { contract: contractToWire(stored) });
+    }),
+
+    getActiveContract: handled(async (req) => {
+      const id = v.instanceId("agent_id", req.agentId);
+      return create(GetActiveContractResponseSchema, { contract: contractToWire(await registry.active(id)) });
+    }),
+
+    getContractVersion: handled(async (req) => {
+      const id = v.instanceId("agent_id", req.agentId);
+      const version = positive("version", req.version);
+      return create(GetContractVersionResponseSchema, { contract: contractToWire(await registry.version(id, version)) });
+    }),
+
+    listContractHistory: handled(async (req) => {
+      const id = v.instanceId("agent_id", req.agentId);
+      const pageSize = v.pageSize("page_size", req.pageSize, { fallback: 20, max: 100 });
+      const page = await registry.history(id, { pageSize, pageToken: req.pageToken });
+      return create(ListContractHistoryResponseSchema, {
+        contracts: page.items.map(contractToWire),
+        nextPageToken: page.nextPageToken,
+      });
+    }),
+
+    diffContracts: handled(async (req) => {
+      const id = v.instanceId("agent_id", req.agentId);
+      const from = positive("from_version", req.fromVersion);
+      const to = positive("to_version", req.toVersion);
+      const changes = await registry.diff(id, from, to);
+      return create(DiffContractsResponseSchema, { changes: changes.map(fieldChangeToWire) });
+    }),
+
+    verifyContract: handled(async (req) => {
+      if (req.contract) {
+        const { contract, problems } = contractFromWire(req.contract);
+        if (contract.createdAtMs === null) problems.push("created_at is required to verify a contract");
+        if (problems.length > 0) throw new InvalidContractError(problems.map((p) => `contract.${p}`));
+        return verificationToWire(registry.verify(normalizeContract({ ...contract, createdAtMs: contract.createdAtMs as number })));
+      }
+      const id = v.instanceId("agent_id", req.agentId);
+      return verificationToWire(await registry.verifyStored(id, req.version));
+    }),
+
+    generateContract: handled(async (req) => {
+      const id = v.instanceId("agent_id", req.agentId);
+      if (req.seal && !req.store) throw invalidArgument("seal", "requires store - only stored contracts are sealed by the server");
+      const { contract, prior } = await registry.generate({
+        agentId: id,
+        archetype: req.archetype,
+        certificateId: v.text("certificate_id", req.certificateId, { min: 0, max: 128 }),
+        store: req.store,
+        seal: req.seal,
+      });
+      return create(GenerateContractResponseSchema, {
+        contract: contractToWire(contract),
+        priorFound: prior !== null,
+        prior: prior ?? "",
+      });
+    }),
+
+    listSigningKeys: handled(async () => create(ListSigningKeysResponseSchema, { keys: registry.publishedKeys() })),
+  };
+}
+
+/** Contract validation failures become INVALID_ARGUMENT with every problem on its own line. */
+function handled<Req, Res>(handler: (req: Req) => Promise<Res>): (req: Req) => Promise<Res> {
+  return async (req) => {
+    try {
+      return await handler(req);
+    } catch (err) {
+      if (err instanceof InvalidContractError) throw new ConnectError(err.message, Code.InvalidArgument);
+      throw toConnectError(err);
+    }
+  };
+}
+
+function positive(field: string, value: number): number {
+  if (value === 0) throw invalidArgument(field, "is required");
+  return value;
+}
+
+function verificationToWire(r: Verification): VerifyContractResponse {
+  return create(VerifyContractResponseSchema, {
+    valid: r.valid,
+    status: sealStatuses[r.status],
+    signer: r.signer,
+    problems: r.problems,
+  });
+}

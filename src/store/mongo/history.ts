@@ -1,0 +1,52 @@
+// History reads. Entries are embedded in their commit's cycles doc (one document per commit,
+// however many observations it carries), so listings walk the commit log and unpack entries.
+// A committed cycles doc holds its whole history, so there is nothing to roll forward here.
+import type { Db, Filter } from "mongodb";
+import { decodePageToken, encodePageToken, pageSizeOf } from "../page-token.js";
+import type { HistoryEntry, Page, PageRequest } from "../types.js";
+import { collections, historyOfCycle, type CycleDoc } from "./documents.js";
+
+// Only what history needs: the engine state is most of a cycles doc.
+const historyFields = { _id: 0, revision: 1, records: 1 } as const;
+
+/** Newest first by (revision, seq); the page token is the key of the last entry returned. */
+export async function listHistory(db: Db, instanceId: string, page: PageRequest): Promise<Page<HistoryEntry>> {
+  const after = decodePageToken(page.pageToken, "history", instanceId, ["number", "number"] as const);
+  const size = pageSizeOf(page.pageSize);
+  const filter: Filter<CycleDoc> = after ? { instanceId, revision: { $lte: after[0] } } : { instanceId };
+  // Commits hold zero or more entries, so the number of docs a page needs is unknown: read the
+  // log newest first in batches of at most a page and stop once one entry past the page is seen.
+  const cursor = cycles(db).find(filter, { projection: historyFields }).sort({ revision: -1 }).batchSize(size + 1);
+  const entries: HistoryEntry[] = [];
+  try {
+    for await (const doc of cursor) {
+      const newestFirst = historyOfCycle(doc).reverse();
+      entries.push(...(after && doc.revision === after[0] ? newestFirst.filter((e) => e.seq < after[1]) : newestFirst));
+      if (entries.length > size) break;
+    }
+  } finally {
+    await cursor.close();
+  }
+  const items = entries.slice(0, size);
+  const last = items.at(-1);
+  return {
+    items,
+    nextPageToken: entries.length > size && last ? encodePageToken("history", instanceId, [last.revision, last.seq]) : "",
+  };
+}
+
+/** Entries with a session sequence in [from, to], ascending by sequence, then commit order. */
+export async function historyBySequence(db: Db, instanceId: string, from: number, to: number): Promise<HistoryEntry[]> {
+  // The commits whose sequence range overlaps [from, to]; entries outside it are dropped below.
+  const docs = await cycles(db)
+    .find({ instanceId, maxSequence: { $gte: from }, minSequence: { $lte: to } }, { projection: historyFields })
+    .toArray();
+  return docs
+    .flatMap((doc) => historyOfCycle(doc))
+    .filter((e) => e.sequence !== null && e.sequence >= from && e.sequence <= to)
+    .sort((a, b) => (a.sequence as number) - (b.sequence as number) || a.revision - b.revision || a.seq - b.seq);
+}
+
+function cycles(db: Db) {
+  return db.collection<CycleDoc>(collections.cycles);
+}
