@@ -5,16 +5,7 @@ import { createLogger } from "./logger.js";
 import { openStore } from "./store/open.js";
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`keel: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const store = await openStore(config, logger);
   const app = await startApp({ config, logger, store });
@@ -49,4 +40,11 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => stop("SIGINT"));
 }
 
-void main();
+main().catch((err: unknown) => {
+  // A configuration mistake is the operator's to fix: say what, without a stack trace.
+  if (err instanceof ConfigError) {
+    process.stderr.write(`keel: ${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+});
