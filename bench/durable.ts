@@ -63,10 +63,10 @@ async function run(server: MongoServer, groupCommit: boolean, batch: number, rou
 const server = await startMongoServer();
 try {
   console.log(`server: ${server.controlled ? "FerretDB v1.24 (SQLite), started by the benchmark" : "MONGODB_URI"}`);
-  await run(server, true, 1, 20);
+  await run(server, true, 1, 50);
   await run(server, false, 1, 5);
-  await run(server, true, 16, 4);
-  await run(server, false, 16, 2);
+  await run(server, true, 16, 12);
+  await run(server, false, 16, 4);
 } finally {
   await server.dispose();
 }

@@ -112,7 +112,8 @@ export class MemoryStore implements Store {
     agent.history.push(...records.history);
     agent.driftEvents.push(...records.driftEvents);
     agent.snapshots.push(...records.snapshots);
-    return jsonCopy(agent.state);
+    // Built from the caller's own objects: the stored copies above stay private without a third copy.
+    return { ...agent.state, state: commit.state, ...(commit.enforcement ? { enforcement: commit.enforcement } : {}) };
   }
 
   async listHistory(instanceId: string, page: PageRequest): Promise<Page<HistoryEntry>> {
