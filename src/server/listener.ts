@@ -27,8 +27,11 @@ export function createDualProtocolServer(
 ): DualProtocolServer {
   const h2 = http2.createServer({ maxSessionMemory: options.maxSessionMemoryMb }, handler);
   const h1 = http.createServer(handler as http.RequestListener);
-  // Nagle's algorithm would hold small gRPC frames back for tens of milliseconds.
-  const server = net.createServer({ noDelay: true }, (socket) => route(socket, h1, h2));
+  const server = net.createServer((socket) => {
+    // Nagle's algorithm would hold small gRPC frames back for tens of milliseconds.
+    socket.setNoDelay(true);
+    route(socket, h1, h2);
+  });
   return { net: server, http2: h2, http1: h1 };
 }
 

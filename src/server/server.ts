@@ -36,6 +36,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // grpc-js clients refuse messages over 4 MiB by default; fail on our side first.
     writeMaxBytes: 4 * 1024 * 1024,
     maxTimeoutMs: options.maxTimeoutMs,
+    // Compressed requests are accepted, but responses go out uncompressed: gzip runs on the
+    // thread pool, and waiting for it stalls a session's strictly ordered answers (measured:
+    // a batched session idled half its time). Contracts are small; CPU is the scarce resource.
+    compressMinBytes: Number.MAX_SAFE_INTEGER,
   });
   const servers = createDualProtocolServer(handler, { maxSessionMemoryMb: 64 });
 
