@@ -17,7 +17,7 @@ afterAll(async () => {
 
 describe("grpc.health.v1.Health", () => {
   it("reports the server and each Keel service SERVING", async () => {
-    for (const service of ["", "keel.v1.InstanceService", "keel.v1.EngineService"]) {
+    for (const service of ["", "keel.v1.InstanceService", "keel.v1.EngineService", "keel.v1.ContractService"]) {
       const res = await unary(clients.health, "Check", { service });
       expect(res.status, service).toBe("SERVING");
     }
@@ -67,6 +67,7 @@ describe("server reflection", () => {
       expect.arrayContaining([
         "keel.v1.InstanceService",
         "keel.v1.EngineService",
+        "keel.v1.ContractService",
         "grpc.health.v1.Health",
         "grpc.reflection.v1.ServerReflection",
         "grpc.reflection.v1alpha.ServerReflection",
