@@ -61,8 +61,7 @@ export async function* runSession(
     if (first.value.frame.case !== "open") throw invalidArgument("frame", "the first frame of a session must be open");
     const open = first.value.frame.value;
     const id = v.instanceId("open.instance_id", open.instanceId);
-    const contract = await agents.getContract(id);
-    const lastSequence = await agents.lastSequence(id);
+    const { contract, lastSequence } = await agents.sessionStart(id);
     if (open.resumeAfterSequence > BigInt(lastSequence)) {
       throw new ConnectError(
         `resume_after_sequence ${open.resumeAfterSequence} is ahead of the last processed sequence ${lastSequence}`,

@@ -145,8 +145,13 @@ export class AgentService {
 
   /** The contract for the current state, shaped by the agent's declared contract if it has one. */
   async getContract(id: string): Promise<ExecutionContract> {
+    return (await this.sessionStart(id)).contract;
+  }
+
+  /** What a session opens with: the current contract and the last processed sequence, from one read. */
+  async sessionStart(id: string): Promise<{ contract: ExecutionContract; lastSequence: number }> {
     const [stored, compiled] = await Promise.all([this.getState(id), this.activeContract(id)]);
-    return this.standingContract(stored.state, stored.enforcement, compiled);
+    return { contract: this.standingContract(stored.state, stored.enforcement, compiled), lastSequence: stored.lastSequence };
   }
 
   private activeContract(id: string): Promise<CompiledContract | null> {
@@ -223,11 +228,6 @@ export class AgentService {
       ...replayed,
       ...outcomes.map((outcome, i) => ({ sequence: fresh[i]!.sequence, outcome, replayed: false })),
     ];
-  }
-
-  /** The last sequence processed on the agent's session stream. */
-  async lastSequence(id: string): Promise<number> {
-    return (await this.getState(id)).lastSequence;
   }
 
   private async replay(id: string, items: SequencedInput[]): Promise<SequencedOutcome[]> {
