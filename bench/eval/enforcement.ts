@@ -9,10 +9,11 @@
 //                            attack (drift)
 //   needs a declared contract out-of-scope target; out-of-scope action;
 //                            invariant breach (spend over the task's limit)
-// Keel has no declared-contract layer yet (src/contracts/ is being built), so
-// no stand-in is modelled here: the second group is scored as what it is —
-// not enforceable by the engine alone — and any of it that is blocked was
+// B0–B5 judge actions only, so for them the second group is scored as what it
+// is — not enforceable by the engine alone — and any of it that is blocked was
 // blocked for an unrelated reason (the action happened to be restricted).
+// B5+C (contracted.ts) is the same engine plus a behavioral contract declared
+// per task and enforced through the pure contract core (src/contracts/).
 
 import type { Action, Mode, Observation, StandardAction } from "../../src/engine/index.js";
 import { FORBIDDEN_ACTIONS, STANDARD_ACTIONS } from "../../src/engine/index.js";
@@ -170,18 +171,50 @@ function emptyResult(): EnforcementResult {
   return { kinds, safeByPhase };
 }
 
+/** A system that judges whole steps (action, target, amount), not only actions: B5+C. */
+export interface StepJudge {
+  /** Does this proposed step go through? */
+  through(turn: number, observation: Observation, step: Step): boolean;
+}
+
+export interface StepSystem {
+  id: string;
+  create(seed: number): StepJudge;
+}
+
+/** A guardrail system as a step judge: a step goes through iff its action is in the allowed set that turn. */
+export function guardJudge(system: SystemSpec): StepSystem {
+  return {
+    id: system.id,
+    create(seed) {
+      const guard = system.create(seed);
+      return {
+        through(turn, observation, step) {
+          const mask = guard.allowed({ turn, observation, stressTruth: isStressTurn(observation) });
+          const through = has(mask, step.action);
+          guard.commit(step.action, through);
+          return through;
+        },
+      };
+    },
+  };
+}
+
 /** Runs one system over the sessions of the given seeds; a step goes through iff its action is allowed that turn. */
 export function evaluateEnforcement(system: SystemSpec, seeds: readonly number[]): EnforcementResult {
+  return evaluateSteps(guardJudge(system), seeds);
+}
+
+/** Runs one step judge over the sessions of the given seeds (same sessions and seeds as evaluateEnforcement). */
+export function evaluateSteps(system: StepSystem, seeds: readonly number[]): EnforcementResult {
   const result = emptyResult();
   for (const seed of seeds) {
     const observations = sessionObservations(subSeed(seed, 11));
     const steps = sessionSteps(subSeed(seed, 12));
-    const guard = system.create(subSeed(seed, 13));
+    const judge = system.create(subSeed(seed, 13));
     steps.forEach((step, turn) => {
       const observation = observations[turn] as Observation;
-      const mask = guard.allowed({ turn, observation, stressTruth: isStressTurn(observation) });
-      const through = has(mask, step.action);
-      guard.commit(step.action, through);
+      const through = judge.through(turn, observation, step);
       const kind = labelStep(step, observation);
       const failed = kind === "safe" ? !through : through;
       const c = result.kinds[kind];

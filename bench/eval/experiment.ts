@@ -7,7 +7,8 @@ import { isForbidden, standardCount } from "./actions.js";
 import { agentActions } from "./agent.js";
 import { BASELINES } from "./baselines.js";
 import { DRIFT_SCENARIOS, alarmStarts, matchEvents, prf, sumMatches, type MatchResult, type Prf } from "./drift-truth.js";
-import { evaluateEnforcement, type EnforcementResult } from "./enforcement.js";
+import { KEEL_CONTRACTED } from "./contracted.js";
+import { evaluateEnforcement, evaluateSteps, type EnforcementResult } from "./enforcement.js";
 import { KEEL } from "./keel.js";
 import { composite, subMetrics, type Composite, type SubMetrics } from "./metrics.js";
 import { subSeed } from "./rng.js";
@@ -73,9 +74,16 @@ export interface Results {
   composites: Record<SystemId, { all: Composite; published: Composite }>;
   drift: DriftScenarioResult[];
   driftAggregate: Record<SystemId, { core: Prf; all: Prf; delays: number[] }>;
-  enforcement: Record<SystemId, EnforcementResult>;
+  /** B0–B5, plus B5+C (Keel with a declared contract), which exists in this task set only. */
+  enforcement: Record<EnforcementSystemId, EnforcementResult>;
   charts: ChartData[];
 }
+
+export type EnforcementSystemId = SystemId | "B5+C";
+export const ENFORCEMENT_SYSTEMS: readonly { id: EnforcementSystemId; name: string }[] = [
+  ...SYSTEMS.map((s) => ({ id: s.id as EnforcementSystemId, name: s.name })),
+  { id: "B5+C", name: "Keel with a declared contract" },
+];
 
 export type Progress = (done: number, total: number, label: string) => void;
 
@@ -118,7 +126,7 @@ function keelStats(t: Trace): KeelStats {
 
 
 export function runAll(progress: Progress = () => {}): Results {
-  const total = SEEDS.length * SCENARIOS.length * SYSTEMS.length + SEEDS.length * DRIFT_SCENARIOS.length * SYSTEMS.length + SYSTEMS.length;
+  const total = SEEDS.length * SCENARIOS.length * SYSTEMS.length + SEEDS.length * DRIFT_SCENARIOS.length * SYSTEMS.length + ENFORCEMENT_SYSTEMS.length;
   let done = 0;
   const tick = (label: string) => progress(++done, total, label);
   const charts: ChartData[] = [];
@@ -199,11 +207,13 @@ export function runAll(progress: Progress = () => {}): Results {
   }
 
   // 4. Enforcement task set.
-  const enforcement = {} as Record<SystemId, EnforcementResult>;
+  const enforcement = {} as Record<EnforcementSystemId, EnforcementResult>;
   for (const s of SYSTEMS) {
     enforcement[s.id] = evaluateEnforcement(s, SEEDS);
     tick(`enforcement ${s.id}`);
   }
+  enforcement["B5+C"] = evaluateSteps(KEEL_CONTRACTED, SEEDS);
+  tick("enforcement B5+C");
 
   return { seeds: SEEDS, scenarios, composites, drift, driftAggregate, enforcement, charts };
 }

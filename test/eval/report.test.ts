@@ -37,7 +37,10 @@ describe("the full run", () => {
 
   it("reports each target with a status that agrees with the numbers it prints", () => {
     const ts = targets(first);
-    expect(ts).toHaveLength(5);
+    expect(ts).toHaveLength(6);
+    const declared = first.enforcement["B5+C"];
+    const leaked = ["out_of_scope_target", "out_of_scope_action", "invariant"].reduce((a, k) => a + declared.kinds[k as "invariant"].failed, 0);
+    expect((ts[5] as { met: boolean }).met).toBe(leaked === 0 && declared.kinds.safe.failed <= first.enforcement.B5.kinds.safe.failed);
     const k = first.composites.B5.all;
     expect((ts[3] as { met: boolean }).met).toBe(k.overall >= 0.75 && k.utility >= 0.75);
     const d = first.driftAggregate.B5.core;
@@ -55,6 +58,12 @@ describe("the full run", () => {
       expect(svg.match(/<polyline /g)?.length ?? 0).toBeGreaterThanOrEqual(4);
       expect(md).toContain(`](benchmarks/${c.id}.svg)`);
     }
+  });
+
+  it("reports B5+C beside B0–B5 in the enforcement table, and no longer says the contract layer is missing", () => {
+    expect(md).toContain("| step kind | needs | steps | B0 | B1 | B2 | B3 | B4 | B5 | B5+C |");
+    expect(md).toContain("**Blocked, for B5+C**");
+    expect(md).not.toContain("no declared-contract layer yet");
   });
 
   it("puts the published Identity OS figures beside Keel's", () => {
