@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG, type EngineConfig } from "./engine/index.js";
 import type { Config } from "./config.js";
 import type { Keyring } from "./contracts/keys.js";
 import type { Logger } from "./logger.js";
+import { KeelMetrics } from "./metrics/metrics.js";
 import { AgentService } from "./service/agent-service.js";
 import { keyringFromEnv } from "./service/contract-keys.js";
 import { ContractRegistry } from "./service/contract-registry.js";
@@ -56,15 +57,17 @@ export async function startApp(options: AppOptions): Promise<App> {
     now,
     newContractId: randomUUID,
   });
+  const sessions = new SessionRegistry();
+  const metrics = new KeelMetrics(() => sessions.size);
   const agents = new AgentService({
     store,
+    metrics,
     contracts,
     engineConfig: options.engineConfig ?? DEFAULT_CONFIG,
     now,
     newId: newInstanceId,
   });
   const drain = new AbortController();
-  const sessions = new SessionRegistry();
   const serviceNames = [
     InstanceService.typeName,
     EngineService.typeName,
@@ -103,6 +106,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     maxMessageBytes: config.maxMessageBytes,
     maxTimeoutMs: config.maxTimeoutMs,
     drain,
+    metrics,
   });
   health.setAll(store.healthy());
   store.onHealthChange((healthy) => {

@@ -12,11 +12,17 @@ export interface CallTracker {
   inFlight: number;
 }
 
-export function callInterceptor(logger: Logger, tracker: CallTracker): Interceptor {
+/** Told once per finished call (unary response sent, or stream ended); feeds the RPC metrics. */
+export interface RpcObserver {
+  rpc(method: string, code: string, seconds: number): void;
+}
+
+export function callInterceptor(logger: Logger, tracker: CallTracker, observer?: RpcObserver): Interceptor {
   return (next) => async (req) => {
     const requestId = req.header.get("x-request-id") || randomUUID();
     const method = `${req.service.typeName}/${req.method.name}`;
     if (tracker.draining) {
+      observer?.rpc(method, codeLabel(Code.Unavailable), 0);
       throw new ConnectError("server is shutting down - retry against another replica", Code.Unavailable);
     }
     const started = performance.now();
@@ -25,6 +31,7 @@ export function callInterceptor(logger: Logger, tracker: CallTracker): Intercept
     const done = (raw?: unknown): ConnectError | undefined => {
       const err = raw === undefined ? undefined : toConnectError(raw);
       const fields = { requestId, method, code: err ? Code[err.code] : "ok", ms: elapsed(started) };
+      observer?.rpc(method, err ? codeLabel(err.code) : "ok", fields.ms / 1000);
       if (err?.code === Code.Internal) logger.error({ ...fields, err: raw }, "rpc failed");
       else log(err ? { ...fields, error: err.rawMessage } : fields, req.stream ? "stream closed" : "rpc");
       err?.metadata.set("x-request-id", requestId);
@@ -59,4 +66,9 @@ async function* logged<T>(messages: AsyncIterable<T>, done: (err?: unknown) => C
 
 function elapsed(started: number): number {
   return Math.round((performance.now() - started) * 1000) / 1000;
+}
+
+/** The Connect protocol's spelling of a code (not_found, invalid_argument), matching "ok". */
+function codeLabel(code: Code): string {
+  return Code[code]!.replace(/[A-Z]/g, (c, i: number) => (i ? "_" : "") + c.toLowerCase());
 }

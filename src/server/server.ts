@@ -4,6 +4,7 @@ import type * as net from "node:net";
 import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "../logger.js";
+import { METRICS_PATH, type KeelMetrics } from "../metrics/metrics.js";
 import { callInterceptor, type CallTracker } from "../rpc/interceptors.js";
 import { createDualProtocolServer } from "./listener.js";
 
@@ -16,6 +17,8 @@ export interface ServerOptions {
   maxTimeoutMs: number;
   /** Aborted when draining begins; streaming handlers end with the abort reason. */
   drain: AbortController;
+  /** Served at GET /metrics and fed by every call; no /metrics route when absent. */
+  metrics?: KeelMetrics;
 }
 
 export interface RunningServer {
@@ -31,7 +34,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const tracker: CallTracker = { draining: false, inFlight: 0 };
   const handler = connectNodeAdapter({
     routes: options.routes,
-    interceptors: [callInterceptor(options.logger, tracker)],
+    interceptors: [callInterceptor(options.logger, tracker, options.metrics)],
     readMaxBytes: options.maxMessageBytes,
     // grpc-js clients refuse messages over 4 MiB by default; fail on our side first.
     writeMaxBytes: 4 * 1024 * 1024,
@@ -41,7 +44,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // a batched session idled half its time). Contracts are small; CPU is the scarce resource.
     compressMinBytes: Number.MAX_SAFE_INTEGER,
   });
-  const servers = createDualProtocolServer(handler, { maxSessionMemoryMb: 64 });
+  const { metrics } = options;
+  // /metrics shares the port with everything else; it is matched before the RPC router, on
+  // HTTP/1.1 and HTTP/2 alike, and is as open as health is.
+  const servers = createDualProtocolServer(
+    metrics
+      ? (req, res) => {
+          if ((req.url ?? "").split("?")[0] === METRICS_PATH) void metrics.serve(req, res);
+          else handler(req, res);
+        }
+      : handler,
+    { maxSessionMemoryMb: 64 },
+  );
 
   const sessions = new Set<http2.ServerHttp2Session>();
   servers.http2.on("session", (s) => {

@@ -69,6 +69,14 @@ export interface ActiveContracts {
   compiledActive(agentId: string): Promise<CompiledContract | null>;
 }
 
+/** Where the service reports its outcomes; kept abstract so the service never imports prom-client. */
+export interface ServiceMetrics {
+  /** Freshly processed and committed cycles (never replays). */
+  cycles(outcomes: readonly RecordedOutcome[]): void;
+  /** One store.commit attempt: its latency, how it ended and how many cycles it carried. */
+  commit(seconds: number, result: "ok" | "conflict" | "error", batchSize: number): void;
+}
+
 export interface AgentServiceOptions {
   store: Store;
   /** Declared contracts to enforce every cycle; none when absent. */
@@ -78,6 +86,7 @@ export interface AgentServiceOptions {
   newId: () => string;
   /** How often one call reloads and retries after losing a race to another writer. */
   maxCommitAttempts?: number;
+  metrics?: ServiceMetrics;
 }
 
 export type ResetTarget = "initial" | "last_snapshot";
@@ -89,6 +98,7 @@ export class AgentService {
   private readonly now: () => number;
   private readonly newId: () => string;
   private readonly maxAttempts: number;
+  private readonly metrics: ServiceMetrics | null;
   private readonly mutex = new KeyedMutex();
   private readonly heads = new HeadCache(10_000);
 
@@ -99,6 +109,7 @@ export class AgentService {
     this.now = options.now;
     this.newId = options.newId;
     this.maxAttempts = options.maxCommitAttempts ?? 8;
+    this.metrics = options.metrics ?? null;
   }
 
   async createInstance(input: NewInstance): Promise<InstanceRecord> {
@@ -171,7 +182,10 @@ export class AgentService {
     return this.mutex.run(id, async () => {
       const compiled = await this.activeContract(id);
       return this.commitWithRetry(id, (stored) => this.runCycles(id, stored, observations, null, compiled));
-    }).then(({ outcomes }) => outcomes);
+    }).then(({ outcomes }) => {
+      this.metrics?.cycles(outcomes);
+      return outcomes;
+    });
   }
 
   /**
@@ -224,6 +238,7 @@ export class AgentService {
       }
       return this.runCycles(id, current, fresh.map((i) => i.observation), fresh.map((i) => i.sequence), compiled);
     });
+    this.metrics?.cycles(outcomes);
     return [
       ...replayed,
       ...outcomes.map((outcome, i) => ({ sequence: fresh[i]!.sequence, outcome, replayed: false })),
@@ -353,13 +368,19 @@ export class AgentService {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const head = (attempt === 1 && this.heads.get(id)) || (await this.getState(id));
       const computed = step(head);
+      const started = performance.now();
+      const took = (result: "ok" | "conflict" | "error") =>
+        this.metrics?.commit((performance.now() - started) / 1000, result, computed.commit.history.length);
       try {
         const committed = await this.store.commit(computed.commit);
+        took("ok");
         this.heads.set(id, committed);
         return { ...computed, revision: committed.revision };
       } catch (err) {
         this.heads.forget(id);
-        if (!(err instanceof RevisionConflictError)) throw err;
+        const conflict = err instanceof RevisionConflictError;
+        took(conflict ? "conflict" : "error");
+        if (!conflict) throw err;
       }
     }
     throw new ContentionError(id, this.maxAttempts);
