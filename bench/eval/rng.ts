@@ -1,23 +1,8 @@
 // Seeded randomness for the harness. Every stream, agent pick and classifier
 // coin flip comes from here, never from Math.random, so a run is reproducible.
 
-/** mulberry32: tiny, fast, and good enough for simulation streams. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export type Rng = () => number;
-
-export function between(r: Rng, lo: number, hi: number): number {
-  return lo + (hi - lo) * r();
-}
+export { between, rng, type Rng } from "../../test/support/rng.js";
+import type { Rng } from "../../test/support/rng.js";
 
 /** Uniform integer in [0, n). */
 export function pick(r: Rng, n: number): number {

@@ -2,40 +2,20 @@
 // stream of tagged observations and read back each cycle's contract.
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { createClient, ConnectError, type Client, type Transport } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { ConnectError } from "@connectrpc/connect";
 import type { BehavioralContract, BehavioralContractSchema } from "../../gen/keel/v1/behavioral_contract_pb.js";
 import type { ExecutionContract } from "../../gen/keel/v1/contract_pb.js";
-import { ContractService } from "../../gen/keel/v1/contract_service_pb.js";
-import { EngineService } from "../../gen/keel/v1/engine_service_pb.js";
-import { InstanceService } from "../../gen/keel/v1/instance_service_pb.js";
 import { Mode } from "../../gen/keel/v1/modes_pb.js";
 import { ObservationSchema, type Observation } from "../../gen/keel/v1/observation_pb.js";
-import { startApp } from "../../src/app.js";
-import { loadConfig } from "../../src/config.js";
 import { keyring, type Keyring } from "../../src/contracts/keys.js";
-import { createLogger } from "../../src/logger.js";
-import { MemoryStore } from "../../src/store/memory.js";
 import type { Store } from "../../src/store/types.js";
-import type { TestServer } from "../support/server.js";
+import type { Clients } from "../support/clients.js";
+import { startTestServer, type TestServer } from "../support/server.js";
 
 /** A contract as a plain init object (not a message). */
 export type ContractInit = Exclude<MessageInitShape<typeof BehavioralContractSchema>, BehavioralContract>;
 
-export interface Clients {
-  contracts: Client<typeof ContractService>;
-  engine: Client<typeof EngineService>;
-  instances: Client<typeof InstanceService>;
-}
-
-export function clientsFor(baseUrl: string): Clients {
-  const transport: Transport = createGrpcTransport({ baseUrl });
-  return {
-    contracts: createClient(ContractService, transport),
-    engine: createClient(EngineService, transport),
-    instances: createClient(InstanceService, transport),
-  };
-}
+export { clientsFor, type Clients } from "../support/clients.js";
 
 export async function newAgent(c: Clients): Promise<string> {
   return (await c.instances.createInstance({ name: "contract test" })).instance!.id;
@@ -89,17 +69,11 @@ export async function failure(call: Promise<unknown>): Promise<ConnectError> {
   return err;
 }
 
-/** Starts the real app with explicit contract keys (startTestServer reads them from the environment). */
-export async function startContractServer(options: { store?: Store; keys?: Keyring } = {}): Promise<TestServer> {
-  const store = options.store ?? new MemoryStore();
-  const config = loadConfig({ KEEL_PORT: "0", KEEL_SHUTDOWN_GRACE_MS: "1000" });
-  const app = await startApp({ config, logger: createLogger("silent"), store, contractKeys: options.keys ?? keyring(null, []) });
-  return {
-    app,
-    port: app.port,
-    baseUrl: `http://127.0.0.1:${app.port}`,
-    address: `127.0.0.1:${app.port}`,
-    store,
-    close: () => app.shutdown(),
-  };
+/** Starts the real app with explicit contract keys (none unless given), not the environment's. */
+export function startContractServer(options: { store?: Store; keys?: Keyring } = {}): Promise<TestServer> {
+  return startTestServer({
+    ...(options.store ? { store: options.store } : {}),
+    contractKeys: options.keys ?? keyring(null, []),
+    env: { KEEL_SHUTDOWN_GRACE_MS: "1000" },
+  });
 }

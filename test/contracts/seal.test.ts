@@ -6,7 +6,7 @@ import { canonicalBytes, canonicalJson, SEAL_DOMAIN, sealedContent } from "../..
 import { keyIdOf, keyring, parsePublicKeys, parseSigningKey, publicKeyPem } from "../../src/contracts/keys.js";
 import { seal, verifySeal } from "../../src/contracts/seal.js";
 import { contractArb, leaves, newSigningKey, sampleContract, shuffledKeys, withLeafChanged } from "./fixtures.js";
-import { rng } from "../engine/scenarios.js";
+import { rng } from "../support/rng.js";
 
 const key = newSigningKey();
 const other = newSigningKey();

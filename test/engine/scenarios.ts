@@ -3,25 +3,10 @@
 // exist; "repeated crises" follows the Y3 design and "adversarial" is Keel's.
 
 import type { Mode, Observation } from "../../src/engine/index.js";
+import { between, rng } from "../support/rng.js";
 
 const BEHAVIOURAL: readonly Mode[] = ["perception", "exploration", "order", "assertion", "connection", "identity"];
 const ALL: readonly Mode[] = [...BEHAVIOURAL, "stress_response"];
-
-/** mulberry32: a small seeded PRNG so every scenario is reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function between(r: () => number, lo: number, hi: number): number {
-  return lo + (hi - lo) * r();
-}
 
 /** A: one non-stress mode per turn, cycling; strength 0.3–0.7, confidence 0.7–0.9. */
 export function steady(turns = 300, seed = 1): Observation[] {

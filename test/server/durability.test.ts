@@ -1,12 +1,12 @@
 // Durability on the real MongoDB-wire server (FerretDB, or MONGODB_URI): a killed server loses
 // no acknowledged cycle, two servers on one database never lose an update, and a database
 // outage turns into UNAVAILABLE and recovers without restarting Keel.
-import { createClient, Code, ConnectError, type Client } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { Code, ConnectError, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EngineService, type SessionRequest } from "../../gen/keel/v1/engine_service_pb.js";
-import { InstanceService } from "../../gen/keel/v1/instance_service_pb.js";
+import type { EngineService, SessionRequest } from "../../gen/keel/v1/engine_service_pb.js";
+import type { InstanceService } from "../../gen/keel/v1/instance_service_pb.js";
 import { Mode } from "../../gen/keel/v1/modes_pb.js";
+import { clientsFor } from "../support/clients.js";
 import { externalServer, startMongoServer, type MongoServer } from "../support/mongo-server.js";
 import { startKeelProcess, type KeelProcess } from "../support/process.js";
 import { Pushable } from "../support/pushable.js";
@@ -25,8 +25,8 @@ afterAll(async () => {
 async function keelOn(db: string): Promise<{ keel: KeelProcess; engine: Client<typeof EngineService>; instances: Client<typeof InstanceService> }> {
   const keel = await startKeelProcess({ MONGODB_URI: mongo.uri, KEEL_MONGODB_DATABASE: db, KEEL_LOG_LEVEL: "warn" });
   running.push(keel);
-  const transport = createGrpcTransport({ baseUrl: `http://${keel.address}` });
-  return { keel, engine: createClient(EngineService, transport), instances: createClient(InstanceService, transport) };
+  const { engine, instances } = clientsFor(`http://${keel.address}`);
+  return { keel, engine, instances };
 }
 
 const observation = (i: number) => ({ mode: [Mode.PERCEPTION, Mode.ORDER, Mode.CONNECTION][i % 3]!, signalStrength: 0.6 });

@@ -3,13 +3,13 @@
 import * as http from "node:http";
 import * as http2 from "node:http2";
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { Code, ConnectError, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EngineService, type SessionRequest, type SessionRequestSchema } from "../../gen/keel/v1/engine_service_pb.js";
 import { InstanceService } from "../../gen/keel/v1/instance_service_pb.js";
 import { Mode, StressLevel } from "../../gen/keel/v1/modes_pb.js";
 import { Pushable } from "../support/pushable.js";
+import { clientsFor } from "../support/clients.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 let server: TestServer;
@@ -18,9 +18,7 @@ let instances: Client<typeof InstanceService>;
 
 beforeAll(async () => {
   server = await startTestServer();
-  const transport = createGrpcTransport({ baseUrl: server.baseUrl });
-  engine = createClient(EngineService, transport);
-  instances = createClient(InstanceService, transport);
+  ({ engine, instances } = clientsFor(server.baseUrl));
 });
 afterAll(async () => {
   await server.close();

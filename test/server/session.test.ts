@@ -1,7 +1,6 @@
 // EngineService.Session: ordered answers, exactly-once across reconnects, sequence errors,
 // takeover by a newer session, and batches.
-import { createClient, ConnectError, Code, type Client } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { ConnectError, Code, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EngineService, type SessionRequest, type SessionResponse } from "../../gen/keel/v1/engine_service_pb.js";
 import { InstanceService } from "../../gen/keel/v1/instance_service_pb.js";
@@ -9,6 +8,7 @@ import { Mode } from "../../gen/keel/v1/modes_pb.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { SessionRequestSchema } from "../../gen/keel/v1/engine_service_pb.js";
 import { Pushable } from "../support/pushable.js";
+import { clientsFor } from "../support/clients.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 let server: TestServer;
@@ -17,9 +17,7 @@ let instances: Client<typeof InstanceService>;
 
 beforeAll(async () => {
   server = await startTestServer();
-  const transport = createGrpcTransport({ baseUrl: server.baseUrl });
-  engine = createClient(EngineService, transport);
-  instances = createClient(InstanceService, transport);
+  ({ engine, instances } = clientsFor(server.baseUrl));
 });
 afterAll(async () => {
   await server.close();

@@ -1,11 +1,11 @@
 // Bad input is rejected at the edge with a precise code and a message naming the field, and a
 // rejected call changes nothing.
-import { createClient, Code, ConnectError, type Client } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { Code, ConnectError, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EngineService } from "../../gen/keel/v1/engine_service_pb.js";
 import { InstanceService } from "../../gen/keel/v1/instance_service_pb.js";
 import { Mode } from "../../gen/keel/v1/modes_pb.js";
+import { clientsFor } from "../support/clients.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 let server: TestServer;
@@ -15,9 +15,7 @@ let id: string;
 
 beforeAll(async () => {
   server = await startTestServer();
-  const transport = createGrpcTransport({ baseUrl: server.baseUrl });
-  engine = createClient(EngineService, transport);
-  instances = createClient(InstanceService, transport);
+  ({ engine, instances } = clientsFor(server.baseUrl));
   id = (await instances.createInstance({ name: "target" })).instance!.id;
   await engine.process({ instanceId: id, observation: { mode: Mode.ORDER, signalStrength: 0.5 } });
 });
