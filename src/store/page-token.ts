@@ -2,7 +2,7 @@
 // store issued it. A token names its listing and scope; one presented elsewhere is rejected.
 import { InvalidPageTokenError } from "./types.js";
 
-export type Listing = "instances" | "history" | "drift" | "snapshots" | "contracts";
+export type Listing = "instances" | "history" | "drift" | "snapshots" | "contracts" | "keys";
 type KeyKind = "number" | "string";
 type KeyOf<K extends readonly KeyKind[]> = { [I in keyof K]: K[I] extends "number" ? number : string };
 

@@ -2,6 +2,7 @@
 // MongoDB store implement it and pass one shared contract test suite (test/store/contract.ts).
 import type { BehavioralContract } from "../contracts/model.js";
 import type { EnforcementState } from "../contracts/state.js";
+import type { Scope } from "../auth/scope.js";
 import type { DriftEvent, DriftResult, EngineState, ExecutionContract, IdentityProfile, StableSnapshot } from "../engine/index.js";
 
 /** An agent's identity record (everything but its evolving engine state). */
@@ -182,9 +183,52 @@ export interface ContractStore {
   listContracts(agentId: string, page: PageRequest): Promise<Page<BehavioralContract>>;
 }
 
+/** An API key as stored: never the secret, only its SHA-256. */
+export interface ApiKeyRecord {
+  /** Public, non-secret id ("key_" + 16 hex); names the key in logs and listings. */
+  id: string;
+  tenant: string;
+  name: string;
+  scope: Scope;
+  /** Hex SHA-256 of the secret part. The secret is 256 random bits, so no slow KDF is needed. */
+  secretHash: string;
+  /** Per-key quota overrides; 0 means the server's default. */
+  cyclesPerSecond: number;
+  maxSessions: number;
+  createdAtMs: number;
+  /** Id of the key that created this one, or "bootstrap". */
+  createdBy: string;
+  /** Null while the key is valid. */
+  revokedAtMs: number | null;
+}
+
+/** createKey was given an id that already exists. */
+export class KeyExistsError extends Error {
+  constructor(readonly keyId: string) {
+    super(`key ${keyId} already exists`);
+    this.name = "KeyExistsError";
+  }
+}
+
+/** API keys. Keys are looked up by id alone (authentication), listed and revoked within a tenant. */
+export interface KeyStore {
+  /** Throws KeyExistsError if the id exists. */
+  createKey(key: ApiKeyRecord): Promise<void>;
+  /** Any tenant's key: authentication does not know the tenant yet. */
+  getKey(id: string): Promise<ApiKeyRecord | null>;
+  /** The tenant's keys, revoked ones included, ordered by creation time then id. */
+  listKeys(tenant: string, page: PageRequest): Promise<Page<ApiKeyRecord>>;
+  /** Marks the tenant's key revoked (idempotent: keeps the first revocation time); null if the tenant has no such key. */
+  revokeKey(tenant: string, id: string, atMs: number): Promise<ApiKeyRecord | null>;
+  /** True when no key exists at all (first start: a bootstrap key is generated). */
+  isEmpty(): Promise<boolean>;
+}
+
 export interface Store {
   /** The agent's contracts; deleteInstance removes them with the agent. */
   readonly contracts: ContractStore;
+  /** API keys of every tenant. */
+  readonly keys: KeyStore;
   /** Creates the instance with its initial state at revision 0. Fails if the id exists. */
   createInstance(instance: InstanceRecord, state: EngineState): Promise<void>;
   getInstance(id: string): Promise<InstanceRecord | null>;
