@@ -5,6 +5,7 @@ import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "../logger.js";
 import { METRICS_PATH, type KeelMetrics } from "../metrics/metrics.js";
+import { anonymousInterceptor } from "../auth/anonymous.js";
 import { callInterceptor, type CallTracker } from "../rpc/interceptors.js";
 import { createDualProtocolServer } from "./listener.js";
 
@@ -34,7 +35,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const tracker: CallTracker = { draining: false, inFlight: 0 };
   const handler = connectNodeAdapter({
     routes: options.routes,
-    interceptors: [callInterceptor(options.logger, tracker, options.metrics)],
+    interceptors: [callInterceptor(options.logger, tracker, options.metrics), anonymousInterceptor("default")],
     readMaxBytes: options.maxMessageBytes,
     // grpc-js clients refuse messages over 4 MiB by default; fail on our side first.
     writeMaxBytes: 4 * 1024 * 1024,
