@@ -107,6 +107,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     maxTimeoutMs: config.maxTimeoutMs,
     drain,
     metrics,
+    tls: config.tls,
   });
   health.setAll(store.healthy());
   store.onHealthChange((healthy) => {

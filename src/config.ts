@@ -1,4 +1,7 @@
 // Configuration from environment variables. Every variable is documented in README.md.
+import { createPrivateKey, X509Certificate } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createSecureContext } from "node:tls";
 
 export interface Config {
   host: string;
@@ -13,6 +16,19 @@ export interface Config {
   maxTimeoutMs: number;
   /** How long graceful shutdown waits for in-flight calls before closing connections. */
   shutdownGraceMs: number;
+  /** TLS on the port (KEEL_TLS_*), or null for cleartext. */
+  tls: TlsConfig | null;
+}
+
+/** Paths as configured, and their PEM contents, read and checked once at startup. */
+export interface TlsConfig {
+  certFile: string;
+  keyFile: string;
+  /** Client certificates are required and verified against this CA bundle (mTLS) when set. */
+  clientCaFile: string | null;
+  cert: Buffer;
+  key: Buffer;
+  clientCa: Buffer | null;
 }
 
 export class ConfigError extends Error {
@@ -55,5 +71,51 @@ export function loadConfig(env: Env = process.env): Config {
     maxMessageBytes: integer(env, "KEEL_MAX_MESSAGE_BYTES", 1024 * 1024, 1024, 4 * 1024 * 1024),
     maxTimeoutMs: integer(env, "KEEL_MAX_TIMEOUT_MS", 60_000, 1, 3_600_000),
     shutdownGraceMs: integer(env, "KEEL_SHUTDOWN_GRACE_MS", 10_000, 0, 600_000),
+    tls: tlsConfig(env),
   };
+}
+
+/** Reads a PEM file and checks it with `parse`; any failure is a ConfigError naming `name`. */
+function pemFile(name: string, file: string, what: string, parse: (pem: Buffer) => unknown): Buffer {
+  let pem: Buffer;
+  try {
+    pem = readFileSync(file);
+  } catch (err) {
+    throw new ConfigError(`${name}: cannot read "${file}": ${(err as Error).message}`);
+  }
+  try {
+    parse(pem);
+  } catch (err) {
+    throw new ConfigError(`${name}: "${file}" is not ${what}: ${(err as Error).message}`);
+  }
+  return pem;
+}
+
+function tlsConfig(env: Env): TlsConfig | null {
+  const certFile = text(env, "KEEL_TLS_CERT_FILE", "");
+  const keyFile = text(env, "KEEL_TLS_KEY_FILE", "");
+  const clientCaFile = text(env, "KEEL_TLS_CLIENT_CA_FILE", "");
+  if (!certFile && !keyFile) {
+    if (clientCaFile) {
+      throw new ConfigError(
+        "KEEL_TLS_CLIENT_CA_FILE requires TLS: set KEEL_TLS_CERT_FILE and KEEL_TLS_KEY_FILE to the server's certificate and key",
+      );
+    }
+    return null;
+  }
+  if (!certFile || !keyFile) {
+    const [set, missing] = certFile ? ["KEEL_TLS_CERT_FILE", "KEEL_TLS_KEY_FILE"] : ["KEEL_TLS_KEY_FILE", "KEEL_TLS_CERT_FILE"];
+    throw new ConfigError(`${set} is set but ${missing} is not: TLS needs both (PEM files), or neither for cleartext`);
+  }
+  const cert = pemFile("KEEL_TLS_CERT_FILE", certFile, "a PEM certificate", (pem) => new X509Certificate(pem));
+  const key = pemFile("KEEL_TLS_KEY_FILE", keyFile, "an unencrypted PEM private key", (pem) => createPrivateKey(pem));
+  try {
+    createSecureContext({ cert, key });
+  } catch (err) {
+    throw new ConfigError(`KEEL_TLS_KEY_FILE does not match KEEL_TLS_CERT_FILE: ${(err as Error).message}`);
+  }
+  const clientCa = clientCaFile
+    ? pemFile("KEEL_TLS_CLIENT_CA_FILE", clientCaFile, "a PEM CA certificate bundle", (pem) => new X509Certificate(pem))
+    : null;
+  return { certFile, keyFile, clientCaFile: clientCaFile || null, cert, key, clientCa };
 }

@@ -9,9 +9,12 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const store = await openStore(config, logger);
   const app = await startApp({ config, logger, store });
+  // tls: "off" (cleartext), "tls", or "mtls" (client certificates required).
+  const tls = config.tls ? (config.tls.clientCa ? "mtls" : "tls") : "off";
+  const mode = { off: "", tls: " (TLS)", mtls: " (TLS, client certificates required)" }[tls];
   logger.info(
-    { host: config.host, port: app.port, store: config.mongodbUri ? "mongodb" : "memory" },
-    `keel listening on ${config.host}:${app.port}`,
+    { host: config.host, port: app.port, store: config.mongodbUri ? "mongodb" : "memory", tls },
+    `keel listening on ${config.host}:${app.port}${mode}`,
   );
 
   let stopping = false;

@@ -1,19 +1,36 @@
-// One cleartext port for HTTP/2 (gRPC, gRPC-Web, Connect, bidi streams) and HTTP/1.1 (Connect
-// unary JSON, gRPC-Web, curl). Node's http2 server cannot accept HTTP/1.1 in cleartext, so we
-// peek at the first bytes of each connection: HTTP/2 with prior knowledge always starts with the
+// One port for HTTP/2 (gRPC, gRPC-Web, Connect, bidi streams) and HTTP/1.1 (Connect unary JSON,
+// gRPC-Web, curl), in cleartext or over TLS.
+//
+// Cleartext: Node's http2 server cannot accept HTTP/1.1 in cleartext, so we peek at the first
+// bytes of each connection: HTTP/2 with prior knowledge always starts with the
 // "PRI * HTTP/2.0" preface, which no HTTP/1.1 method can.
+//
+// TLS: the client names its protocol in the handshake (ALPN "h2" or "http/1.1"), so no sniffing.
+// A tls.Server terminates TLS and hands the decrypted socket to the same two servers, instead
+// of http2.createSecureServer({ allowHTTP1 }): that keeps HTTP/1.1 connections on our own
+// http.Server, so graceful shutdown (closeIdleConnections) works the same in both modes.
 import * as http from "node:http";
 import * as http2 from "node:http2";
 import * as net from "node:net";
+import * as tls from "node:tls";
 
 const PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
-/** A client that sends nothing for this long is disconnected before protocol selection. */
+/** A client that sends nothing (or never finishes the TLS handshake) for this long is disconnected. */
 const SNIFF_TIMEOUT_MS = 10_000;
 
 export interface DualProtocolServer {
+  /** The listening server: a tls.Server (also a net.Server) when TLS is on. */
   readonly net: net.Server;
   readonly http2: http2.Http2Server;
   readonly http1: http.Server;
+}
+
+/** PEM material, already read and validated (see src/config.ts). */
+export interface TlsMaterial {
+  cert: Buffer;
+  key: Buffer;
+  /** CA bundle for client certificates; when set, every client must present one it signed. */
+  clientCa: Buffer | null;
 }
 
 type Handler = (
@@ -23,10 +40,33 @@ type Handler = (
 
 export function createDualProtocolServer(
   handler: Handler,
-  options: { maxSessionMemoryMb: number },
+  options: { maxSessionMemoryMb: number; tls?: TlsMaterial | null },
 ): DualProtocolServer {
   const h2 = http2.createServer({ maxSessionMemory: options.maxSessionMemoryMb }, handler);
   const h1 = http.createServer(handler as http.RequestListener);
+  // h1 never listens itself (connections are handed to it), but Node's http.Server starts
+  // tracking connections on "listening"; without that, closeIdleConnections() at shutdown and
+  // the headers/request timeouts do nothing.
+  h1.emit("listening");
+  const material = options.tls;
+  if (material) {
+    const server = tls.createServer(
+      {
+        cert: material.cert,
+        key: material.key,
+        ALPNProtocols: ["h2", "http/1.1"],
+        handshakeTimeout: SNIFF_TIMEOUT_MS,
+        // Nagle's algorithm would hold small gRPC frames back for tens of milliseconds.
+        noDelay: true,
+        ...(material.clientCa
+          ? { requestCert: true, rejectUnauthorized: true, ca: material.clientCa }
+          : {}),
+      },
+      // No ALPN (false) means HTTP/1.1, as for https clients that do not offer ALPN.
+      (socket) => (socket.alpnProtocol === "h2" ? h2 : h1).emit("connection", socket),
+    );
+    return { net: server, http2: h2, http1: h1 };
+  }
   const server = net.createServer((socket) => {
     // Nagle's algorithm would hold small gRPC frames back for tens of milliseconds.
     socket.setNoDelay(true);

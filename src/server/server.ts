@@ -7,7 +7,7 @@ import type { Logger } from "../logger.js";
 import { METRICS_PATH, type KeelMetrics } from "../metrics/metrics.js";
 import { anonymousInterceptor } from "../auth/anonymous.js";
 import { callInterceptor, type CallTracker } from "../rpc/interceptors.js";
-import { createDualProtocolServer } from "./listener.js";
+import { createDualProtocolServer, type TlsMaterial } from "./listener.js";
 
 export interface ServerOptions {
   host: string;
@@ -20,6 +20,8 @@ export interface ServerOptions {
   drain: AbortController;
   /** Served at GET /metrics and fed by every call; no /metrics route when absent. */
   metrics?: KeelMetrics;
+  /** HTTP/2 and HTTP/1.1 over TLS (ALPN) instead of cleartext; mTLS when clientCa is set. */
+  tls?: TlsMaterial | null;
 }
 
 export interface RunningServer {
@@ -55,7 +57,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           else handler(req, res);
         }
       : handler,
-    { maxSessionMemoryMb: 64 },
+    { maxSessionMemoryMb: 64, tls: options.tls ?? null },
   );
 
   const sessions = new Set<http2.ServerHttp2Session>();
@@ -64,10 +66,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     s.once("close", () => sessions.delete(s));
   });
   const sockets = new Set<net.Socket>();
-  servers.net.on("connection", (s) => {
+  const track = (s: net.Socket): void => {
     sockets.add(s);
     s.once("close", () => sockets.delete(s));
-  });
+  };
+  // Under TLS, "connection" gives the raw TCP socket and "secureConnection" the TLS socket
+  // wrapping it; both are tracked so shutdown can cut handshakes and open connections alike.
+  servers.net.on("connection", track);
+  servers.net.on("secureConnection", track);
 
   await new Promise<void>((resolve, reject) => {
     servers.net.once("error", reject);

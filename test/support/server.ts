@@ -9,7 +9,7 @@ import type { Store } from "../../src/store/types.js";
 export interface TestServer {
   app: App;
   port: number;
-  /** http://127.0.0.1:PORT */
+  /** http://127.0.0.1:PORT (https:// when env sets KEEL_TLS_*, see test/support/certs.ts) */
   baseUrl: string;
   /** 127.0.0.1:PORT, for grpc-js. */
   address: string;
@@ -31,7 +31,7 @@ export async function startTestServer(
   return {
     app,
     port: app.port,
-    baseUrl: `http://127.0.0.1:${app.port}`,
+    baseUrl: `${config.tls ? "https" : "http"}://127.0.0.1:${app.port}`,
     address: `127.0.0.1:${app.port}`,
     store,
     close: () => app.shutdown(),
