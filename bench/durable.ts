@@ -9,6 +9,7 @@ import { connectMongoStore } from "../src/store/mongo/index.js";
 import { startMongoServer, type MongoServer } from "../test/support/mongo-server.js";
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 200);
+const TENANT = "bench";
 const MODES: Mode[] = ["perception", "exploration", "order", "assertion", "connection", "identity"];
 
 function observation(i: number): ObservationInput {
@@ -35,20 +36,20 @@ async function run(server: MongoServer, groupCommit: boolean, batch: number, rou
   try {
     const ids = await Promise.all(
       Array.from({ length: AGENTS }, async (_, i) =>
-        (await agents.createInstance({ name: `a${i}`, description: "", profile: defaultProfile(), labels: {} })).id,
+        (await agents.createInstance(TENANT, { name: `a${i}`, description: "", profile: defaultProfile(), labels: {} })).id,
       ),
     );
     const started = performance.now();
     await Promise.all(
       ids.map(async (id) => {
         for (let r = 0; r < rounds; r++) {
-          await agents.process(id, Array.from({ length: batch }, (_, k) => observation(r * batch + k)));
+          await agents.process(TENANT, id, Array.from({ length: batch }, (_, k) => observation(r * batch + k)));
         }
       }),
     );
     const seconds = (performance.now() - started) / 1000;
     const cycles = AGENTS * rounds * batch;
-    const check = await agents.getState(ids[0]!);
+    const check = await agents.getState(TENANT, ids[0]!);
     if (check.state.cycleCount !== rounds * batch) throw new Error("lost cycles");
     console.log(
       `group commit ${groupCommit ? "on " : "off"}, ${String(batch).padStart(2)} per commit: ` +

@@ -13,9 +13,10 @@ const cyclesOn = Number(process.env.BENCH_CYCLES ?? 50);
 const cyclesOff = Number(process.env.BENCH_CYCLES_OFF ?? 10);
 
 const state = initialState(defaultProfile());
+const tenant = "bench";
 
 function instance(id: string): InstanceRecord {
-  return { id, name: id, description: "", profile: defaultProfile(), labels: {}, createdAtMs: 0, updatedAtMs: 0 };
+  return { id, tenant, name: id, description: "", profile: defaultProfile(), labels: {}, createdAtMs: 0, updatedAtMs: 0 };
 }
 
 function commitOn(instanceId: string, expectedRevision: number, entries: number): CycleCommit {
@@ -38,6 +39,7 @@ function commitOn(instanceId: string, expectedRevision: number, entries: number)
     result: { revision } as HistoryEntry["result"],
   });
   return {
+    tenant,
     instanceId,
     expectedRevision,
     state,
@@ -67,7 +69,7 @@ async function run(server: MongoServer, groupCommit: boolean, cycles: number, en
     const stats = store.commitStats();
     const commits = stats.commits - before.commits;
     const batches = stats.batches - before.batches;
-    const check = await store.loadState(ids[0] as string);
+    const check = await store.loadState(tenant, ids[0] as string);
     if (check?.revision !== cycles) throw new Error(`expected revision ${cycles}, found ${check?.revision}`);
     console.log(
       `group commit ${groupCommit ? "on " : "off"}, ${String(entries).padStart(2)} entries per commit: ` +

@@ -1,6 +1,8 @@
-// ContractService handlers: validate at the edge, call the contract registry, map to the wire.
+// ContractService handlers: validate at the edge, call the contract registry, map to the wire. The
+// tenant comes from the call's principal (set by the auth gate), never from the request.
 import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
+import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
+import { tenantOf } from "../auth/principal.js";
 import { InvalidContractError } from "../contracts/errors.js";
 import { normalizeContract } from "../contracts/normalize.js";
 import type { Verification } from "../contracts/seal.js";
@@ -23,43 +25,44 @@ import * as v from "./validate.js";
 
 export function contractService(registry: ContractRegistry): ServiceImpl<typeof ContractService> {
   return {
-    putContract: handled(async (req) => {
+    putContract: handled(async (req, ctx) => {
       if (!req.contract) throw invalidArgument("contract", "is required");
       const { contract, problems } = contractFromWire(req.contract);
-      const stored = await registry.put(contract, problems, req.seal);
+      const stored = await registry.put(tenantOf(ctx), contract, problems, req.seal);
       return create(PutContractResponseSchema, { contract: contractToWire(stored) });
     }),
 
-    getActiveContract: handled(async (req) => {
+    getActiveContract: handled(async (req, ctx) => {
       const id = v.instanceId("agent_id", req.agentId);
-      return create(GetActiveContractResponseSchema, { contract: contractToWire(await registry.active(id)) });
+      return create(GetActiveContractResponseSchema, { contract: contractToWire(await registry.active(tenantOf(ctx), id)) });
     }),
 
-    getContractVersion: handled(async (req) => {
+    getContractVersion: handled(async (req, ctx) => {
       const id = v.instanceId("agent_id", req.agentId);
       const version = positive("version", req.version);
-      return create(GetContractVersionResponseSchema, { contract: contractToWire(await registry.version(id, version)) });
+      const contract = await registry.version(tenantOf(ctx), id, version);
+      return create(GetContractVersionResponseSchema, { contract: contractToWire(contract) });
     }),
 
-    listContractHistory: handled(async (req) => {
+    listContractHistory: handled(async (req, ctx) => {
       const id = v.instanceId("agent_id", req.agentId);
       const pageSize = v.pageSize("page_size", req.pageSize, { fallback: 20, max: 100 });
-      const page = await registry.history(id, { pageSize, pageToken: req.pageToken });
+      const page = await registry.history(tenantOf(ctx), id, { pageSize, pageToken: req.pageToken });
       return create(ListContractHistoryResponseSchema, {
         contracts: page.items.map(contractToWire),
         nextPageToken: page.nextPageToken,
       });
     }),
 
-    diffContracts: handled(async (req) => {
+    diffContracts: handled(async (req, ctx) => {
       const id = v.instanceId("agent_id", req.agentId);
       const from = positive("from_version", req.fromVersion);
       const to = positive("to_version", req.toVersion);
-      const changes = await registry.diff(id, from, to);
+      const changes = await registry.diff(tenantOf(ctx), id, from, to);
       return create(DiffContractsResponseSchema, { changes: changes.map(fieldChangeToWire) });
     }),
 
-    verifyContract: handled(async (req) => {
+    verifyContract: handled(async (req, ctx) => {
       if (req.contract) {
         const { contract, problems } = contractFromWire(req.contract);
         if (contract.createdAtMs === null) problems.push("created_at is required to verify a contract");
@@ -67,13 +70,13 @@ export function contractService(registry: ContractRegistry): ServiceImpl<typeof 
         return verificationToWire(registry.verify(normalizeContract({ ...contract, createdAtMs: contract.createdAtMs as number })));
       }
       const id = v.instanceId("agent_id", req.agentId);
-      return verificationToWire(await registry.verifyStored(id, req.version));
+      return verificationToWire(await registry.verifyStored(tenantOf(ctx), id, req.version));
     }),
 
-    generateContract: handled(async (req) => {
+    generateContract: handled(async (req, ctx) => {
       const id = v.instanceId("agent_id", req.agentId);
       if (req.seal && !req.store) throw invalidArgument("seal", "requires store - only stored contracts are sealed by the server");
-      const { contract, prior } = await registry.generate({
+      const { contract, prior } = await registry.generate(tenantOf(ctx), {
         agentId: id,
         archetype: req.archetype,
         certificateId: v.text("certificate_id", req.certificateId, { min: 0, max: 128 }),
@@ -92,10 +95,12 @@ export function contractService(registry: ContractRegistry): ServiceImpl<typeof 
 }
 
 /** Contract validation failures become INVALID_ARGUMENT with every problem on its own line. */
-function handled<Req, Res>(handler: (req: Req) => Promise<Res>): (req: Req) => Promise<Res> {
-  return async (req) => {
+function handled<Req, Res>(
+  handler: (req: Req, ctx: HandlerContext) => Promise<Res>,
+): (req: Req, ctx: HandlerContext) => Promise<Res> {
+  return async (req, ctx) => {
     try {
-      return await handler(req);
+      return await handler(req, ctx);
     } catch (err) {
       if (err instanceof InvalidContractError) throw new ConnectError(err.message, Code.InvalidArgument);
       throw toConnectError(err);

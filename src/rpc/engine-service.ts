@@ -1,6 +1,8 @@
-// EngineService handlers: validate, run through the agent service, map outcomes to the wire.
+// EngineService handlers: validate, run through the agent service, map outcomes to the wire. The
+// tenant comes from the call's principal (set by the auth gate), never from the request.
 import { create } from "@bufbuild/protobuf";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import { tenantOf } from "../auth/principal.js";
 import type { AgentService } from "../service/agent-service.js";
 import {
   GetContractResponseSchema,
@@ -33,20 +35,20 @@ export function engineService(
   drain: AbortSignal,
 ): ServiceImpl<typeof EngineService> {
   return {
-    async process(req) {
+    async process(req, ctx) {
       const id = v.instanceId("instance_id", req.instanceId);
       const obs = observationFromWire("observation", req.observation, Date.now());
-      const [outcome] = await agents.process(id, [obs]);
+      const [outcome] = await agents.process(tenantOf(ctx), id, [obs]);
       return create(ProcessResponseSchema, { outcome: outcomeToWire(id, outcome!) });
     },
 
-    async processBatch(req) {
+    async processBatch(req, ctx) {
       const id = v.instanceId("instance_id", req.instanceId);
       const n = req.observations.length;
       if (n === 0 || n > MAX_BATCH) throw invalidArgument("observations", `must hold 1 to ${MAX_BATCH} observations (got ${n})`);
       const now = Date.now();
       const obs = req.observations.map((o, i) => observationFromWire(`observations[${i}]`, o, now));
-      const outcomes = await agents.process(id, obs);
+      const outcomes = await agents.process(tenantOf(ctx), id, obs);
       const shown = req.includeIntermediate ? outcomes : outcomes.slice(-1);
       return create(ProcessBatchResponseSchema, {
         outcomes: shown.map((o) => outcomeToWire(id, o)),
@@ -58,50 +60,50 @@ export function engineService(
       return runSession(agents, sessions, requests, ctx, drain);
     },
 
-    async getState(req) {
+    async getState(req, ctx) {
       const id = v.instanceId("instance_id", req.instanceId);
-      const stored = await agents.getState(id);
+      const stored = await agents.getState(tenantOf(ctx), id);
       return create(GetStateResponseSchema, { state: stateToWire(stored.state), revision: BigInt(stored.revision) });
     },
 
-    async getContract(req) {
+    async getContract(req, ctx) {
       const id = v.instanceId("instance_id", req.instanceId);
-      return create(GetContractResponseSchema, { contract: contractToWire(id, await agents.getContract(id)) });
+      return create(GetContractResponseSchema, { contract: contractToWire(id, await agents.getContract(tenantOf(ctx), id)) });
     },
 
-    async reset(req) {
+    async reset(req, ctx) {
       const id = v.instanceId("instance_id", req.instanceId);
       const target = v.enumValue("target", req.target, "ResetTarget", (t) =>
         t === ResetTarget.INITIAL ? "initial" : t === ResetTarget.LAST_SNAPSHOT ? "last_snapshot" : undefined,
       );
-      const { contract, revision } = await agents.reset(id, target);
+      const { contract, revision } = await agents.reset(tenantOf(ctx), id, target);
       return create(ResetResponseSchema, { contract: contractToWire(id, contract), revision: BigInt(revision) });
     },
 
-    async listHistory(req) {
+    async listHistory(req, ctx) {
       const id = v.instanceId("instance_id", req.instanceId);
       const pageSize = v.pageSize("page_size", req.pageSize, { fallback: 100, max: 1000 });
-      const page = await agents.listHistory(id, { pageSize, pageToken: req.pageToken });
+      const page = await agents.listHistory(tenantOf(ctx), id, { pageSize, pageToken: req.pageToken });
       return create(ListHistoryResponseSchema, {
         entries: page.items.map(historyEntryToWire),
         nextPageToken: page.nextPageToken,
       });
     },
 
-    async listDriftEvents(req) {
+    async listDriftEvents(req, ctx) {
       const id = v.instanceId("instance_id", req.instanceId);
       const pageSize = v.pageSize("page_size", req.pageSize, { fallback: 100, max: 1000 });
-      const page = await agents.listDriftEvents(id, { pageSize, pageToken: req.pageToken });
+      const page = await agents.listDriftEvents(tenantOf(ctx), id, { pageSize, pageToken: req.pageToken });
       return create(ListDriftEventsResponseSchema, {
         events: page.items.map(driftEventToWire),
         nextPageToken: page.nextPageToken,
       });
     },
 
-    async listSnapshots(req) {
+    async listSnapshots(req, ctx) {
       const id = v.instanceId("instance_id", req.instanceId);
       const pageSize = v.pageSize("page_size", req.pageSize, { fallback: 20, max: 100 });
-      const page = await agents.listSnapshots(id, { pageSize, pageToken: req.pageToken });
+      const page = await agents.listSnapshots(tenantOf(ctx), id, { pageSize, pageToken: req.pageToken });
       return create(ListSnapshotsResponseSchema, {
         snapshots: page.items.map(snapshotToWire),
         nextPageToken: page.nextPageToken,

@@ -1,6 +1,8 @@
-// InstanceService handlers: validate, call the agent service, map to the wire.
+// InstanceService handlers: validate, call the agent service, map to the wire. The tenant comes
+// from the call's principal (set by the auth gate), never from the request.
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
+import { tenantOf } from "../auth/principal.js";
 import { PERSONAS } from "../engine/index.js";
 import type { AgentService } from "../service/agent-service.js";
 import {
@@ -20,7 +22,7 @@ const UPDATABLE = ["name", "description", "labels"] as const;
 
 export function instanceService(agents: AgentService): ServiceImpl<typeof InstanceService> {
   return {
-    async createInstance(req) {
+    async createInstance(req, ctx) {
       const name = v.text("name", req.name, { min: 1, max: 100 });
       const description = v.text("description", req.description, { min: 0, max: 1000 });
       const labels = v.labels("labels", req.labels);
@@ -35,25 +37,25 @@ export function instanceService(agents: AgentService): ServiceImpl<typeof Instan
       } else {
         profile = profileFromWire("profile", req.profile ?? create(IdentityProfileSchema));
       }
-      const record = await agents.createInstance({ name, description, profile, labels });
+      const record = await agents.createInstance(tenantOf(ctx), { name, description, profile, labels });
       return create(CreateInstanceResponseSchema, { instance: instanceToWire(record) });
     },
 
-    async getInstance(req) {
+    async getInstance(req, ctx) {
       const id = v.instanceId("instance_id", req.instanceId);
-      return create(GetInstanceResponseSchema, { instance: instanceToWire(await agents.getInstance(id)) });
+      return create(GetInstanceResponseSchema, { instance: instanceToWire(await agents.getInstance(tenantOf(ctx), id)) });
     },
 
-    async listInstances(req) {
+    async listInstances(req, ctx) {
       const pageSize = v.pageSize("page_size", req.pageSize, { fallback: 20, max: 100 });
-      const page = await agents.listInstances({ pageSize, pageToken: req.pageToken });
+      const page = await agents.listInstances(tenantOf(ctx), { pageSize, pageToken: req.pageToken });
       return create(ListInstancesResponseSchema, {
         instances: page.items.map(instanceToWire),
         nextPageToken: page.nextPageToken,
       });
     },
 
-    async updateInstance(req) {
+    async updateInstance(req, ctx) {
       const id = v.instanceId("instance_id", req.instanceId);
       const paths = req.updateMask?.paths ?? [];
       if (paths.length === 0) throw invalidArgument("update_mask", `is required (paths from ${UPDATABLE.join(" ")})`);
@@ -64,11 +66,12 @@ export function instanceService(agents: AgentService): ServiceImpl<typeof Instan
         else if (path === "labels") patch.labels = v.labels("labels", req.labels);
         else throw invalidArgument("update_mask", `path "${path}" cannot be updated (allowed ${UPDATABLE.join(" ")})`);
       }
-      return create(UpdateInstanceResponseSchema, { instance: instanceToWire(await agents.updateInstance(id, patch)) });
+      const updated = await agents.updateInstance(tenantOf(ctx), id, patch);
+      return create(UpdateInstanceResponseSchema, { instance: instanceToWire(updated) });
     },
 
-    async deleteInstance(req) {
-      await agents.deleteInstance(v.instanceId("instance_id", req.instanceId));
+    async deleteInstance(req, ctx) {
+      await agents.deleteInstance(tenantOf(ctx), v.instanceId("instance_id", req.instanceId));
       return create(DeleteInstanceResponseSchema, {});
     },
   };

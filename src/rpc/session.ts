@@ -1,11 +1,14 @@
 // EngineService.Session: one bidirectional stream per agent. The first frame opens the session;
 // every observation is answered by exactly one outcome, in order, exactly once per sequence
 // number across reconnects (AgentService.processSequenced). Reads race the call's signal and the
-// server's drain signal, so cancellation and shutdown end the stream promptly.
+// server's drain signal, so cancellation and shutdown end the stream promptly. The tenant comes from
+// the call's principal, never from the request.
 import { create } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
+import { tenantOf } from "../auth/principal.js";
 import type { AgentService } from "../service/agent-service.js";
+import { tenantKey } from "../store/tenant.js";
 import {
   SessionResponseSchema,
   type SequencedObservation,
@@ -23,22 +26,25 @@ export const MAX_BATCH = 64;
 /**
  * One open session per agent per server: opening a new one ends the previous one with ABORTED.
  * A client that reconnects after a dropped connection thus never waits for the server to notice
- * the dead stream. Sessions on other replicas are kept consistent by the sequence check.
+ * the dead stream. Sessions on other replicas are kept consistent by the sequence check. Keyed by
+ * tenant and agent: a session can only ever take over one of its own tenant's.
  */
 export class SessionRegistry {
   private readonly open = new Map<string, AbortController>();
 
-  claim(instanceId: string): AbortController {
-    this.open.get(instanceId)?.abort(
+  claim(tenant: string, instanceId: string): AbortController {
+    const key = tenantKey(tenant, instanceId);
+    this.open.get(key)?.abort(
       new ConnectError(`a newer session for instance ${instanceId} took over this one`, Code.Aborted),
     );
     const mine = new AbortController();
-    this.open.set(instanceId, mine);
+    this.open.set(key, mine);
     return mine;
   }
 
-  release(instanceId: string, mine: AbortController): void {
-    if (this.open.get(instanceId) === mine) this.open.delete(instanceId);
+  release(tenant: string, instanceId: string, mine: AbortController): void {
+    const key = tenantKey(tenant, instanceId);
+    if (this.open.get(key) === mine) this.open.delete(key);
   }
 
   get size(): number {
@@ -54,21 +60,22 @@ export async function* runSession(
   drain: AbortSignal,
 ): AsyncGenerator<SessionResponse> {
   const frames = requests[Symbol.asyncIterator]();
-  let claim: { id: string; controller: AbortController } | undefined;
+  let claim: { tenant: string; id: string; controller: AbortController } | undefined;
   try {
     const first = await nextOrAbort(frames, [ctx.signal, drain]);
     if (first.done) return;
     if (first.value.frame.case !== "open") throw invalidArgument("frame", "the first frame of a session must be open");
     const open = first.value.frame.value;
     const id = v.instanceId("open.instance_id", open.instanceId);
-    const { contract, lastSequence } = await agents.sessionStart(id);
+    const tenant = tenantOf(ctx);
+    const { contract, lastSequence } = await agents.sessionStart(tenant, id);
     if (open.resumeAfterSequence > BigInt(lastSequence)) {
       throw new ConnectError(
         `resume_after_sequence ${open.resumeAfterSequence} is ahead of the last processed sequence ${lastSequence}`,
         Code.FailedPrecondition,
       );
     }
-    claim = { id, controller: sessions.claim(id) };
+    claim = { tenant, id, controller: sessions.claim(tenant, id) };
     const signals = [ctx.signal, drain, claim.controller.signal];
     // This stream's position: frames continue from the client's resume point without gaps.
     let expected = Number(open.resumeAfterSequence) + 1;
@@ -98,7 +105,7 @@ export async function* runSession(
               Code.FailedPrecondition,
             );
           }
-          const outcomes = await agents.processSequenced(id, inputs);
+          const outcomes = await agents.processSequenced(tenant, id, inputs);
           expected = inputs[inputs.length - 1]!.sequence + 1;
           const sequenced = outcomes.map((o) => ({
             sequence: BigInt(o.sequence),
@@ -122,7 +129,7 @@ export async function* runSession(
   } catch (err) {
     throw toConnectError(err);
   } finally {
-    if (claim) sessions.release(claim.id, claim.controller);
+    if (claim) sessions.release(claim.tenant, claim.id, claim.controller);
   }
 }
 

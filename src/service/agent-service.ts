@@ -1,5 +1,7 @@
 // The imperative shell around the engine: load an agent's state, fold observations through the
-// pure engine, commit the result durably, and only then hand the outcome back.
+// pure engine, commit the result durably, and only then hand the outcome back. Every method takes
+// the caller's tenant first and passes it to the store, which sees only that tenant's agents; the
+// in-process locks and cached heads are keyed by tenant and id, so tenants never share them.
 import {
   initialState,
   process as runCycle,
@@ -27,6 +29,7 @@ import {
   type Store,
   type StoredState,
 } from "../store/types.js";
+import { tenantKey } from "../store/tenant.js";
 import { ContentionError, NotFoundError, PreconditionError } from "./errors.js";
 import { HeadCache } from "./head-cache.js";
 import { KeyedMutex } from "./keyed-mutex.js";
@@ -66,7 +69,7 @@ export interface NewInstance {
 
 /** Where the agent service finds each agent's declared behavioral contract. */
 export interface ActiveContracts {
-  compiledActive(agentId: string): Promise<CompiledContract | null>;
+  compiledActive(tenant: string, agentId: string): Promise<CompiledContract | null>;
 }
 
 /** Where the service reports its outcomes; kept abstract so the service never imports prom-client. */
@@ -112,28 +115,30 @@ export class AgentService {
     this.metrics = options.metrics ?? null;
   }
 
-  async createInstance(input: NewInstance): Promise<InstanceRecord> {
+  async createInstance(tenant: string, input: NewInstance): Promise<InstanceRecord> {
     const at = this.now();
-    const record: InstanceRecord = { id: this.newId(), ...input, createdAtMs: at, updatedAtMs: at };
+    const record: InstanceRecord = { id: this.newId(), tenant, ...input, createdAtMs: at, updatedAtMs: at };
     await this.store.createInstance(record, initialState(input.profile));
     return record;
   }
 
-  async getInstance(id: string): Promise<InstanceRecord> {
-    return (await this.store.getInstance(id)) ?? notFound(id);
+  /** NOT_FOUND alike for an unknown id and for another tenant's agent (the store cannot tell them apart). */
+  async getInstance(tenant: string, id: string): Promise<InstanceRecord> {
+    return (await this.store.getInstance(tenant, id)) ?? notFound(id);
   }
 
-  listInstances(page: PageRequest): Promise<Page<InstanceRecord>> {
-    return this.store.listInstances(page);
+  listInstances(tenant: string, page: PageRequest): Promise<Page<InstanceRecord>> {
+    return this.store.listInstances(tenant, page);
   }
 
   async updateInstance(
+    tenant: string,
     id: string,
     patch: Partial<Pick<InstanceRecord, "name" | "description" | "labels">>,
   ): Promise<InstanceRecord> {
-    return this.mutex.run(id, async () => {
-      const current = await this.getInstance(id);
-      const updated = await this.store.updateInstance(id, {
+    return this.mutex.run(tenantKey(tenant, id), async () => {
+      const current = await this.getInstance(tenant, id);
+      const updated = await this.store.updateInstance(tenant, id, {
         name: patch.name ?? current.name,
         description: patch.description ?? current.description,
         labels: patch.labels ?? current.labels,
@@ -143,30 +148,30 @@ export class AgentService {
     });
   }
 
-  async deleteInstance(id: string): Promise<void> {
-    await this.mutex.run(id, async () => {
-      this.heads.forget(id);
-      if (!(await this.store.deleteInstance(id))) notFound(id);
+  async deleteInstance(tenant: string, id: string): Promise<void> {
+    await this.mutex.run(tenantKey(tenant, id), async () => {
+      this.heads.forget(tenant, id);
+      if (!(await this.store.deleteInstance(tenant, id))) notFound(id);
     });
   }
 
-  async getState(id: string): Promise<StoredState> {
-    return (await this.store.loadState(id)) ?? notFound(id);
+  async getState(tenant: string, id: string): Promise<StoredState> {
+    return (await this.store.loadState(tenant, id)) ?? notFound(id);
   }
 
   /** The contract for the current state, shaped by the agent's declared contract if it has one. */
-  async getContract(id: string): Promise<ExecutionContract> {
-    return (await this.sessionStart(id)).contract;
+  async getContract(tenant: string, id: string): Promise<ExecutionContract> {
+    return (await this.sessionStart(tenant, id)).contract;
   }
 
   /** What a session opens with: the current contract and the last processed sequence, from one read. */
-  async sessionStart(id: string): Promise<{ contract: ExecutionContract; lastSequence: number }> {
-    const [stored, compiled] = await Promise.all([this.getState(id), this.activeContract(id)]);
+  async sessionStart(tenant: string, id: string): Promise<{ contract: ExecutionContract; lastSequence: number }> {
+    const [stored, compiled] = await Promise.all([this.getState(tenant, id), this.activeContract(tenant, id)]);
     return { contract: this.standingContract(stored.state, stored.enforcement, compiled), lastSequence: stored.lastSequence };
   }
 
-  private activeContract(id: string): Promise<CompiledContract | null> {
-    return this.contracts ? this.contracts.compiledActive(id) : Promise.resolve(null);
+  private activeContract(tenant: string, id: string): Promise<CompiledContract | null> {
+    return this.contracts ? this.contracts.compiledActive(tenant, id) : Promise.resolve(null);
   }
 
   private standingContract(state: EngineState, enforcement: EnforcementState | undefined, compiled: CompiledContract | null): ExecutionContract {
@@ -178,10 +183,10 @@ export class AgentService {
    * Processes observations in order and commits them together. Returns one outcome per
    * observation; none of them is visible to anyone before all are durable.
    */
-  process(id: string, observations: ObservationInput[]): Promise<RecordedOutcome[]> {
-    return this.mutex.run(id, async () => {
-      const compiled = await this.activeContract(id);
-      return this.commitWithRetry(id, (stored) => this.runCycles(id, stored, observations, null, compiled));
+  process(tenant: string, id: string, observations: ObservationInput[]): Promise<RecordedOutcome[]> {
+    return this.mutex.run(tenantKey(tenant, id), async () => {
+      const compiled = await this.activeContract(tenant, id);
+      return this.commitWithRetry(tenant, id, (stored) => this.runCycles(tenant, id, stored, observations, null, compiled));
     }).then(({ outcomes }) => {
       this.metrics?.cycles(outcomes);
       return outcomes;
@@ -193,18 +198,18 @@ export class AgentService {
    * last processed one without gaps; a sequence already processed is answered with its
    * original outcome from the history and not processed again.
    */
-  processSequenced(id: string, items: SequencedInput[]): Promise<SequencedOutcome[]> {
+  processSequenced(tenant: string, id: string, items: SequencedInput[]): Promise<SequencedOutcome[]> {
     checkContiguous(items);
-    return this.mutex.run(id, async () => {
-      const cached = this.heads.get(id);
+    return this.mutex.run(tenantKey(tenant, id), async () => {
+      const cached = this.heads.get(tenant, id);
       if (cached) {
         try {
-          return await this.sequencedFrom(id, cached, items, false);
+          return await this.sequencedFrom(tenant, id, cached, items, false);
         } catch (err) {
           if (!(err instanceof StaleHeadError)) throw err;
         }
       }
-      return this.sequencedFrom(id, await this.getState(id), items, true);
+      return this.sequencedFrom(tenant, id, await this.getState(tenant, id), items, true);
     });
   }
 
@@ -214,6 +219,7 @@ export class AgentService {
    * a fresh read instead of failing the caller.
    */
   private async sequencedFrom(
+    tenant: string,
     id: string,
     stored: StoredState,
     items: SequencedInput[],
@@ -228,15 +234,15 @@ export class AgentService {
     }
     const replays = items.filter((i) => i.sequence <= stored.lastSequence);
     const fresh = items.filter((i) => i.sequence > stored.lastSequence);
-    const replayed = await this.replay(id, replays);
+    const replayed = await this.replay(tenant, id, replays);
     if (fresh.length === 0) return replayed;
-    const compiled = await this.activeContract(id);
-    const { outcomes } = await this.commitWithRetry(id, (current) => {
+    const compiled = await this.activeContract(tenant, id);
+    const { outcomes } = await this.commitWithRetry(tenant, id, (current) => {
       if (current.lastSequence !== stored.lastSequence) {
         if (!authoritative) throw new StaleHeadError();
         throw new PreconditionError(`instance ${id} was processed by another session concurrently - reopen the session`);
       }
-      return this.runCycles(id, current, fresh.map((i) => i.observation), fresh.map((i) => i.sequence), compiled);
+      return this.runCycles(tenant, id, current, fresh.map((i) => i.observation), fresh.map((i) => i.sequence), compiled);
     });
     this.metrics?.cycles(outcomes);
     return [
@@ -245,11 +251,11 @@ export class AgentService {
     ];
   }
 
-  private async replay(id: string, items: SequencedInput[]): Promise<SequencedOutcome[]> {
+  private async replay(tenant: string, id: string, items: SequencedInput[]): Promise<SequencedOutcome[]> {
     if (items.length === 0) return [];
     const from = items[0]!.sequence;
     const to = items[items.length - 1]!.sequence;
-    const entries = await this.store.historyBySequence(id, from, to);
+    const entries = await this.store.historyBySequence(tenant, id, from, to);
     const bySequence = new Map(entries.map((e) => [e.sequence, e.result]));
     return items.map((i) => {
       const outcome = bySequence.get(i.sequence);
@@ -261,6 +267,7 @@ export class AgentService {
   }
 
   private runCycles(
+    tenant: string,
     id: string,
     stored: StoredState,
     observations: ObservationInput[],
@@ -269,7 +276,7 @@ export class AgentService {
   ): { state: EngineState; outcomes: RecordedOutcome[]; commit: CycleCommit } {
     const at = this.now();
     const revision = stored.revision + 1;
-    const commit = this.emptyCommit(id, stored, stored.state);
+    const commit = this.emptyCommit(tenant, id, stored, stored.state);
     const outcomes: RecordedOutcome[] = [];
     let state = stored.state;
     let enforcement = stored.enforcement;
@@ -320,20 +327,20 @@ export class AgentService {
    * Resets the engine state. INITIAL also clears contract enforcement (window, trust, violations);
    * LAST_SNAPSHOT keeps it, as observed history stays history.
    */
-  async reset(id: string, target: ResetTarget): Promise<{ contract: ExecutionContract; revision: number }> {
-    const { state, commit, revision, compiled } = await this.mutex.run(id, async () => {
-      const instance = await this.getInstance(id);
+  async reset(tenant: string, id: string, target: ResetTarget): Promise<{ contract: ExecutionContract; revision: number }> {
+    const { state, commit, revision, compiled } = await this.mutex.run(tenantKey(tenant, id), async () => {
+      const instance = await this.getInstance(tenant, id);
       let next: EngineState;
       if (target === "initial") {
         next = initialState(instance.profile);
       } else {
-        const [snap, stored] = await Promise.all([this.store.latestSnapshot(id), this.getState(id)]);
+        const [snap, stored] = await Promise.all([this.store.latestSnapshot(tenant, id), this.getState(tenant, id)]);
         if (!snap) throw new PreconditionError(`instance ${id} has no stable snapshot yet - reset to INITIAL instead`);
         next = restoreSnapshot(stored.state, snap.snapshot);
       }
-      const compiled = await this.activeContract(id);
-      const committed = await this.commitWithRetry(id, (stored) => {
-        const commit = this.emptyCommit(id, stored, next);
+      const compiled = await this.activeContract(tenant, id);
+      const committed = await this.commitWithRetry(tenant, id, (stored) => {
+        const commit = this.emptyCommit(tenant, id, stored, next);
         if (target === "initial") delete commit.enforcement;
         return { state: next, commit };
       });
@@ -342,31 +349,32 @@ export class AgentService {
     return { contract: this.standingContract(state, commit.enforcement, compiled), revision };
   }
 
-  listHistory(id: string, page: PageRequest): Promise<Page<HistoryEntry>> {
-    return this.listingOf(id, () => this.store.listHistory(id, page));
+  listHistory(tenant: string, id: string, page: PageRequest): Promise<Page<HistoryEntry>> {
+    return this.listingOf(tenant, id, () => this.store.listHistory(tenant, id, page));
   }
 
-  listDriftEvents(id: string, page: PageRequest): Promise<Page<DriftEventRecord>> {
-    return this.listingOf(id, () => this.store.listDriftEvents(id, page));
+  listDriftEvents(tenant: string, id: string, page: PageRequest): Promise<Page<DriftEventRecord>> {
+    return this.listingOf(tenant, id, () => this.store.listDriftEvents(tenant, id, page));
   }
 
-  listSnapshots(id: string, page: PageRequest): Promise<Page<SnapshotRecord>> {
-    return this.listingOf(id, () => this.store.listSnapshots(id, page));
+  listSnapshots(tenant: string, id: string, page: PageRequest): Promise<Page<SnapshotRecord>> {
+    return this.listingOf(tenant, id, () => this.store.listSnapshots(tenant, id, page));
   }
 
-  /** A listing of an agent that does not exist is NOT_FOUND, not an empty page. */
-  private async listingOf<T>(id: string, list: () => Promise<Page<T>>): Promise<Page<T>> {
-    await this.getInstance(id);
+  /** A listing of an agent that does not exist (or is another tenant's) is NOT_FOUND, not an empty page. */
+  private async listingOf<T>(tenant: string, id: string, list: () => Promise<Page<T>>): Promise<Page<T>> {
+    await this.getInstance(tenant, id);
     return list();
   }
 
   /** Load, compute, commit; on a lost race with another writer, reload and compute again. */
   private async commitWithRetry<T extends { commit: CycleCommit }>(
+    tenant: string,
     id: string,
     step: (stored: StoredState) => T,
   ): Promise<T & { revision: number }> {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      const head = (attempt === 1 && this.heads.get(id)) || (await this.getState(id));
+      const head = (attempt === 1 && this.heads.get(tenant, id)) || (await this.getState(tenant, id));
       const computed = step(head);
       const started = performance.now();
       const took = (result: "ok" | "conflict" | "error") =>
@@ -374,10 +382,10 @@ export class AgentService {
       try {
         const committed = await this.store.commit(computed.commit);
         took("ok");
-        this.heads.set(id, committed);
+        this.heads.set(tenant, id, committed);
         return { ...computed, revision: committed.revision };
       } catch (err) {
-        this.heads.forget(id);
+        this.heads.forget(tenant, id);
         const conflict = err instanceof RevisionConflictError;
         took(conflict ? "conflict" : "error");
         if (!conflict) throw err;
@@ -386,8 +394,9 @@ export class AgentService {
     throw new ContentionError(id, this.maxAttempts);
   }
 
-  private emptyCommit(id: string, stored: StoredState, state: EngineState): CycleCommit {
+  private emptyCommit(tenant: string, id: string, stored: StoredState, state: EngineState): CycleCommit {
     return {
+      tenant,
       instanceId: id,
       expectedRevision: stored.revision,
       state,

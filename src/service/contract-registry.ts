@@ -1,5 +1,7 @@
 // The imperative shell around the contract core: validate, seal, append and read contracts, and
-// hand the agent service each agent's active contract compiled once per version.
+// hand the agent service each agent's active contract compiled once per version. Every method takes
+// the caller's tenant first: contracts are stored per (tenant, agent), an agent of another tenant
+// is NOT_FOUND exactly like a missing one, and the caches are keyed by tenant.
 import { compileContract, type CompiledContract } from "../contracts/compile.js";
 import { diffContracts, type FieldChange } from "../contracts/diff.js";
 import { InvalidContractError } from "../contracts/errors.js";
@@ -9,6 +11,7 @@ import type { BehavioralContract, ContractDraft } from "../contracts/model.js";
 import { normalizeContract } from "../contracts/normalize.js";
 import { seal, verifySeal, type Verification } from "../contracts/seal.js";
 import { ARCHETYPE_PATTERN, validateContract } from "../contracts/validate.js";
+import { tenantKey } from "../store/tenant.js";
 import { ContractVersionConflictError, type Page, type PageRequest, type Store } from "../store/types.js";
 import { ContentionError, NotFoundError, PreconditionError } from "./errors.js";
 
@@ -43,7 +46,9 @@ export class ContractRegistry {
   private readonly newContractId: () => string;
   private readonly maxAttempts: number;
   private readonly activeRefreshMs: number;
+  /** By tenant, agent, contract id and version: contract ids are client-chosen, so tenants may repeat them. */
   private readonly compiled = new Map<string, CompiledContract>();
+  /** By tenantKey(tenant, agent id). */
   private readonly activeSeen = new Map<string, { compiled: CompiledContract | null; atMs: number }>();
 
   constructor(options: ContractRegistryOptions) {
@@ -60,7 +65,7 @@ export class ContractRegistry {
    * next one" (retried if a concurrent Put takes it); an explicit version must be exactly the
    * next one. A contract that carries a signature must verify against a known key.
    */
-  async put(draft: ContractDraft, wireProblems: readonly string[], sealIt: boolean): Promise<BehavioralContract> {
+  async put(tenant: string, draft: ContractDraft, wireProblems: readonly string[], sealIt: boolean): Promise<BehavioralContract> {
     const given = {
       ...draft,
       contractId: draft.contractId || this.newContractId(),
@@ -81,17 +86,17 @@ export class ContractRegistry {
     }
     const signing = this.keys.signing;
     if (sealIt && !signing) throw new PreconditionError("no signing key is configured - set KEEL_CONTRACT_SIGNING_KEY or put the contract unsealed");
-    await this.requireAgent(filled.agentId);
+    await this.requireAgent(tenant, filled.agentId);
 
     const explicit = draft.version !== 0;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      const active = (await this.store.contracts.activeContract(filled.agentId))?.version ?? 0;
+      const active = (await this.store.contracts.activeContract(tenant, filled.agentId))?.version ?? 0;
       if (explicit) checkNext(filled.agentId, draft.version, active);
       const versioned = { ...filled, version: explicit ? draft.version : active + 1 };
       const contract = sealIt && signing ? seal(versioned, signing) : versioned;
       try {
-        await this.store.contracts.appendContract(contract);
-        this.sawActive(contract.agentId, this.compile(contract));
+        await this.store.contracts.appendContract(tenant, contract);
+        this.sawActive(tenant, contract.agentId, this.compile(tenant, contract));
         return contract;
       } catch (err) {
         if (!(err instanceof ContractVersionConflictError)) throw err;
@@ -103,23 +108,23 @@ export class ContractRegistry {
     throw new ContentionError(filled.agentId, this.maxAttempts);
   }
 
-  async active(agentId: string): Promise<BehavioralContract> {
-    await this.requireAgent(agentId);
-    return (await this.store.contracts.activeContract(agentId)) ?? noContract(agentId);
+  async active(tenant: string, agentId: string): Promise<BehavioralContract> {
+    await this.requireAgent(tenant, agentId);
+    return (await this.store.contracts.activeContract(tenant, agentId)) ?? noContract(agentId);
   }
 
-  async version(agentId: string, version: number): Promise<BehavioralContract> {
-    await this.requireAgent(agentId);
-    return (await this.store.contracts.contractVersion(agentId, version)) ?? noContract(agentId, version);
+  async version(tenant: string, agentId: string, version: number): Promise<BehavioralContract> {
+    await this.requireAgent(tenant, agentId);
+    return (await this.store.contracts.contractVersion(tenant, agentId, version)) ?? noContract(agentId, version);
   }
 
-  async history(agentId: string, page: PageRequest): Promise<Page<BehavioralContract>> {
-    await this.requireAgent(agentId);
-    return this.store.contracts.listContracts(agentId, page);
+  async history(tenant: string, agentId: string, page: PageRequest): Promise<Page<BehavioralContract>> {
+    await this.requireAgent(tenant, agentId);
+    return this.store.contracts.listContracts(tenant, agentId, page);
   }
 
-  async diff(agentId: string, from: number, to: number): Promise<FieldChange[]> {
-    const [a, b] = await Promise.all([this.version(agentId, from), this.version(agentId, to)]);
+  async diff(tenant: string, agentId: string, from: number, to: number): Promise<FieldChange[]> {
+    const [a, b] = await Promise.all([this.version(tenant, agentId, from), this.version(tenant, agentId, to)]);
     return diffContracts(a, b);
   }
 
@@ -128,20 +133,20 @@ export class ContractRegistry {
   }
 
   /** The stored version (the active one for 0), verified. */
-  async verifyStored(agentId: string, version: number): Promise<Verification> {
-    return this.verify(version === 0 ? await this.active(agentId) : await this.version(agentId, version));
+  async verifyStored(tenant: string, agentId: string, version: number): Promise<Verification> {
+    return this.verify(version === 0 ? await this.active(tenant, agentId) : await this.version(tenant, agentId, version));
   }
 
   /**
    * A contract from the archetype's prior. Stored as the next version when asked; otherwise a
    * preview numbered as the next version would be.
    */
-  async generate(input: { agentId: string; archetype: string; certificateId: string; store: boolean; seal: boolean }) {
+  async generate(tenant: string, input: { agentId: string; archetype: string; certificateId: string; store: boolean; seal: boolean }) {
     if (input.archetype !== "" && !ARCHETYPE_PATTERN.test(input.archetype)) {
       throw new InvalidContractError(["archetype must be 1 to 64 of a-z 0-9 _ -"]);
     }
-    await this.requireAgent(input.agentId);
-    const active = (await this.store.contracts.activeContract(input.agentId))?.version ?? 0;
+    await this.requireAgent(tenant, input.agentId);
+    const active = (await this.store.contracts.activeContract(tenant, input.agentId))?.version ?? 0;
     const { contract, prior } = generateContract({
       contractId: this.newContractId(),
       version: active + 1,
@@ -151,7 +156,7 @@ export class ContractRegistry {
       certificateId: input.certificateId,
     });
     if (!input.store) return { contract, prior };
-    return { contract: await this.put({ ...contract, version: 0 }, [], input.seal), prior };
+    return { contract: await this.put(tenant, { ...contract, version: 0 }, [], input.seal), prior };
   }
 
   publishedKeys(): PublishedKey[] {
@@ -163,17 +168,17 @@ export class ContractRegistry {
   }
 
   /** The agent's active contract, compiled (once per version); null when it has none. */
-  async compiledActive(agentId: string): Promise<CompiledContract | null> {
-    const seen = this.activeSeen.get(agentId);
+  async compiledActive(tenant: string, agentId: string): Promise<CompiledContract | null> {
+    const seen = this.activeSeen.get(tenantKey(tenant, agentId));
     if (seen && performance.now() - seen.atMs < this.activeRefreshMs) return seen.compiled;
-    const contract = await this.store.contracts.activeContract(agentId);
-    const compiled = contract && this.compile(contract);
-    this.sawActive(agentId, compiled);
+    const contract = await this.store.contracts.activeContract(tenant, agentId);
+    const compiled = contract && this.compile(tenant, contract);
+    this.sawActive(tenant, agentId, compiled);
     return compiled;
   }
 
-  private compile(contract: BehavioralContract): CompiledContract {
-    const key = `${contract.agentId}/${contract.contractId}@${contract.version}`;
+  private compile(tenant: string, contract: BehavioralContract): CompiledContract {
+    const key = tenantKey(tenant, `${contract.agentId}/${contract.contractId}@${contract.version}`);
     let compiled = this.compiled.get(key);
     if (!compiled) {
       compiled = compileContract(contract);
@@ -184,16 +189,18 @@ export class ContractRegistry {
   }
 
   /** Never moves back to an older version (concurrent Puts may finish out of order). */
-  private sawActive(agentId: string, compiled: CompiledContract | null): void {
-    const known = this.activeSeen.get(agentId)?.compiled;
+  private sawActive(tenant: string, agentId: string, compiled: CompiledContract | null): void {
+    const key = tenantKey(tenant, agentId);
+    const known = this.activeSeen.get(key)?.compiled;
     const best = known && (!compiled || known.contract.version > compiled.contract.version) ? known : compiled;
-    this.activeSeen.delete(agentId);
-    this.activeSeen.set(agentId, { compiled: best, atMs: performance.now() });
+    this.activeSeen.delete(key);
+    this.activeSeen.set(key, { compiled: best, atMs: performance.now() });
     if (this.activeSeen.size > CACHE_SIZE) this.activeSeen.delete(this.activeSeen.keys().next().value as string);
   }
 
-  private async requireAgent(agentId: string): Promise<void> {
-    if (!(await this.store.getInstance(agentId))) throw new NotFoundError(`instance ${agentId}`);
+  /** The same NOT_FOUND for an unknown agent and for another tenant's. */
+  private async requireAgent(tenant: string, agentId: string): Promise<void> {
+    if (!(await this.store.getInstance(tenant, agentId))) throw new NotFoundError(`instance ${agentId}`);
   }
 }
 

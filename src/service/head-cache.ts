@@ -1,26 +1,29 @@
+import { tenantKey } from "../store/tenant.js";
 import type { StoredState } from "../store/types.js";
 
 /**
  * The last state this process committed (or loaded) per agent, so the write path can compute a
  * cycle without reading the database first. Being stale is safe: the store rejects a commit whose
- * expected revision is not current, and the writer then reloads. Bounded; oldest entries go first.
+ * expected revision is not current, and the writer then reloads. Keyed by tenant and id, so one
+ * tenant never computes on (or sees) a head cached for another. Bounded; oldest entries go first.
  */
 export class HeadCache {
   private readonly heads = new Map<string, StoredState>();
 
   constructor(private readonly capacity: number) {}
 
-  get(id: string): StoredState | undefined {
-    return this.heads.get(id);
+  get(tenant: string, id: string): StoredState | undefined {
+    return this.heads.get(tenantKey(tenant, id));
   }
 
-  set(id: string, head: StoredState): void {
-    this.heads.delete(id);
-    this.heads.set(id, head);
+  set(tenant: string, id: string, head: StoredState): void {
+    const key = tenantKey(tenant, id);
+    this.heads.delete(key);
+    this.heads.set(key, head);
     if (this.heads.size > this.capacity) this.heads.delete(this.heads.keys().next().value!);
   }
 
-  forget(id: string): void {
-    this.heads.delete(id);
+  forget(tenant: string, id: string): void {
+    this.heads.delete(tenantKey(tenant, id));
   }
 }

@@ -4,7 +4,9 @@
 import type { EngineState } from "../engine/index.js";
 import { commitRecords, jsonCopy } from "./commit-records.js";
 import { MemoryContractStore } from "./memory-contracts.js";
+import { MemoryKeyStore } from "./memory-keys.js";
 import { decodePageToken, encodePageToken, pageSizeOf } from "./page-token.js";
+import { tenantKey } from "./tenant.js";
 import {
   InstanceExistsError,
   RevisionConflictError,
@@ -31,6 +33,7 @@ interface Agent {
 type Key = readonly [number, number];
 
 export class MemoryStore implements Store {
+  /** By tenantKey(tenant, id): the same id in two tenants is two unrelated agents. */
   readonly #agents = new Map<string, Agent>();
   readonly #contracts = new MemoryContractStore();
 
@@ -38,9 +41,12 @@ export class MemoryStore implements Store {
     return this.#contracts;
   }
 
+  readonly keys = new MemoryKeyStore();
+
   async createInstance(instance: InstanceRecord, state: EngineState): Promise<void> {
-    if (this.#agents.has(instance.id)) throw new InstanceExistsError(instance.id);
-    this.#agents.set(instance.id, {
+    const key = tenantKey(instance.tenant, instance.id);
+    if (this.#agents.has(key)) throw new InstanceExistsError(instance.id);
+    this.#agents.set(key, {
       instance: jsonCopy(instance),
       state: {
         instanceId: instance.id,
@@ -55,48 +61,51 @@ export class MemoryStore implements Store {
     });
   }
 
-  async getInstance(id: string): Promise<InstanceRecord | null> {
-    const agent = this.#agents.get(id);
+  async getInstance(tenant: string, id: string): Promise<InstanceRecord | null> {
+    const agent = this.#agent(tenant, id);
     return agent ? jsonCopy(agent.instance) : null;
   }
 
-  async listInstances(page: PageRequest): Promise<Page<InstanceRecord>> {
-    const after = decodePageToken(page.pageToken, "instances", "", ["number", "string"] as const);
+  async listInstances(tenant: string, page: PageRequest): Promise<Page<InstanceRecord>> {
+    const scope = tenantKey(tenant, "");
+    const after = decodePageToken(page.pageToken, "instances", scope, ["number", "string"] as const);
     const sorted = [...this.#agents.values()]
       .map((a) => a.instance)
+      .filter((i) => i.tenant === tenant)
       .sort((a, b) => a.createdAtMs - b.createdAtMs || compareStrings(a.id, b.id));
     const rest = after
       ? sorted.filter((i) => i.createdAtMs > after[0] || (i.createdAtMs === after[0] && i.id > after[1]))
       : sorted;
     return pageOf(rest, pageSizeOf(page.pageSize), (i) =>
-      encodePageToken("instances", "", [i.createdAtMs, i.id]),
+      encodePageToken("instances", scope, [i.createdAtMs, i.id]),
     );
   }
 
   async updateInstance(
+    tenant: string,
     id: string,
     patch: Pick<InstanceRecord, "name" | "description" | "labels" | "updatedAtMs">,
   ): Promise<InstanceRecord | null> {
-    const agent = this.#agents.get(id);
+    const agent = this.#agent(tenant, id);
     if (!agent) return null;
     const { name, description, labels, updatedAtMs } = jsonCopy(patch);
     agent.instance = { ...agent.instance, name, description, labels, updatedAtMs };
     return jsonCopy(agent.instance);
   }
 
-  async deleteInstance(id: string): Promise<boolean> {
-    this.#contracts.deleteAgent(id);
-    return this.#agents.delete(id);
+  async deleteInstance(tenant: string, id: string): Promise<boolean> {
+    this.#contracts.deleteAgent(tenant, id);
+    return this.#agents.delete(tenantKey(tenant, id));
   }
 
-  async loadState(instanceId: string): Promise<StoredState | null> {
-    const agent = this.#agents.get(instanceId);
+  async loadState(tenant: string, instanceId: string): Promise<StoredState | null> {
+    const agent = this.#agent(tenant, instanceId);
     return agent ? jsonCopy(agent.state) : null;
   }
 
   async commit(commit: CycleCommit): Promise<StoredState> {
-    const agent = this.#agents.get(commit.instanceId);
-    // A missing agent is a conflict too: the writer reloads and finds it gone.
+    const agent = this.#agent(commit.tenant, commit.instanceId);
+    // A missing agent (or another tenant's) is a conflict too: the writer reloads and finds it gone.
     if (!agent || agent.state.revision !== commit.expectedRevision) {
       throw new RevisionConflictError(commit.instanceId, commit.expectedRevision);
     }
@@ -116,42 +125,45 @@ export class MemoryStore implements Store {
     return { ...agent.state, state: commit.state, ...(commit.enforcement ? { enforcement: commit.enforcement } : {}) };
   }
 
-  async listHistory(instanceId: string, page: PageRequest): Promise<Page<HistoryEntry>> {
-    const after = decodePageToken(page.pageToken, "history", instanceId, ["number", "number"] as const);
-    const all = this.#agents.get(instanceId)?.history ?? [];
+  async listHistory(tenant: string, instanceId: string, page: PageRequest): Promise<Page<HistoryEntry>> {
+    const scope = tenantKey(tenant, instanceId);
+    const after = decodePageToken(page.pageToken, "history", scope, ["number", "number"] as const);
+    const all = this.#agent(tenant, instanceId)?.history ?? [];
     const rest = newestFirst(all, (h) => [h.revision, h.seq], after);
     return copyPage(
-      pageOf(rest, pageSizeOf(page.pageSize), (h) => encodePageToken("history", instanceId, [h.revision, h.seq])),
+      pageOf(rest, pageSizeOf(page.pageSize), (h) => encodePageToken("history", scope, [h.revision, h.seq])),
     );
   }
 
-  async historyBySequence(instanceId: string, from: number, to: number): Promise<HistoryEntry[]> {
-    const all = this.#agents.get(instanceId)?.history ?? [];
+  async historyBySequence(tenant: string, instanceId: string, from: number, to: number): Promise<HistoryEntry[]> {
+    const all = this.#agent(tenant, instanceId)?.history ?? [];
     const inRange = all.filter((h) => h.sequence !== null && h.sequence >= from && h.sequence <= to);
     // Stable sort: equal sequences stay in commit order, as in the Mongo store.
     return jsonCopy(inRange.sort((a, b) => (a.sequence as number) - (b.sequence as number)));
   }
 
-  async listDriftEvents(instanceId: string, page: PageRequest): Promise<Page<DriftEventRecord>> {
-    const after = decodePageToken(page.pageToken, "drift", instanceId, ["number", "number"] as const);
-    const all = this.#agents.get(instanceId)?.driftEvents ?? [];
+  async listDriftEvents(tenant: string, instanceId: string, page: PageRequest): Promise<Page<DriftEventRecord>> {
+    const scope = tenantKey(tenant, instanceId);
+    const after = decodePageToken(page.pageToken, "drift", scope, ["number", "number"] as const);
+    const all = this.#agent(tenant, instanceId)?.driftEvents ?? [];
     const rest = newestFirst(all, (e) => [e.revision, e.seq], after);
     return copyPage(
-      pageOf(rest, pageSizeOf(page.pageSize), (e) => encodePageToken("drift", instanceId, [e.revision, e.seq])),
+      pageOf(rest, pageSizeOf(page.pageSize), (e) => encodePageToken("drift", scope, [e.revision, e.seq])),
     );
   }
 
-  async latestSnapshot(instanceId: string): Promise<SnapshotRecord | null> {
-    const last = this.#agents.get(instanceId)?.snapshots.at(-1);
+  async latestSnapshot(tenant: string, instanceId: string): Promise<SnapshotRecord | null> {
+    const last = this.#agent(tenant, instanceId)?.snapshots.at(-1);
     return last ? jsonCopy(last) : null;
   }
 
-  async listSnapshots(instanceId: string, page: PageRequest): Promise<Page<SnapshotRecord>> {
-    const after = decodePageToken(page.pageToken, "snapshots", instanceId, ["number", "number"] as const);
-    const all = this.#agents.get(instanceId)?.snapshots ?? [];
+  async listSnapshots(tenant: string, instanceId: string, page: PageRequest): Promise<Page<SnapshotRecord>> {
+    const scope = tenantKey(tenant, instanceId);
+    const after = decodePageToken(page.pageToken, "snapshots", scope, ["number", "number"] as const);
+    const all = this.#agent(tenant, instanceId)?.snapshots ?? [];
     const rest = newestFirst(all, (s) => [s.revision, s.seq], after);
     return copyPage(
-      pageOf(rest, pageSizeOf(page.pageSize), (s) => encodePageToken("snapshots", instanceId, [s.revision, s.seq])),
+      pageOf(rest, pageSizeOf(page.pageSize), (s) => encodePageToken("snapshots", scope, [s.revision, s.seq])),
     );
   }
 
@@ -164,6 +176,11 @@ export class MemoryStore implements Store {
   }
 
   async close(): Promise<void> {}
+
+  /** The tenant's agent with that id; another tenant's is as absent as a missing one. */
+  #agent(tenant: string, id: string): Agent | undefined {
+    return this.#agents.get(tenantKey(tenant, id));
+  }
 }
 
 /** Items of an oldest-first array, newest first, strictly before the cursor key. */

@@ -7,7 +7,13 @@ import type { DriftEvent, DriftResult, EngineState, ExecutionContract, IdentityP
 
 /** An agent's identity record (everything but its evolving engine state). */
 export interface InstanceRecord {
+  /**
+   * Server-generated. Unique within the tenant; every read and write of the agent names the
+   * tenant too, so the same id in another tenant would be another, unrelated agent.
+   */
   id: string;
+  /** The tenant the agent belongs to; fixed at create. */
+  tenant: string;
   name: string;
   description: string;
   profile: IdentityProfile;
@@ -94,6 +100,8 @@ export interface SnapshotRecord {
  * client's point of view: all of it is durable or none of it is visible.
  */
 export interface CycleCommit {
+  /** The agent's tenant: a commit for an agent of another tenant is a RevisionConflictError. */
+  tenant: string;
   instanceId: string;
   /** The revision the writer read; the commit succeeds only if it is still current. */
   expectedRevision: number;
@@ -167,20 +175,22 @@ export class InvalidPageTokenError extends Error {
 }
 
 /**
- * Declared behavioral contracts, append-only per agent. Versions are gapless (1, 2, 3, …), so the
- * unique (agent, version) key alone keeps them strictly increasing under concurrent appends.
+ * Declared behavioral contracts, append-only per (tenant, agent). Versions are gapless (1, 2, 3,
+ * …), so the unique (tenant, agent, version) key alone keeps them strictly increasing under
+ * concurrent appends. Agent ids of contracts are chosen by the client, so two tenants may each
+ * keep contracts for the same agent id, independently.
  */
 export interface ContractStore {
   /**
-   * Appends the agent's next version. Throws ContractVersionConflictError unless the version is
-   * exactly one above the newest stored (1 for the first).
+   * Appends the agent's next version in the tenant. Throws ContractVersionConflictError unless the
+   * version is exactly one above the tenant's newest for the agent (1 for the first).
    */
-  appendContract(contract: BehavioralContract): Promise<void>;
+  appendContract(tenant: string, contract: BehavioralContract): Promise<void>;
   /** The newest version, or null. */
-  activeContract(agentId: string): Promise<BehavioralContract | null>;
-  contractVersion(agentId: string, version: number): Promise<BehavioralContract | null>;
+  activeContract(tenant: string, agentId: string): Promise<BehavioralContract | null>;
+  contractVersion(tenant: string, agentId: string, version: number): Promise<BehavioralContract | null>;
   /** Oldest first. */
-  listContracts(agentId: string, page: PageRequest): Promise<Page<BehavioralContract>>;
+  listContracts(tenant: string, agentId: string, page: PageRequest): Promise<Page<BehavioralContract>>;
 }
 
 /** An API key as stored: never the secret, only its SHA-256. */
@@ -229,35 +239,45 @@ export interface Store {
   readonly contracts: ContractStore;
   /** API keys of every tenant. */
   readonly keys: KeyStore;
-  /** Creates the instance with its initial state at revision 0. Fails if the id exists. */
+  /**
+   * Creates the instance in `instance.tenant` with its initial state at revision 0. Fails with
+   * InstanceExistsError if the tenant has an agent with that id.
+   */
   createInstance(instance: InstanceRecord, state: EngineState): Promise<void>;
-  getInstance(id: string): Promise<InstanceRecord | null>;
-  /** Ordered by creation time, then id (stable across pages). */
-  listInstances(page: PageRequest): Promise<Page<InstanceRecord>>;
+  /**
+   * Every method below names the tenant. An agent of another tenant is indistinguishable from a
+   * missing one: null, empty, false or RevisionConflictError, exactly as for an unknown id, and
+   * nothing is changed.
+   */
+  getInstance(tenant: string, id: string): Promise<InstanceRecord | null>;
+  /** The tenant's agents, ordered by creation time, then id (stable across pages). */
+  listInstances(tenant: string, page: PageRequest): Promise<Page<InstanceRecord>>;
   /** Replaces name/description/labels/updatedAtMs; returns the updated record or null if missing. */
   updateInstance(
+    tenant: string,
     id: string,
     patch: Pick<InstanceRecord, "name" | "description" | "labels" | "updatedAtMs">,
   ): Promise<InstanceRecord | null>;
   /** Removes the instance and every document belonging to it. Returns false if it did not exist. */
-  deleteInstance(id: string): Promise<boolean>;
+  deleteInstance(tenant: string, id: string): Promise<boolean>;
 
-  loadState(instanceId: string): Promise<StoredState | null>;
+  loadState(tenant: string, instanceId: string): Promise<StoredState | null>;
   /**
-   * Durably commits one cycle. Resolves only once the state, history entry, drift events and
-   * snapshots are durable. Throws RevisionConflictError if expectedRevision is stale.
+   * Durably commits one cycle of `commit.tenant`'s agent. Resolves only once the state, history
+   * entry, drift events and snapshots are durable. Throws RevisionConflictError if
+   * expectedRevision is stale (or the tenant has no such agent).
    */
   commit(commit: CycleCommit): Promise<StoredState>;
 
   /** Newest first. */
-  listHistory(instanceId: string, page: PageRequest): Promise<Page<HistoryEntry>>;
+  listHistory(tenant: string, instanceId: string, page: PageRequest): Promise<Page<HistoryEntry>>;
   /** History entries with a session sequence in [from, to], ascending by sequence. */
-  historyBySequence(instanceId: string, from: number, to: number): Promise<HistoryEntry[]>;
+  historyBySequence(tenant: string, instanceId: string, from: number, to: number): Promise<HistoryEntry[]>;
   /** Newest first. */
-  listDriftEvents(instanceId: string, page: PageRequest): Promise<Page<DriftEventRecord>>;
+  listDriftEvents(tenant: string, instanceId: string, page: PageRequest): Promise<Page<DriftEventRecord>>;
   /** Newest first. */
-  latestSnapshot(instanceId: string): Promise<SnapshotRecord | null>;
-  listSnapshots(instanceId: string, page: PageRequest): Promise<Page<SnapshotRecord>>;
+  latestSnapshot(tenant: string, instanceId: string): Promise<SnapshotRecord | null>;
+  listSnapshots(tenant: string, instanceId: string, page: PageRequest): Promise<Page<SnapshotRecord>>;
 
   /** True when the store can serve requests now. */
   healthy(): boolean;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { BehavioralContract } from "../../src/contracts/model.js";
 import { ContractVersionConflictError, type Store } from "../../src/store/types.js";
-import { engineState, instance } from "../store/fixtures.js";
+import { engineState, instance, TENANT } from "../store/fixtures.js";
 import { sampleContract } from "./fixtures.js";
 
 let counter = 0;
@@ -16,15 +16,15 @@ export function contractStoreContract(name: string, open: () => Promise<Store>, 
     it("appends gapless versions and reads the active one, any version and the history", async () => {
       const store = await open();
       const id = agentId();
-      expect(await store.contracts.activeContract(id)).toBeNull();
+      expect(await store.contracts.activeContract(TENANT, id)).toBeNull();
       for (let v = 1; v <= 5; v++) {
-        await store.contracts.appendContract(version(id, v));
-        expect((await store.contracts.activeContract(id))!.version).toBe(v);
+        await store.contracts.appendContract(TENANT, version(id, v));
+        expect((await store.contracts.activeContract(TENANT, id))!.version).toBe(v);
       }
-      expect(await store.contracts.contractVersion(id, 3)).toEqual(version(id, 3));
-      expect(await store.contracts.contractVersion(id, 6)).toBeNull();
-      const first = await store.contracts.listContracts(id, { pageSize: 2, pageToken: "" });
-      const rest = await store.contracts.listContracts(id, { pageSize: 10, pageToken: first.nextPageToken });
+      expect(await store.contracts.contractVersion(TENANT, id, 3)).toEqual(version(id, 3));
+      expect(await store.contracts.contractVersion(TENANT, id, 6)).toBeNull();
+      const first = await store.contracts.listContracts(TENANT, id, { pageSize: 2, pageToken: "" });
+      const rest = await store.contracts.listContracts(TENANT, id, { pageSize: 10, pageToken: first.nextPageToken });
       expect([...first.items, ...rest.items].map((c) => c.version)).toEqual([1, 2, 3, 4, 5]);
       expect(rest.nextPageToken).toBe("");
       await store.close();
@@ -33,33 +33,33 @@ export function contractStoreContract(name: string, open: () => Promise<Store>, 
     it("refuses a version that is not exactly the next one, writing nothing", async () => {
       const store = await open();
       const id = agentId();
-      for (const bad of [0, 2]) await expect(store.contracts.appendContract(version(id, bad))).rejects.toBeInstanceOf(ContractVersionConflictError);
-      await store.contracts.appendContract(version(id, 1));
-      for (const bad of [1, 3]) await expect(store.contracts.appendContract(version(id, bad))).rejects.toBeInstanceOf(ContractVersionConflictError);
-      expect((await store.contracts.listContracts(id, { pageSize: 10, pageToken: "" })).items).toHaveLength(1);
+      for (const bad of [0, 2]) await expect(store.contracts.appendContract(TENANT, version(id, bad))).rejects.toBeInstanceOf(ContractVersionConflictError);
+      await store.contracts.appendContract(TENANT, version(id, 1));
+      for (const bad of [1, 3]) await expect(store.contracts.appendContract(TENANT, version(id, bad))).rejects.toBeInstanceOf(ContractVersionConflictError);
+      expect((await store.contracts.listContracts(TENANT, id, { pageSize: 10, pageToken: "" })).items).toHaveLength(1);
       await store.close();
     });
 
     it("lets exactly one of racing appends of a version win", async () => {
       const store = await open();
       const id = agentId();
-      await store.contracts.appendContract(version(id, 1));
-      const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => store.contracts.appendContract({ ...version(id, 2), contractId: `racer-${i}` })));
+      await store.contracts.appendContract(TENANT, version(id, 1));
+      const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => store.contracts.appendContract(TENANT, { ...version(id, 2), contractId: `racer-${i}` })));
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
       const winner = results.findIndex((r) => r.status === "fulfilled");
-      expect((await store.contracts.activeContract(id))!.contractId).toBe(`racer-${winner}`);
+      expect((await store.contracts.activeContract(TENANT, id))!.contractId).toBe(`racer-${winner}`);
       await store.close();
     });
 
     it.skipIf(!shared)("sees versions appended through another store instance (another process)", async () => {
       const [a, b] = [await open(), await open()];
       const id = agentId();
-      await a.contracts.appendContract(version(id, 1));
-      expect((await b.contracts.activeContract(id))!.version).toBe(1);
-      for (let v = 2; v <= 6; v++) await a.contracts.appendContract(version(id, v));
-      expect((await b.contracts.activeContract(id))!.version).toBe(6);
-      await b.contracts.appendContract(version(id, 7));
-      expect((await a.contracts.activeContract(id))!.version).toBe(7);
+      await a.contracts.appendContract(TENANT, version(id, 1));
+      expect((await b.contracts.activeContract(TENANT, id))!.version).toBe(1);
+      for (let v = 2; v <= 6; v++) await a.contracts.appendContract(TENANT, version(id, v));
+      expect((await b.contracts.activeContract(TENANT, id))!.version).toBe(6);
+      await b.contracts.appendContract(TENANT, version(id, 7));
+      expect((await a.contracts.activeContract(TENANT, id))!.version).toBe(7);
       await Promise.all([a.close(), b.close()]);
     });
 
@@ -68,15 +68,15 @@ export function contractStoreContract(name: string, open: () => Promise<Store>, 
       const id = agentId();
       await store.createInstance(instance(id), engineState(0));
       const c = version(id, 1);
-      await store.contracts.appendContract(c);
+      await store.contracts.appendContract(TENANT, c);
       c.expectedActionDistribution.read = 0;
-      const read = (await store.contracts.activeContract(id))!;
+      const read = (await store.contracts.activeContract(TENANT, id))!;
       expect(read).toEqual(version(id, 1));
       read.invariants.length = 0;
-      expect((await store.contracts.contractVersion(id, 1))!.invariants).toHaveLength(7);
-      expect(await store.deleteInstance(id)).toBe(true);
-      expect(await store.contracts.activeContract(id)).toBeNull();
-      expect((await store.contracts.listContracts(id, { pageSize: 10, pageToken: "" })).items).toEqual([]);
+      expect((await store.contracts.contractVersion(TENANT, id, 1))!.invariants).toHaveLength(7);
+      expect(await store.deleteInstance(TENANT, id)).toBe(true);
+      expect(await store.contracts.activeContract(TENANT, id)).toBeNull();
+      expect((await store.contracts.listContracts(TENANT, id, { pageSize: 10, pageToken: "" })).items).toEqual([]);
       await store.close();
     });
   });

@@ -11,13 +11,17 @@ import type {
   SnapshotRecord,
 } from "../../src/store/types.js";
 
+/** The tenant store tests work in unless they say otherwise. */
+export const TENANT = "tenant-a";
+
 export function newId(): string {
   return `agent-${randomUUID()}`;
 }
 
-export function instance(id: string, createdAtMs = 1_700_000_000_000): InstanceRecord {
+export function instance(id: string, createdAtMs = 1_700_000_000_000, tenant = TENANT): InstanceRecord {
   return {
     id,
+    tenant,
     name: `name of ${id}`,
     description: "an agent under test",
     profile: { traits: { "risk.tolerance": 0.3 }, weights: [[1, 2], [3]] } as unknown as IdentityProfile,
@@ -91,10 +95,16 @@ export interface CommitShape {
 }
 
 /** A commit on top of expectedRevision carrying the given number of records of each kind. */
-export function cycleCommit(instanceId: string, expectedRevision: number, shape: CommitShape = {}): CycleCommit {
+export function cycleCommit(
+  instanceId: string,
+  expectedRevision: number,
+  shape: CommitShape = {},
+  tenant = TENANT,
+): CycleCommit {
   const revision = expectedRevision + 1;
   const times = (n: number | undefined) => Array.from({ length: n ?? 1 }, (_, seq) => seq);
   return {
+    tenant,
     instanceId,
     expectedRevision,
     state: engineState(revision),

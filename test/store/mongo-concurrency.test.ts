@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectMongoStore, type MongoStore } from "../../src/store/mongo/index.js";
 import { RevisionConflictError, type HistoryEntry, type Store } from "../../src/store/types.js";
 import { startMongoServer, type MongoServer } from "../support/mongo-server.js";
-import { cycleCommit, engineState, instance, newId } from "./fixtures.js";
+import { cycleCommit, engineState, instance, newId, TENANT } from "./fixtures.js";
 
 let server: MongoServer;
 const stores: MongoStore[] = [];
@@ -23,7 +23,7 @@ afterAll(async () => {
 async function writer(store: Store, id: string, commits: number, tag: string): Promise<number> {
   let conflicts = 0;
   for (let done = 0; done < commits; ) {
-    const { revision } = (await store.loadState(id))!;
+    const { revision } = (await store.loadState(TENANT, id))!;
     const commit = cycleCommit(id, revision, { history: 1, drift: 0, snapshots: 0 });
     commit.history[0]!.action = tag;
     try {
@@ -41,7 +41,7 @@ async function fullHistory(store: Store, id: string): Promise<HistoryEntry[]> {
   const all: HistoryEntry[] = [];
   let pageToken = "";
   do {
-    const page = await store.listHistory(id, { pageSize: 100, pageToken });
+    const page = await store.listHistory(TENANT, id, { pageSize: 100, pageToken });
     all.push(...page.items);
     pageToken = page.nextPageToken;
   } while (pageToken);
@@ -61,7 +61,7 @@ describe("MongoStore under concurrent writers", () => {
     expect(conflicts.reduce((x, y) => x + y, 0)).toBeGreaterThan(0); // they really raced
 
     const total = writers * each;
-    for (const store of stores) expect((await store.loadState(id))!.revision).toBe(total);
+    for (const store of stores) expect((await store.loadState(TENANT, id))!.revision).toBe(total);
     const history = await fullHistory(a, id);
     expect(history.map((h) => h.revision)).toEqual(Array.from({ length: total }, (_, i) => total - i));
     // Every writer's commits all landed.

@@ -1,12 +1,12 @@
 // Group commit shares round trips between agents without mixing up their outcomes, and the
-// indexes every query relies on are in place.
+// indexes every query relies on are in place (each leading with the tenant).
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collections } from "../../src/store/mongo/documents.js";
+import { collections, contractsCollection } from "../../src/store/mongo/documents.js";
 import { connectMongoStore, type MongoStore } from "../../src/store/mongo/index.js";
 import { RevisionConflictError } from "../../src/store/types.js";
 import { startMongoServer, type MongoServer } from "../support/mongo-server.js";
-import { cycleCommit, engineState, instance, newId } from "./fixtures.js";
+import { cycleCommit, engineState, instance, newId, TENANT } from "./fixtures.js";
 
 let server: MongoServer;
 const open: MongoStore[] = [];
@@ -55,7 +55,7 @@ describe("MongoStore group commit", () => {
       const lost = pair.find((r) => r.status === "rejected") as PromiseRejectedResult;
       expect(lost.reason).toBeInstanceOf(RevisionConflictError);
       const winner = pair[0]!.status === "fulfilled" ? racing[2 * i]! : racing[2 * i + 1]!;
-      expect(await store.loadState(ids[i]!)).toMatchObject({ revision: 1, state: winner.state });
+      expect(await store.loadState(TENANT, ids[i]!)).toMatchObject({ revision: 1, state: winner.state });
     }
   });
 
@@ -79,14 +79,21 @@ describe("MongoStore group commit", () => {
           key: ix.key,
           unique: ix.unique === true,
         }));
-      expect(await keysOf(collections.instances)).toContainEqual({ key: { createdAtMs: 1, _id: 1 }, unique: false });
-      expect(await keysOf(collections.cycles)).toContainEqual({ key: { instanceId: 1, revision: 1 }, unique: true });
+      expect(await keysOf(collections.instances)).toContainEqual({ key: { tenant: 1, createdAtMs: 1, _id: 1 }, unique: false });
+      expect(await keysOf(collections.cycles)).toContainEqual({ key: { tenant: 1, instanceId: 1, revision: 1 }, unique: true });
       expect(await keysOf(collections.cycles)).toContainEqual({
-        key: { instanceId: 1, maxSequence: 1, minSequence: 1 },
+        key: { tenant: 1, instanceId: 1, maxSequence: 1, minSequence: 1 },
         unique: false,
       });
       for (const name of [collections.drift, collections.snapshots]) {
-        expect(await keysOf(name)).toContainEqual({ key: { instanceId: 1, revision: -1, seq: -1 }, unique: false });
+        expect(await keysOf(name)).toContainEqual({ key: { tenant: 1, instanceId: 1, revision: -1, seq: -1 }, unique: false });
+      }
+      expect(await keysOf(contractsCollection)).toContainEqual({ key: { tenant: 1, agentId: 1, version: 1 }, unique: true });
+      // Every query filters on the tenant, so every index but _id's leads with it (states has none).
+      for (const name of [...Object.values(collections), contractsCollection].filter((n) => n !== collections.states)) {
+        for (const { key } of await keysOf(name)) {
+          if (Object.keys(key).join() !== "_id") expect(Object.keys(key)[0], `${name} ${JSON.stringify(key)}`).toBe("tenant");
+        }
       }
     } finally {
       await client.close();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectMongoStore, type MongoStore } from "../../src/store/mongo/index.js";
 import { RevisionConflictError, StoreUnavailableError, type Store } from "../../src/store/types.js";
 import { externalServer, startMongoServer, type MongoServer } from "../support/mongo-server.js";
-import { cycleCommit, engineState, instance, newId } from "./fixtures.js";
+import { cycleCommit, engineState, instance, newId, TENANT } from "./fixtures.js";
 
 const SELECTION_TIMEOUT_MS = 1000;
 /** Allowed on top of the selection timeout for the failure to surface (event loop, teardown). */
@@ -78,19 +78,19 @@ describe.skipIf(externalServer)("MongoStore when the database goes away", () => 
     expect(store.healthy()).toBe(true);
 
     await server.stop();
-    await expectUnavailable(store.loadState(id));
+    await expectUnavailable(store.loadState(TENANT, id));
     await expectUnavailable(store.commit(cycleCommit(id, 1)));
     await expectUnavailable(store.createInstance(instance(newId()), engineState(0)));
-    await expectUnavailable(store.listHistory(id, { pageSize: 10, pageToken: "" }));
+    await expectUnavailable(store.listHistory(TENANT, id, { pageSize: 10, pageToken: "" }));
     await until(() => !store.healthy(), 5000);
     expect(health).toContain(false);
 
     await server.restart();
     await until(() => store.healthy(), 10_000);
     expect(health.at(-1)).toBe(true);
-    expect(await store.loadState(id)).toMatchObject({ revision: 1, state: engineState(1) });
+    expect(await store.loadState(TENANT, id)).toMatchObject({ revision: 1, state: engineState(1) });
     expect((await store.commit(cycleCommit(id, 1))).revision).toBe(2);
-    expect((await store.listHistory(id, { pageSize: 10, pageToken: "" })).items.map((h) => h.revision)).toEqual([2, 1]);
+    expect((await store.listHistory(TENANT, id, { pageSize: 10, pageToken: "" })).items.map((h) => h.revision)).toEqual([2, 1]);
   });
 
   it("keeps every acknowledged commit and no partial one when the database is killed mid-run", async () => {
@@ -105,11 +105,11 @@ describe.skipIf(externalServer)("MongoStore when the database goes away", () => 
     await server.restart();
     await until(() => store.healthy(), 10_000);
     for (const id of ids) {
-      const state = (await store.loadState(id))!;
+      const state = (await store.loadState(TENANT, id))!;
       // Commits in flight at the kill may or may not have landed; acknowledged ones all did.
       expect(state.revision).toBeGreaterThanOrEqual(acked.get(id)!);
       expect(state.state).toEqual(engineState(state.revision));
-      const history = await store.listHistory(id, { pageSize: 1000, pageToken: "" });
+      const history = await store.listHistory(TENANT, id, { pageSize: 1000, pageToken: "" });
       expect(history.items.map((h) => h.revision)).toEqual(
         Array.from({ length: state.revision }, (_, i) => state.revision - i),
       );

@@ -3,11 +3,11 @@
 import { MongoClient, type Db } from "mongodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { commitRecords } from "../../src/store/commit-records.js";
-import { collections, cycleDoc, instanceDoc } from "../../src/store/mongo/documents.js";
+import { agentDocId, collections, cycleDoc, instanceDoc } from "../../src/store/mongo/documents.js";
 import { connectMongoStore, type MongoStore, type MongoStoreOptions } from "../../src/store/mongo/index.js";
 import { RevisionConflictError } from "../../src/store/types.js";
 import { startMongoServer, type MongoServer } from "../support/mongo-server.js";
-import { cycleCommit, engineState, instance, newId } from "./fixtures.js";
+import { cycleCommit, engineState, instance, newId, TENANT } from "./fixtures.js";
 
 let server: MongoServer;
 let client: MongoClient;
@@ -45,10 +45,11 @@ async function commitPointOnly(id: string, expectedRevision: number) {
   return commit;
 }
 
+/** Documents of the agent per collection (each carries its tenant and agent id). */
 async function countsFor(id: string): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const name of Object.values(collections)) {
-    const filter = name === collections.instances || name === collections.states ? { _id: id } : { instanceId: id };
+    const filter = { tenant: TENANT, instanceId: id };
     counts[name] = await db.collection(name).countDocuments(filter as never);
   }
   return counts;
@@ -64,11 +65,11 @@ describe("MongoStore recovery", () => {
 
     // Both the writer (which has revision 1 cached) and a cold process see revision 2.
     for (const store of [writer, await freshStore()]) {
-      expect(await store.loadState(id)).toMatchObject({ revision: 2, state: crashed.state });
+      expect(await store.loadState(TENANT, id)).toMatchObject({ revision: 2, state: crashed.state });
     }
-    expect((await writer.listHistory(id, first)).items.slice(0, 2)).toEqual([...crashed.history].reverse());
-    expect((await writer.listDriftEvents(id, first)).items).toEqual(crashed.driftEvents);
-    expect(await writer.latestSnapshot(id)).toEqual(crashed.snapshots[0]);
+    expect((await writer.listHistory(TENANT, id, first)).items.slice(0, 2)).toEqual([...crashed.history].reverse());
+    expect((await writer.listDriftEvents(TENANT, id, first)).items).toEqual(crashed.driftEvents);
+    expect(await writer.latestSnapshot(TENANT, id)).toEqual(crashed.snapshots[0]);
     await expect(writer.commit(cycleCommit(id, 1))).rejects.toBeInstanceOf(RevisionConflictError);
     expect((await writer.commit(cycleCommit(id, 2))).revision).toBe(3);
   });
@@ -79,8 +80,25 @@ describe("MongoStore recovery", () => {
     await writer.createInstance(instance(id), engineState(0));
     const crashed = await commitPointOnly(id, 0);
     const reader = await freshStore();
-    expect((await reader.listHistory(id, first)).items).toEqual([...crashed.history].reverse());
-    expect(await reader.latestSnapshot(id)).toEqual(crashed.snapshots[0]);
+    expect((await reader.listHistory(TENANT, id, first)).items).toEqual([...crashed.history].reverse());
+    expect(await reader.latestSnapshot(TENANT, id)).toEqual(crashed.snapshots[0]);
+  });
+
+  it("rolls forward only for the agent's own tenant; another tenant's reads change nothing", async () => {
+    const writer = await freshStore();
+    const id = newId();
+    await writer.createInstance(instance(id), engineState(0));
+    const crashed = await commitPointOnly(id, 0);
+    const other = await freshStore();
+    expect(await other.loadState("tenant-b", id)).toBeNull();
+    expect((await other.listDriftEvents("tenant-b", id, first)).items).toEqual([]);
+    expect((await other.listSnapshots("tenant-b", id, first)).items).toEqual([]);
+    expect(await other.latestSnapshot("tenant-b", id)).toBeNull();
+    await expect(other.commit(cycleCommit(id, 1, {}, "tenant-b"))).rejects.toBeInstanceOf(RevisionConflictError);
+    expect(await countsFor(id)).toEqual({ instances: 1, states: 1, cycles: 1, drift_events: 0, snapshots: 0 });
+
+    expect(await other.loadState(TENANT, id)).toMatchObject({ revision: 1, state: crashed.state });
+    expect(await countsFor(id)).toEqual({ instances: 1, states: 1, cycles: 1, drift_events: 1, snapshots: 1 });
   });
 
   it("finds the head far beyond the states checkpoint", async () => {
@@ -90,21 +108,21 @@ describe("MongoStore recovery", () => {
     for (let r = 0; r < 37; r++) await writer.commit(cycleCommit(id, r));
     await writer.close();
     open.splice(open.indexOf(writer), 1);
-    expect(await db.collection(collections.states).findOne({ _id: id } as never)).toMatchObject({ revision: 32 });
-    expect(await (await freshStore()).loadState(id)).toMatchObject({ revision: 37, state: engineState(37) });
+    expect(await db.collection(collections.states).findOne({ _id: agentDocId(TENANT, id) } as never)).toMatchObject({ revision: 32 });
+    expect(await (await freshStore()).loadState(TENANT, id)).toMatchObject({ revision: 37, state: engineState(37) });
 
     // Without any checkpoint past creation, the search starts at revision 0.
-    await db.collection(collections.states).deleteOne({ _id: id } as never);
-    expect(await (await freshStore()).loadState(id)).toMatchObject({ revision: 37, state: engineState(37) });
+    await db.collection(collections.states).deleteOne({ _id: agentDocId(TENANT, id) } as never);
+    expect(await (await freshStore()).loadState(TENANT, id)).toMatchObject({ revision: 37, state: engineState(37) });
   });
 
   it("loads an agent whose create stopped before its states checkpoint", async () => {
     const id = newId();
     await db.collection(collections.instances).insertOne(instanceDoc(instance(id), engineState(0)) as never);
     const store = await freshStore();
-    expect(await store.loadState(id)).toMatchObject({ revision: 0, state: engineState(0), lastSequence: 0 });
+    expect(await store.loadState(TENANT, id)).toMatchObject({ revision: 0, state: engineState(0), lastSequence: 0 });
     expect((await store.commit(cycleCommit(id, 0))).revision).toBe(1);
-    expect(await (await freshStore()).loadState(id)).toMatchObject({ revision: 1 });
+    expect(await (await freshStore()).loadState(TENANT, id)).toMatchObject({ revision: 1 });
   });
 
   it("finishes a delete that stopped half-way, on retry or on re-create", async () => {
@@ -113,18 +131,18 @@ describe("MongoStore recovery", () => {
     await store.createInstance(instance(id), engineState(0));
     for (let r = 0; r < 3; r++) await store.commit(cycleCommit(id, r, { history: 1, drift: 1, snapshots: 1 }));
     // The delete got as far as the instance doc.
-    await db.collection(collections.instances).deleteOne({ _id: id } as never);
-    expect(await store.getInstance(id)).toBeNull();
-    expect(await store.loadState(id)).toBeNull();
+    await db.collection(collections.instances).deleteOne({ _id: agentDocId(TENANT, id) } as never);
+    expect(await store.getInstance(TENANT, id)).toBeNull();
+    expect(await store.loadState(TENANT, id)).toBeNull();
 
     await store.createInstance(instance(id), engineState(0));
-    expect(await store.loadState(id)).toMatchObject({ revision: 0, state: engineState(0) });
-    expect((await store.listHistory(id, first)).items).toEqual([]);
+    expect(await store.loadState(TENANT, id)).toMatchObject({ revision: 0, state: engineState(0) });
+    expect((await store.listHistory(TENANT, id, first)).items).toEqual([]);
     expect(await countsFor(id)).toEqual({ instances: 1, states: 1, cycles: 0, drift_events: 0, snapshots: 0 });
 
     await store.commit(cycleCommit(id, 0));
-    await db.collection(collections.instances).deleteOne({ _id: id } as never);
-    expect(await store.deleteInstance(id)).toBe(false);
+    await db.collection(collections.instances).deleteOne({ _id: agentDocId(TENANT, id) } as never);
+    expect(await store.deleteInstance(TENANT, id)).toBe(false);
     expect(Object.values(await countsFor(id))).toEqual([0, 0, 0, 0, 0]);
   });
 
@@ -137,9 +155,9 @@ describe("MongoStore recovery", () => {
     }
     // History rides in the cycles docs: one document per commit, plus its drift events and snapshots.
     expect(await countsFor(doomed)).toEqual({ instances: 1, states: 1, cycles: 4, drift_events: 4, snapshots: 4 });
-    expect(await store.deleteInstance(doomed)).toBe(true);
+    expect(await store.deleteInstance(TENANT, doomed)).toBe(true);
     expect(Object.values(await countsFor(doomed))).toEqual([0, 0, 0, 0, 0]);
     expect(await countsFor(kept)).toEqual({ instances: 1, states: 1, cycles: 4, drift_events: 4, snapshots: 4 });
-    expect((await store.listHistory(kept, first)).items).toHaveLength(8);
+    expect((await store.listHistory(TENANT, kept, first)).items).toHaveLength(8);
   });
 });

@@ -1,5 +1,5 @@
 // The commit protocol. (1) Inserting the cycles doc for revision expected+1 is the commit point:
-// the unique (instanceId, revision) key lets exactly one writer take each revision, and since
+// the unique (tenant, instanceId, revision) key lets exactly one writer take each revision, and since
 // revisions are gapless a stale expected revision always finds its successor taken. The doc holds
 // the commit's history, so a commit without drift events or snapshots is complete here. (2) Then
 // any drift event and snapshot documents are inserted (idempotent ids). Only then is the caller
@@ -8,7 +8,9 @@ import type { Db } from "mongodb";
 import type { Logger } from "../../logger.js";
 import { RevisionConflictError, type CycleCommit, type StoredState } from "../types.js";
 import { commitRecords } from "../commit-records.js";
+import { tenantKey } from "../tenant.js";
 import {
+  agentDocId,
   collections,
   cycleDoc,
   cycleId,
@@ -72,8 +74,8 @@ export class CommitWriter {
     // Encoded before any await, so the caller may reuse its objects as soon as this returns.
     const records = commitRecords(commit);
     const cycle = cycleDoc(commit, records);
-    const pending = { cycle, records: recordDocs(commit.instanceId, records.revision, records) };
-    await this.#checkExpected(commit.instanceId, commit.expectedRevision);
+    const pending = { cycle, records: recordDocs(commit.tenant, commit.instanceId, records.revision, records) };
+    await this.#checkExpected(commit.tenant, commit.instanceId, commit.expectedRevision);
     return new Promise((resolve, reject) =>
       this.#group.submit({ ...pending, expectedRevision: commit.expectedRevision, resolve, reject }),
     );
@@ -87,18 +89,23 @@ export class CommitWriter {
 
   /**
    * The unique key catches an expected revision that is behind; this catches one that is ahead
-   * of the log (or an agent that does not exist), which would otherwise leave a gap.
+   * of the log (or an agent that does not exist, or belongs to another tenant), which would
+   * otherwise leave a gap. The cache and the `_id`s read are tenant-scoped.
    */
-  async #checkExpected(instanceId: string, expected: number): Promise<void> {
+  async #checkExpected(tenant: string, instanceId: string, expected: number): Promise<void> {
     const conflict = () => new RevisionConflictError(instanceId, expected);
     if (!Number.isSafeInteger(expected) || expected < 0) throw conflict();
-    const cached = this.cache.get(instanceId);
+    const cached = this.cache.get(tenant, instanceId);
     if (cached?.revision === expected) return;
     if (cached && expected < cached.revision) throw conflict();
     const predecessor = await guarded<unknown>(() =>
       expected === 0
-        ? this.db.collection<InstanceDoc>(collections.instances).findOne({ _id: instanceId }, { projection: { _id: 1 } })
-        : this.db.collection<CycleDoc>(collections.cycles).findOne({ _id: cycleId(instanceId, expected) }, { projection: { _id: 1 } }),
+        ? this.db
+            .collection<InstanceDoc>(collections.instances)
+            .findOne({ _id: agentDocId(tenant, instanceId) }, { projection: { _id: 1 } })
+        : this.db
+            .collection<CycleDoc>(collections.cycles)
+            .findOne({ _id: cycleId(tenant, instanceId, expected) }, { projection: { _id: 1 } }),
     );
     if (!predecessor) throw conflict();
   }
@@ -121,7 +128,7 @@ export class CommitWriter {
       // The outcome of these commits is unknown to us; the next load finds out from the log.
       const failure = isUnreachable(err) ? unavailable(err) : err;
       for (const item of open) {
-        this.cache.forget(item.cycle.instanceId);
+        this.cache.forget(item.cycle.tenant, item.cycle.instanceId);
         item.reject(failure);
       }
     }
@@ -144,7 +151,7 @@ export class CommitWriter {
     return batch.filter((item, i) => {
       const code = errors.get(i);
       if (code === undefined) return true;
-      this.cache.forget(item.cycle.instanceId);
+      this.cache.forget(item.cycle.tenant, item.cycle.instanceId);
       item.reject(
         code === DUPLICATE_KEY
           ? new RevisionConflictError(item.cycle.instanceId, item.expectedRevision)
@@ -161,8 +168,9 @@ export class CommitWriter {
    */
   #checkpoint(heads: Head[]): void {
     for (const head of heads) {
-      const due = this.#dueCheckpoints.get(head.instanceId);
-      if (!due || due.revision < head.revision) this.#dueCheckpoints.set(head.instanceId, head);
+      const key = tenantKey(head.tenant, head.instanceId);
+      const due = this.#dueCheckpoints.get(key);
+      if (!due || due.revision < head.revision) this.#dueCheckpoints.set(key, head);
     }
     if (this.#dueCheckpoints.size > 0 && !this.#checkpointing) this.#checkpointing = this.#writeDueCheckpoints();
   }

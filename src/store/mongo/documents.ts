@@ -2,8 +2,16 @@
 // events, snapshots, profiles, labels, context) are stored as JSON text: FerretDB rejects nested
 // arrays and keys containing '.' or starting with '$', and the engine may produce either.
 // Only the fields that queries filter or sort on are top-level BSON.
+//
+// Tenancy: every document carries its agent's `tenant`, and every query names the tenant. Listings
+// and deletes filter on the `tenant` field (every index leads with it). Point reads filter on `_id`
+// alone, because a single-key `{_id}` filter is the only one FerretDB 1.x pushes down to SQLite
+// (`{_id, tenant}` is a full scan there), so every `_id` is tenant-scoped instead: it starts with
+// tenantKey(tenant, id), and a point read can only ever match the named tenant's document. The same
+// id may therefore exist in two tenants, as two unrelated agents.
 import type { EngineState } from "../../engine/index.js";
 import type { CommitRecords } from "../commit-records.js";
+import { tenantKey } from "../tenant.js";
 import type { CycleCommit, HistoryEntry, InstanceRecord, StoredState } from "../types.js";
 
 export const collections = {
@@ -14,7 +22,7 @@ export const collections = {
   snapshots: "snapshots",
 } as const;
 
-/** Behavioral contracts, keyed by agent id rather than instance id, so kept apart from the above. */
+/** Behavioral contracts, keyed by (tenant, agent id) rather than instance id, so kept apart from the above. */
 export const contractsCollection = "contracts";
 
 /** History lives in the cycles docs; only drift events and snapshots (rare) get their own documents. */
@@ -22,7 +30,10 @@ export type RecordCollection = "drift" | "snapshots";
 export const recordCollections: readonly RecordCollection[] = ["drift", "snapshots"];
 
 export interface InstanceDoc {
+  /** agentDocId(tenant, instanceId) */
   _id: string;
+  tenant: string;
+  instanceId: string;
   name: string;
   description: string;
   profile: string;
@@ -35,7 +46,10 @@ export interface InstanceDoc {
 
 /** A checkpoint of an agent's state: a lower bound on its head, never ahead of it. */
 export interface StateDoc {
+  /** agentDocId(tenant, instanceId) */
   _id: string;
+  tenant: string;
+  instanceId: string;
   revision: number;
   state: string;
   lastSequence: number;
@@ -50,6 +64,7 @@ export interface StateDoc {
  */
 export interface CycleDoc {
   _id: string;
+  tenant: string;
   instanceId: string;
   revision: number;
   committedAtMs: number;
@@ -69,6 +84,7 @@ export interface CycleDoc {
 /** A drift event or snapshot; `data` is the whole record as JSON. */
 export interface RecordDoc {
   _id: string;
+  tenant: string;
   instanceId: string;
   revision: number;
   seq: number;
@@ -78,20 +94,31 @@ export interface RecordDoc {
 /** One contract version; `data` is the whole contract as JSON. */
 export interface ContractDoc {
   _id: string;
+  tenant: string;
   agentId: string;
   version: number;
   data: string;
 }
 
-export const contractId = (agentId: string, version: number) => `${agentId}:${version}`;
+/**
+ * `_id` of an agent's instance and states documents: `<length of tenant>:<tenant>:<agent id>`. The
+ * length prefix delimits the tenant, so no two (tenant, id) pairs share an `_id`; within a tenant
+ * the prefix is common, so `_id` order is agent id order (listInstances relies on it).
+ */
+export const agentDocId = (tenant: string, instanceId: string) => tenantKey(tenant, instanceId);
 
-/** Revisions are numbers, so the last segment of each id is unambiguous whatever the agent id holds. */
-export const cycleId = (instanceId: string, revision: number) => `${instanceId}:${revision}`;
-const recordId = (instanceId: string, revision: number, seq: number) => `${instanceId}:${revision}:${seq}`;
+/** Revisions, versions and seqs are numbers, so the trailing segments are unambiguous whatever the ids hold. */
+export const cycleId = (tenant: string, instanceId: string, revision: number) => `${agentDocId(tenant, instanceId)}:${revision}`;
+const recordId = (tenant: string, instanceId: string, revision: number, seq: number) =>
+  `${agentDocId(tenant, instanceId)}:${revision}:${seq}`;
+/** Contract agent ids are client-chosen: two tenants' contracts for one agent id never share an `_id`. */
+export const contractId = (tenant: string, agentId: string, version: number) => `${tenantKey(tenant, agentId)}:${version}`;
 
 export function instanceDoc(instance: InstanceRecord, state: EngineState): InstanceDoc {
   return {
-    _id: instance.id,
+    _id: agentDocId(instance.tenant, instance.id),
+    tenant: instance.tenant,
+    instanceId: instance.id,
     name: instance.name,
     description: instance.description,
     profile: JSON.stringify(instance.profile),
@@ -104,7 +131,8 @@ export function instanceDoc(instance: InstanceRecord, state: EngineState): Insta
 
 export function instanceOf(doc: InstanceDoc): InstanceRecord {
   return {
-    id: doc._id,
+    id: doc.instanceId,
+    tenant: doc.tenant,
     name: doc.name,
     description: doc.description,
     profile: JSON.parse(doc.profile),
@@ -119,6 +147,7 @@ export const instanceFields = { initialState: 0 } as const;
 
 /** The state of a revision, kept as JSON so it can be handed out many times without copying. */
 export interface Head {
+  tenant: string;
   instanceId: string;
   revision: number;
   state: string;
@@ -139,29 +168,38 @@ export function storedStateOf(head: Head): StoredState {
 }
 
 export function headOfCycle(doc: CycleDoc): Head {
-  const { instanceId, revision, state, lastSequence } = doc;
-  return { instanceId, revision, state, lastSequence, enforcement: doc.enforcement ?? null, updatedAtMs: doc.committedAtMs };
+  const { tenant, instanceId, revision, state, lastSequence } = doc;
+  return { tenant, instanceId, revision, state, lastSequence, enforcement: doc.enforcement ?? null, updatedAtMs: doc.committedAtMs };
 }
 
 export function headOfState(doc: StateDoc): Head {
-  const { revision, state, lastSequence, updatedAtMs } = doc;
-  return { instanceId: doc._id, revision, state, lastSequence, enforcement: doc.enforcement ?? null, updatedAtMs };
+  const { tenant, instanceId, revision, state, lastSequence, updatedAtMs } = doc;
+  return { tenant, instanceId, revision, state, lastSequence, enforcement: doc.enforcement ?? null, updatedAtMs };
 }
 
-export function headOfInstance(doc: InstanceDoc): Head {
-  return { instanceId: doc._id, revision: 0, state: doc.initialState, lastSequence: 0, enforcement: null, updatedAtMs: doc.createdAtMs };
+export function headOfInstance(doc: Pick<InstanceDoc, "tenant" | "instanceId" | "initialState" | "createdAtMs">): Head {
+  return {
+    tenant: doc.tenant,
+    instanceId: doc.instanceId,
+    revision: 0,
+    state: doc.initialState,
+    lastSequence: 0,
+    enforcement: null,
+    updatedAtMs: doc.createdAtMs,
+  };
 }
 
 /** Always carries `enforcement` (null when none), so a checkpoint update also clears a stale one. */
 export function stateDoc(head: Head): StateDoc {
-  const { revision, state, lastSequence, enforcement, updatedAtMs } = head;
-  return { _id: head.instanceId, revision, state, lastSequence, enforcement, updatedAtMs };
+  const { tenant, instanceId, revision, state, lastSequence, enforcement, updatedAtMs } = head;
+  return { _id: agentDocId(tenant, instanceId), tenant, instanceId, revision, state, lastSequence, enforcement, updatedAtMs };
 }
 
 export function cycleDoc(commit: CycleCommit, records: CommitRecords): CycleDoc {
   const { history, driftEvents, snapshots } = records;
   return {
-    _id: cycleId(commit.instanceId, records.revision),
+    _id: cycleId(commit.tenant, commit.instanceId, records.revision),
+    tenant: commit.tenant,
     instanceId: commit.instanceId,
     revision: records.revision,
     committedAtMs: commit.committedAtMs,
@@ -187,13 +225,15 @@ type RecordSet = Omit<CommitRecords, "revision">;
 
 /** The projection documents of one commit, per collection. */
 export function recordDocs(
+  tenant: string,
   instanceId: string,
   revision: number,
   records: Omit<RecordSet, "history">,
 ): Record<RecordCollection, RecordDoc[]> {
   const docs = (items: { seq: number }[]): RecordDoc[] =>
     items.map((item) => ({
-      _id: recordId(instanceId, revision, item.seq),
+      _id: recordId(tenant, instanceId, revision, item.seq),
+      tenant,
       instanceId,
       revision,
       seq: item.seq,
@@ -207,7 +247,7 @@ export function recordDocs(
 
 /** The projection documents of a logged cycle, for roll-forward. */
 export function recordDocsOfCycle(cycle: CycleDoc): Record<RecordCollection, RecordDoc[]> {
-  return recordDocs(cycle.instanceId, cycle.revision, JSON.parse(cycle.records) as RecordSet);
+  return recordDocs(cycle.tenant, cycle.instanceId, cycle.revision, JSON.parse(cycle.records) as RecordSet);
 }
 
 /** The history entries of a logged cycle, in commit order (ascending seq). */

@@ -1,6 +1,8 @@
 // The latest revision this process knows per agent (least recently used evicted). It saves the
 // commit path a database read to confirm the writer's expected revision, and gives loadState a
-// starting point; it is always checked against the commit log, never trusted as the truth.
+// starting point; it is always checked against the commit log, never trusted as the truth. Keyed
+// by tenant and id, so a call naming another tenant's agent never finds its head here.
+import { tenantKey } from "../tenant.js";
 import type { Head } from "./documents.js";
 
 export class HeadCache {
@@ -8,25 +10,27 @@ export class HeadCache {
 
   constructor(private readonly capacity: number) {}
 
-  get(instanceId: string): Head | undefined {
-    const head = this.#heads.get(instanceId);
+  get(tenant: string, instanceId: string): Head | undefined {
+    const key = tenantKey(tenant, instanceId);
+    const head = this.#heads.get(key);
     if (head) {
-      this.#heads.delete(instanceId);
-      this.#heads.set(instanceId, head);
+      this.#heads.delete(key);
+      this.#heads.set(key, head);
     }
     return head;
   }
 
   /** Records a head, never replacing a newer one. */
   advance(head: Head): void {
-    const known = this.#heads.get(head.instanceId);
+    const key = tenantKey(head.tenant, head.instanceId);
+    const known = this.#heads.get(key);
     if (known && known.revision > head.revision) return;
-    this.#heads.delete(head.instanceId);
-    this.#heads.set(head.instanceId, head);
+    this.#heads.delete(key);
+    this.#heads.set(key, head);
     if (this.#heads.size > this.capacity) this.#heads.delete(this.#heads.keys().next().value as string);
   }
 
-  forget(instanceId: string): void {
-    this.#heads.delete(instanceId);
+  forget(tenant: string, instanceId: string): void {
+    this.#heads.delete(tenantKey(tenant, instanceId));
   }
 }

@@ -3,6 +3,7 @@
 // A committed cycles doc holds its whole history, so there is nothing to roll forward here.
 import type { Db, Filter } from "mongodb";
 import { decodePageToken, encodePageToken, pageSizeOf } from "../page-token.js";
+import { tenantKey } from "../tenant.js";
 import type { HistoryEntry, Page, PageRequest } from "../types.js";
 import { collections, historyOfCycle, type CycleDoc } from "./documents.js";
 
@@ -10,12 +11,16 @@ import { collections, historyOfCycle, type CycleDoc } from "./documents.js";
 const historyFields = { _id: 0, revision: 1, records: 1 } as const;
 
 /** Newest first by (revision, seq); the page token is the key of the last entry returned. */
-export async function listHistory(db: Db, instanceId: string, page: PageRequest): Promise<Page<HistoryEntry>> {
-  const after = decodePageToken(page.pageToken, "history", instanceId, ["number", "number"] as const);
+export async function listHistory(db: Db, tenant: string, instanceId: string, page: PageRequest): Promise<Page<HistoryEntry>> {
+  const scope = tenantKey(tenant, instanceId);
+  const after = decodePageToken(page.pageToken, "history", scope, ["number", "number"] as const);
   const size = pageSizeOf(page.pageSize);
-  const filter: Filter<CycleDoc> = after ? { instanceId, revision: { $lte: after[0] } } : { instanceId };
+  const filter: Filter<CycleDoc> = after
+    ? { tenant, instanceId, revision: { $lte: after[0] } }
+    : { tenant, instanceId };
   // Commits hold zero or more entries, so the number of docs a page needs is unknown: read the
   // log newest first in batches of at most a page and stop once one entry past the page is seen.
+  // Sorting on revision alone is served by {tenant, instanceId, revision}: both are equalities.
   const cursor = cycles(db).find(filter, { projection: historyFields }).sort({ revision: -1 }).batchSize(size + 1);
   const entries: HistoryEntry[] = [];
   try {
@@ -31,15 +36,21 @@ export async function listHistory(db: Db, instanceId: string, page: PageRequest)
   const last = items.at(-1);
   return {
     items,
-    nextPageToken: entries.length > size && last ? encodePageToken("history", instanceId, [last.revision, last.seq]) : "",
+    nextPageToken: entries.length > size && last ? encodePageToken("history", scope, [last.revision, last.seq]) : "",
   };
 }
 
 /** Entries with a session sequence in [from, to], ascending by sequence, then commit order. */
-export async function historyBySequence(db: Db, instanceId: string, from: number, to: number): Promise<HistoryEntry[]> {
+export async function historyBySequence(
+  db: Db,
+  tenant: string,
+  instanceId: string,
+  from: number,
+  to: number,
+): Promise<HistoryEntry[]> {
   // The commits whose sequence range overlaps [from, to]; entries outside it are dropped below.
   const docs = await cycles(db)
-    .find({ instanceId, maxSequence: { $gte: from }, minSequence: { $lte: to } }, { projection: historyFields })
+    .find({ tenant, instanceId, maxSequence: { $gte: from }, minSequence: { $lte: to } }, { projection: historyFields })
     .toArray();
   return docs
     .flatMap((doc) => historyOfCycle(doc))

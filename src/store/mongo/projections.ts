@@ -49,14 +49,17 @@ export async function applyRecords(db: Db, docs: Record<RecordCollection, Record
   );
 }
 
-/** Moves checkpoints forward only; a missing states doc is left missing (reads fall back). */
+/**
+ * Moves checkpoints forward only; a missing states doc is left missing (reads fall back). The
+ * tenant-scoped _id names the tenant; the tenant and agent id themselves are never updated.
+ */
 export async function writeCheckpoints(db: Db, heads: Head[]): Promise<void> {
   const states = db.collection<StateDoc>(collections.states);
   for (let i = 0; i < heads.length; i += UPDATES_PER_COMMAND) {
     const chunk = heads.slice(i, i + UPDATES_PER_COMMAND);
     await states.bulkWrite(
       chunk.map((head) => {
-        const { _id, ...fields } = stateDoc(head);
+        const { _id, tenant: _tenant, instanceId: _instanceId, ...fields } = stateDoc(head);
         return { updateOne: { filter: { _id, revision: { $lt: head.revision } }, update: { $set: fields } } };
       }),
       { ordered: false },

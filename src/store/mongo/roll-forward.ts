@@ -3,8 +3,11 @@
 // expected revision from here (or from its own acknowledged commit), so only the newest revision
 // can lack projections (its drift event and snapshot documents) — a writer that stopped between
 // commit point and projections — and it is projected again here before anyone can build on it.
+// Every read names the tenant (through the tenant-scoped _id): another tenant's agent has no head
+// (null), like a missing one, and nothing of it is rolled forward.
 import type { Db } from "mongodb";
 import {
+  agentDocId,
   collections,
   cycleId,
   headOfCycle,
@@ -29,23 +32,26 @@ export class HeadFinder {
   ) {}
 
   /** The agent's latest committed revision, with its projections in place; null if it does not exist. */
-  async head(instanceId: string): Promise<Head | null> {
-    const cached = this.cache.get(instanceId);
+  async head(tenant: string, instanceId: string): Promise<Head | null> {
+    const cached = this.cache.get(tenant, instanceId);
     // The instance doc is read even with a cached head: another process may have deleted it.
     const [instance, checkpoint] = await Promise.all([
       this.db
         .collection<InstanceDoc>(collections.instances)
-        .findOne({ _id: instanceId }, { projection: cached ? { _id: 1 } : { initialState: 1, createdAtMs: 1 } }),
-      cached ? null : this.db.collection<StateDoc>(collections.states).findOne({ _id: instanceId }),
+        .findOne(
+          { _id: agentDocId(tenant, instanceId) },
+          { projection: cached ? { _id: 1 } : { tenant: 1, instanceId: 1, initialState: 1, createdAtMs: 1 } },
+        ),
+      cached ? null : this.db.collection<StateDoc>(collections.states).findOne({ _id: agentDocId(tenant, instanceId) }),
     ]);
     if (!instance) {
-      this.cache.forget(instanceId);
+      this.cache.forget(tenant, instanceId);
       return null;
     }
     const base = cached ?? (checkpoint ? headOfState(checkpoint) : headOfInstance(instance));
     if (!cached && !checkpoint) await this.#restoreCheckpoint(base);
 
-    const newest = await this.#newestCycleAfter(instanceId, base.revision);
+    const newest = await this.#newestCycleAfter(tenant, instanceId, base.revision);
     if (!newest) {
       this.cache.advance(base);
       return base;
@@ -58,14 +64,14 @@ export class HeadFinder {
   }
 
   /** The cycle with the highest revision above `known`, or null if there is none. */
-  async #newestCycleAfter(instanceId: string, known: number): Promise<CycleDoc | null> {
+  async #newestCycleAfter(tenant: string, instanceId: string, known: number): Promise<CycleDoc | null> {
     // Revisions are gapless, so gallop forward (+1, +2, +4, …) and then bisect: a checkpoint k
     // revisions behind costs about 2·log2(k) point reads, each served by _id.
     let found: CycleDoc | null = null;
     let low = known;
     let high = Infinity;
     for (let step = 1; high === Infinity; step *= 2) {
-      const doc = await this.#cycle(instanceId, low + step);
+      const doc = await this.#cycle(tenant, instanceId, low + step);
       if (doc) {
         found = doc;
         low += step;
@@ -75,7 +81,7 @@ export class HeadFinder {
     }
     while (high - low > 1) {
       const mid = Math.floor((low + high) / 2);
-      const doc = await this.#cycle(instanceId, mid);
+      const doc = await this.#cycle(tenant, instanceId, mid);
       if (doc) {
         found = doc;
         low = mid;
@@ -86,8 +92,8 @@ export class HeadFinder {
     return found;
   }
 
-  #cycle(instanceId: string, revision: number): Promise<CycleDoc | null> {
-    return this.db.collection<CycleDoc>(collections.cycles).findOne({ _id: cycleId(instanceId, revision) });
+  #cycle(tenant: string, instanceId: string, revision: number): Promise<CycleDoc | null> {
+    return this.db.collection<CycleDoc>(collections.cycles).findOne({ _id: cycleId(tenant, instanceId, revision) });
   }
 
   /** Re-creates the checkpoint of an agent whose create stopped before writing it. */

@@ -1,5 +1,7 @@
 // The Store over MongoDB (and FerretDB 1.x): reads, instance lifecycle, and wiring of the commit
-// writer, head finder and health monitor. See docs/storage.md for the design.
+// writer, head finder and health monitor. See docs/storage.md for the design. Every document
+// carries its tenant and every filter names it (point reads through the tenant-scoped _id, see
+// documents.ts): another tenant's agent reads as a missing one.
 import type { Db, Filter, MongoClient } from "mongodb";
 import type { EngineState } from "../../engine/index.js";
 import type { Logger } from "../../logger.js";
@@ -17,6 +19,7 @@ import type {
 import { InstanceExistsError } from "../types.js";
 import { CommitWriter, type CommitStats, type CommitWriterOptions } from "./commit-writer.js";
 import {
+  agentDocId,
   collections,
   headOfInstance,
   instanceDoc,
@@ -31,11 +34,13 @@ import {
   type StateDoc,
 } from "./documents.js";
 import { MongoContractStore } from "./contracts.js";
+import { MongoKeyStore } from "./keys.js";
 import { guarded, isDuplicateKey } from "./failures.js";
 import { HeadCache } from "./head-cache.js";
 import { HealthMonitor } from "./health.js";
 import { historyBySequence, listHistory } from "./history.js";
 import { decodePageToken, encodePageToken, pageSizeOf } from "../page-token.js";
+import { tenantKey } from "../tenant.js";
 import { HeadFinder } from "./roll-forward.js";
 
 export interface MongoStoreInternals extends CommitWriterOptions {
@@ -49,6 +54,7 @@ export class MongoStore implements Store {
   readonly #writer: CommitWriter;
   readonly #health: HealthMonitor;
   readonly #contracts: MongoContractStore;
+  readonly #keys: MongoKeyStore;
 
   constructor(
     private readonly client: MongoClient,
@@ -60,10 +66,15 @@ export class MongoStore implements Store {
     this.#writer = new CommitWriter(db, this.#cache, options, options.logger);
     this.#health = new HealthMonitor(client);
     this.#contracts = new MongoContractStore(db);
+    this.#keys = new MongoKeyStore(db);
   }
 
   get contracts(): MongoContractStore {
     return this.#contracts;
+  }
+
+  get keys(): MongoKeyStore {
+    return this.#keys;
   }
 
   createInstance(instance: InstanceRecord, state: EngineState): Promise<void> {
@@ -81,27 +92,31 @@ export class MongoStore implements Store {
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         // Leftovers of an earlier agent with this id whose delete stopped half-way.
-        await this.#removeAgentData(instance.id);
+        await this.#removeAgentData(instance.tenant, instance.id);
         await this.#states().insertOne(stateDoc(head));
       }
       this.#cache.advance(head);
     });
   }
 
-  getInstance(id: string): Promise<InstanceRecord | null> {
+  getInstance(tenant: string, id: string): Promise<InstanceRecord | null> {
     return guarded(async () => {
-      const doc = await this.#instances().findOne({ _id: id }, { projection: instanceFields });
+      const doc = await this.#instances().findOne({ _id: agentDocId(tenant, id) }, { projection: instanceFields });
       return doc ? instanceOf(doc) : null;
     });
   }
 
-  listInstances(page: PageRequest): Promise<Page<InstanceRecord>> {
+  listInstances(tenant: string, page: PageRequest): Promise<Page<InstanceRecord>> {
     return guarded(async () => {
-      const after = decodePageToken(page.pageToken, "instances", "", ["number", "string"] as const);
+      const scope = tenantKey(tenant, "");
+      const after = decodePageToken(page.pageToken, "instances", scope, ["number", "string"] as const);
       const size = pageSizeOf(page.pageSize);
       const filter: Filter<InstanceDoc> = after
-        ? { $or: [{ createdAtMs: { $gt: after[0] } }, { createdAtMs: after[0], _id: { $gt: after[1] } }] }
-        : {};
+        ? {
+            tenant,
+            $or: [{ createdAtMs: { $gt: after[0] } }, { createdAtMs: after[0], _id: { $gt: agentDocId(tenant, after[1]) } }],
+          }
+        : { tenant };
       const docs = await this.#instances()
         .find(filter, { projection: instanceFields })
         .sort({ createdAtMs: 1, _id: 1 })
@@ -111,19 +126,20 @@ export class MongoStore implements Store {
       const last = items.at(-1);
       return {
         items: items.map(instanceOf),
-        nextPageToken: docs.length > size && last ? encodePageToken("instances", "", [last.createdAtMs, last._id]) : "",
+        nextPageToken: docs.length > size && last ? encodePageToken("instances", scope, [last.createdAtMs, last.instanceId]) : "",
       };
     });
   }
 
   updateInstance(
+    tenant: string,
     id: string,
     patch: Pick<InstanceRecord, "name" | "description" | "labels" | "updatedAtMs">,
   ): Promise<InstanceRecord | null> {
     return guarded(async () => {
       // No projection here: FerretDB 1.x does not implement it for findAndModify.
       const doc = await this.#instances().findOneAndUpdate(
-        { _id: id },
+        { _id: agentDocId(tenant, id) },
         {
           $set: {
             name: patch.name,
@@ -138,20 +154,21 @@ export class MongoStore implements Store {
     });
   }
 
-  deleteInstance(id: string): Promise<boolean> {
+  deleteInstance(tenant: string, id: string): Promise<boolean> {
     return guarded(async () => {
       // The instance doc goes first, so a delete that stops half-way leaves nothing visible;
-      // retrying it (or re-creating the id) removes the rest.
-      const { deletedCount } = await this.#instances().deleteOne({ _id: id });
-      this.#cache.forget(id);
-      await this.#removeAgentData(id);
+      // retrying it (or re-creating the id) removes the rest. Another tenant's agent is not
+      // touched: every delete below names the caller's tenant.
+      const { deletedCount } = await this.#instances().deleteOne({ _id: agentDocId(tenant, id) });
+      this.#cache.forget(tenant, id);
+      await this.#removeAgentData(tenant, id);
       return deletedCount > 0;
     });
   }
 
-  loadState(instanceId: string): Promise<StoredState | null> {
+  loadState(tenant: string, instanceId: string): Promise<StoredState | null> {
     return guarded(async () => {
-      const head = await this.#heads.head(instanceId);
+      const head = await this.#heads.head(tenant, instanceId);
       return head ? storedStateOf(head) : null;
     });
   }
@@ -160,26 +177,26 @@ export class MongoStore implements Store {
     return this.#writer.commit(commit);
   }
 
-  listHistory(instanceId: string, page: PageRequest): Promise<Page<HistoryEntry>> {
-    return guarded(() => listHistory(this.db, instanceId, page));
+  listHistory(tenant: string, instanceId: string, page: PageRequest): Promise<Page<HistoryEntry>> {
+    return guarded(() => listHistory(this.db, tenant, instanceId, page));
   }
 
-  historyBySequence(instanceId: string, from: number, to: number): Promise<HistoryEntry[]> {
-    return guarded(() => historyBySequence(this.db, instanceId, from, to));
+  historyBySequence(tenant: string, instanceId: string, from: number, to: number): Promise<HistoryEntry[]> {
+    return guarded(() => historyBySequence(this.db, tenant, instanceId, from, to));
   }
 
-  listDriftEvents(instanceId: string, page: PageRequest): Promise<Page<DriftEventRecord>> {
-    return this.#listRecords("drift", instanceId, page);
+  listDriftEvents(tenant: string, instanceId: string, page: PageRequest): Promise<Page<DriftEventRecord>> {
+    return this.#listRecords("drift", tenant, instanceId, page);
   }
 
-  listSnapshots(instanceId: string, page: PageRequest): Promise<Page<SnapshotRecord>> {
-    return this.#listRecords("snapshots", instanceId, page);
+  listSnapshots(tenant: string, instanceId: string, page: PageRequest): Promise<Page<SnapshotRecord>> {
+    return this.#listRecords("snapshots", tenant, instanceId, page);
   }
 
-  latestSnapshot(instanceId: string): Promise<SnapshotRecord | null> {
+  latestSnapshot(tenant: string, instanceId: string): Promise<SnapshotRecord | null> {
     return guarded(async () => {
-      await this.#heads.head(instanceId);
-      const doc = await this.#records("snapshots").findOne({ instanceId }, { sort: { revision: -1, seq: -1 } });
+      await this.#heads.head(tenant, instanceId);
+      const doc = await this.#records("snapshots").findOne({ tenant, instanceId }, { sort: { revision: -1, seq: -1 } });
       return doc ? recordOf<SnapshotRecord>(doc) : null;
     });
   }
@@ -203,39 +220,40 @@ export class MongoStore implements Store {
     await this.client.close();
   }
 
-  #listRecords<T>(listing: RecordCollection, instanceId: string, page: PageRequest): Promise<Page<T>> {
+  #listRecords<T>(listing: RecordCollection, tenant: string, instanceId: string, page: PageRequest): Promise<Page<T>> {
     return guarded(async () => {
-      const after = decodePageToken(page.pageToken, listing, instanceId, ["number", "number"] as const);
+      const scope = tenantKey(tenant, instanceId);
+      const after = decodePageToken(page.pageToken, listing, scope, ["number", "number"] as const);
       // The first page brings the agent's newest commit's drift events and snapshots into their
       // collections if a writer stopped before doing so; later pages only reach further back.
-      if (!after) await this.#heads.head(instanceId);
+      if (!after) await this.#heads.head(tenant, instanceId);
       const size = pageSizeOf(page.pageSize);
       const filter: Filter<RecordDoc> = after
-        ? { instanceId, $or: [{ revision: { $lt: after[0] } }, { revision: after[0], seq: { $lt: after[1] } }] }
-        : { instanceId };
+        ? { tenant, instanceId, $or: [{ revision: { $lt: after[0] } }, { revision: after[0], seq: { $lt: after[1] } }] }
+        : { tenant, instanceId };
       const docs = await this.#records(listing).find(filter).sort({ revision: -1, seq: -1 }).limit(size + 1).toArray();
       const items = docs.slice(0, size);
       const last = items.at(-1);
       return {
         items: items.map((doc) => recordOf<T>(doc)),
         nextPageToken:
-          docs.length > size && last ? encodePageToken(listing, instanceId, [last.revision, last.seq]) : "",
+          docs.length > size && last ? encodePageToken(listing, scope, [last.revision, last.seq]) : "",
       };
     });
   }
 
   /** Everything but the instance doc; the states checkpoint last, as the mark that leftovers exist. */
-  async #removeAgentData(id: string): Promise<void> {
+  async #removeAgentData(tenant: string, id: string): Promise<void> {
     await Promise.all(
       [
         ...(["cycles", "drift", "snapshots"] as const).map((name) =>
-          this.db.collection(collections[name]).deleteMany({ instanceId: id }),
+          this.db.collection(collections[name]).deleteMany({ tenant, instanceId: id }),
         ),
-        this.#contracts.deleteAgent(id),
+        this.#contracts.deleteAgent(tenant, id),
       ],
     );
-    await this.#states().deleteOne({ _id: id });
-    this.#cache.forget(id);
+    await this.#states().deleteOne({ _id: agentDocId(tenant, id) });
+    this.#cache.forget(tenant, id);
   }
 
   #instances() {
