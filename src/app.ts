@@ -1,7 +1,12 @@
 // Wires the service together: store, engine service, RPC handlers, health, reflection, server.
 // Tests start the real thing through startApp(), exactly as main.ts does.
 import { randomBytes, randomUUID } from "node:crypto";
-import type { ConnectRouter } from "@connectrpc/connect";
+import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
+import { anonymousInterceptor } from "./auth/anonymous.js";
+import { Authenticator } from "./auth/authenticator.js";
+import { bootstrapBanner, bootstrapKeys } from "./auth/bootstrap.js";
+import { AuthGate, gateInterceptor } from "./auth/gate.js";
+import { QuotaBook } from "./auth/quota.js";
 import { DEFAULT_CONFIG, type EngineConfig } from "./engine/index.js";
 import type { Config } from "./config.js";
 import type { Keyring } from "./contracts/keys.js";
@@ -14,6 +19,7 @@ import type { Store } from "./store/types.js";
 import { contractService } from "./rpc/contract-service.js";
 import { engineService } from "./rpc/engine-service.js";
 import { instanceService } from "./rpc/instance-service.js";
+import { keyService } from "./rpc/key-service.js";
 import { SessionRegistry } from "./rpc/session.js";
 import { HealthRegistry, healthService } from "./server/health.js";
 import { ReflectionIndex, reflectionV1, reflectionV1alpha } from "./server/reflection.js";
@@ -21,6 +27,7 @@ import { startServer } from "./server/server.js";
 import { ContractService, file_keel_v1_contract_service } from "../gen/keel/v1/contract_service_pb.js";
 import { EngineService } from "../gen/keel/v1/engine_service_pb.js";
 import { InstanceService } from "../gen/keel/v1/instance_service_pb.js";
+import { file_keel_v1_key_service, KeyService } from "../gen/keel/v1/key_service_pb.js";
 import { file_health_v1_health, Health } from "../gen/health/v1/health_pb.js";
 import * as reflection1 from "../gen/grpc/reflection/v1/reflection_pb.js";
 import * as reflection1alpha from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
@@ -42,6 +49,11 @@ export interface AppOptions {
   now?: () => number;
   /** Contract sealing keys; from KEEL_CONTRACT_SIGNING_KEY and KEEL_CONTRACT_VERIFY_KEYS when unset. */
   contractKeys?: Keyring;
+  /**
+   * Where a generated bootstrap key is announced, once: stderr by default. Never the logger, so
+   * the secret never reaches a log line.
+   */
+  announce?: (text: string) => void;
 }
 
 export function newInstanceId(): string {
@@ -68,20 +80,56 @@ export async function startApp(options: AppOptions): Promise<App> {
     newId: newInstanceId,
   });
   const drain = new AbortController();
+
+  // API keys: the gate in front of every call, unless KEEL_AUTH=off.
+  const authenticator = new Authenticator({
+    keys: store.keys,
+    operatorTenant: config.auth.operatorTenant,
+    cacheTtlMs: config.auth.cacheMs,
+    onFailure: (reason) => metrics.authFailure(reason),
+  });
+  const gate = new AuthGate(authenticator, new QuotaBook(config.quota), metrics);
+  let auth: Interceptor;
+  if (config.auth.enabled) {
+    auth = gateInterceptor(gate, logger);
+  } else {
+    auth = anonymousInterceptor(config.auth.operatorTenant);
+    logger.warn(
+      { tenant: config.auth.operatorTenant },
+      `authentication is off (KEEL_AUTH=off) - every caller is an admin of tenant ${config.auth.operatorTenant}; never expose this server`,
+    );
+  }
+  const bootstrap = await bootstrapKeys({
+    keys: store.keys,
+    token: config.auth.bootstrapKey,
+    operatorTenant: config.auth.operatorTenant,
+    generate: config.auth.enabled,
+    logger,
+    now,
+    authenticator,
+  });
+
   const serviceNames = [
     InstanceService.typeName,
     EngineService.typeName,
     ContractService.typeName,
+    KeyService.typeName,
     Health.typeName,
     reflection1.ServerReflection.typeName,
     reflection1alpha.ServerReflection.typeName,
   ];
-  const health = new HealthRegistry([InstanceService.typeName, EngineService.typeName, ContractService.typeName]);
+  const health = new HealthRegistry([
+    InstanceService.typeName,
+    EngineService.typeName,
+    ContractService.typeName,
+    KeyService.typeName,
+  ]);
   const reflectionIndex = new ReflectionIndex(
     [
       file_keel_v1_instance_service,
       file_keel_v1_engine_service,
       file_keel_v1_contract_service,
+      file_keel_v1_key_service,
       file_health_v1_health,
       reflection1.file_grpc_reflection_v1_reflection,
       reflection1alpha.file_grpc_reflection_v1alpha_reflection,
@@ -93,6 +141,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     router.service(InstanceService, instanceService(agents));
     router.service(EngineService, engineService(agents, sessions, drain.signal));
     router.service(ContractService, contractService(contracts));
+    router.service(KeyService, keyService({ keys: store.keys, authenticator, now }));
     router.service(Health, healthService(health));
     router.service(reflection1.ServerReflection, reflectionV1(reflectionIndex));
     router.service(reflection1alpha.ServerReflection, reflectionV1alpha(reflectionIndex));
@@ -108,7 +157,19 @@ export async function startApp(options: AppOptions): Promise<App> {
     drain,
     metrics,
     tls: config.tls,
+    auth,
   });
+  if (bootstrap.generated) {
+    const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+    const announce = options.announce ?? ((text: string) => void process.stderr.write(text));
+    announce(
+      bootstrapBanner(bootstrap.generated, {
+        tenant: config.auth.operatorTenant,
+        baseUrl: `${config.tls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${server.port}`,
+        persistent: Boolean(config.mongodbUri),
+      }),
+    );
+  }
   health.setAll(store.healthy());
   store.onHealthChange((healthy) => {
     if (!drain.signal.aborted) health.setAll(healthy);

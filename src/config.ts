@@ -2,6 +2,7 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createSecureContext } from "node:tls";
+import { parseApiKey } from "./client/api-key.js";
 
 export interface Config {
   host: string;
@@ -18,6 +19,27 @@ export interface Config {
   shutdownGraceMs: number;
   /** TLS on the port (KEEL_TLS_*), or null for cleartext. */
   tls: TlsConfig | null;
+  /** API keys (KEEL_AUTH, KEEL_OPERATOR_TENANT, KEEL_AUTH_CACHE_MS, KEEL_BOOTSTRAP_KEY). */
+  auth: AuthConfig;
+  /** Per-key quotas (KEEL_QUOTA_*); 0 means unlimited. */
+  quota: QuotaConfig;
+}
+
+export interface AuthConfig {
+  /** False only with KEEL_AUTH=off: every call then runs as an admin of the operator tenant. */
+  enabled: boolean;
+  /** Admin keys of this tenant manage every tenant's keys. */
+  operatorTenant: string;
+  /** How long a key record is trusted before it is read again (revocation on other replicas). */
+  cacheMs: number;
+  /** A whole API key ensured to exist as the operator's admin key; null when unset. Secret: never log. */
+  bootstrapKey: string | null;
+}
+
+export interface QuotaConfig {
+  cyclesPerSecond: number;
+  cyclesBurst: number;
+  sessions: number;
 }
 
 /** Paths as configured, and their PEM contents, read and checked once at startup. */
@@ -72,6 +94,45 @@ export function loadConfig(env: Env = process.env): Config {
     maxTimeoutMs: integer(env, "KEEL_MAX_TIMEOUT_MS", 60_000, 1, 3_600_000),
     shutdownGraceMs: integer(env, "KEEL_SHUTDOWN_GRACE_MS", 10_000, 0, 600_000),
     tls: tlsConfig(env),
+    auth: authConfig(env),
+    quota: quotaConfig(env),
+  };
+}
+
+/** Tenant names: what KeyService accepts and what the operator tenant may be. */
+export const TENANT_PATTERN = /^[a-z0-9_-]{1,64}$/;
+
+function authConfig(env: Env): AuthConfig {
+  const mode = text(env, "KEEL_AUTH", "on");
+  if (mode !== "on" && mode !== "off") {
+    throw new ConfigError(`KEEL_AUTH must be "on" or "off", got "${mode}"`);
+  }
+  const operatorTenant = text(env, "KEEL_OPERATOR_TENANT", "default");
+  if (!TENANT_PATTERN.test(operatorTenant)) {
+    throw new ConfigError(`KEEL_OPERATOR_TENANT must be 1 to 64 characters of a-z 0-9 _ -, got "${operatorTenant}"`);
+  }
+  const bootstrapKey = text(env, "KEEL_BOOTSTRAP_KEY", "") || null;
+  // Never echo the value: it is a secret, and a near-miss may be one.
+  if (bootstrapKey !== null && !parseApiKey(bootstrapKey)) {
+    throw new ConfigError(
+      "KEEL_BOOTSTRAP_KEY is not a whole API key (keel_ then 16 hex digits then _ then 43 base64url characters) - generate one with npx keel keys generate, or unset it",
+    );
+  }
+  return {
+    enabled: mode === "on",
+    operatorTenant,
+    cacheMs: integer(env, "KEEL_AUTH_CACHE_MS", 5000, 0, 600_000),
+    bootstrapKey,
+  };
+}
+
+function quotaConfig(env: Env): QuotaConfig {
+  const cyclesPerSecond = integer(env, "KEEL_QUOTA_CYCLES_PER_SECOND", 1000, 0, 10_000_000);
+  return {
+    cyclesPerSecond,
+    // At least one batch (64 observations) must fit, or batched clients could never send.
+    cyclesBurst: integer(env, "KEEL_QUOTA_CYCLES_BURST", Math.max(2 * cyclesPerSecond, 64), 64, 20_000_000),
+    sessions: integer(env, "KEEL_QUOTA_SESSIONS", 16, 0, 1_000_000),
   };
 }
 

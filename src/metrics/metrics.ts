@@ -4,13 +4,16 @@
 import type * as http from "node:http";
 import type * as http2 from "node:http2";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { AUTH_FAILURE_REASONS, type AuthFailureReason } from "../auth/authenticator.js";
+import type { QuotaObserver } from "../auth/gate.js";
+import type { QuotaName } from "../auth/quota.js";
 import type { RpcObserver } from "../rpc/interceptors.js";
 import type { ServiceMetrics } from "../service/agent-service.js";
 import type { RecordedOutcome } from "../store/types.js";
 
 export const METRICS_PATH = "/metrics";
 
-export class KeelMetrics implements RpcObserver, ServiceMetrics {
+export class KeelMetrics implements RpcObserver, ServiceMetrics, QuotaObserver {
   readonly registry = new Registry();
   private readonly rpcs = new Counter({
     name: "keel_rpc_requests_total",
@@ -61,6 +64,19 @@ export class KeelMetrics implements RpcObserver, ServiceMetrics {
     registers: [this.registry],
   });
 
+  private readonly authFailures = new Counter({
+    name: "keel_auth_failures_total",
+    help: "Calls refused by the API-key gate, by reason (missing, malformed, unknown, revoked, scope)",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  private readonly quotaRejections = new Counter({
+    name: "keel_quota_rejections_total",
+    help: "Calls and session frames refused with RESOURCE_EXHAUSTED for a key over its quota, by quota (cycles, sessions)",
+    labelNames: ["quota"] as const,
+    registers: [this.registry],
+  });
+
   /** openSessions is read at scrape time, so the gauge cannot drift from the registry it mirrors. */
   constructor(openSessions: () => number) {
     new Gauge({
@@ -72,6 +88,17 @@ export class KeelMetrics implements RpcObserver, ServiceMetrics {
       },
     });
     collectDefaultMetrics({ register: this.registry });
+    // Every label value present from the start, so a dashboard's rate() has a zero to start from.
+    for (const reason of AUTH_FAILURE_REASONS) this.authFailures.inc({ reason }, 0);
+    for (const quota of ["cycles", "sessions"] as const) this.quotaRejections.inc({ quota }, 0);
+  }
+
+  authFailure(reason: AuthFailureReason): void {
+    this.authFailures.inc({ reason });
+  }
+
+  quotaRejection(quota: QuotaName): void {
+    this.quotaRejections.inc({ quota });
   }
 
   rpc(method: string, code: string, seconds: number): void {

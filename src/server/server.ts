@@ -1,7 +1,7 @@
 // Assembles the routes and serves them on one port; owns graceful shutdown.
 import type * as http2 from "node:http2";
 import type * as net from "node:net";
-import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
+import { Code, ConnectError, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "../logger.js";
 import { METRICS_PATH, type KeelMetrics } from "../metrics/metrics.js";
@@ -22,6 +22,12 @@ export interface ServerOptions {
   metrics?: KeelMetrics;
   /** HTTP/2 and HTTP/1.1 over TLS (ALPN) instead of cleartext; mTLS when clientCa is set. */
   tls?: TlsMaterial | null;
+  /**
+   * Puts a Principal into every call's context: the API-key gate (src/auth/gate.ts), or with auth
+   * off the operator tenant's anonymous admin (the default). Runs after the call interceptor, so
+   * refused calls are logged and counted.
+   */
+  auth?: Interceptor;
 }
 
 export interface RunningServer {
@@ -37,7 +43,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const tracker: CallTracker = { draining: false, inFlight: 0 };
   const handler = connectNodeAdapter({
     routes: options.routes,
-    interceptors: [callInterceptor(options.logger, tracker, options.metrics), anonymousInterceptor("default")],
+    interceptors: [callInterceptor(options.logger, tracker, options.metrics), options.auth ?? anonymousInterceptor("default")],
     readMaxBytes: options.maxMessageBytes,
     // grpc-js clients refuse messages over 4 MiB by default; fail on our side first.
     writeMaxBytes: 4 * 1024 * 1024,

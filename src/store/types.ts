@@ -195,7 +195,7 @@ export interface ContractStore {
 
 /** An API key as stored: never the secret, only its SHA-256. */
 export interface ApiKeyRecord {
-  /** Public, non-secret id ("key_" + 16 hex); names the key in logs and listings. */
+  /** Public, non-secret id ("keel_" + 16 hex, the start of the key itself); names the key in logs and listings. */
   id: string;
   tenant: string;
   name: string;

@@ -10,7 +10,8 @@ let keel: KeelProcess;
 let clients: GrpcClients;
 
 beforeAll(async () => {
-  keel = await startKeelProcess({ KEEL_LOG_LEVEL: "warn" });
+  // Tens of thousands of frames as fast as flow control allows: no cycle quota here.
+  keel = await startKeelProcess({ KEEL_LOG_LEVEL: "warn", KEEL_QUOTA_CYCLES_PER_SECOND: "0" });
   clients = grpcClients(keel.address);
 });
 afterAll(async () => {

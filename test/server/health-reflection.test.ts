@@ -1,4 +1,5 @@
 // Mesh probes and tooling: grpc.health.v1 and server reflection, through a classic gRPC client.
+// Both stay open with authentication on: these clients send no API key.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bidi, grpcClients, unary, type GrpcClients } from "../support/grpc-js.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -8,7 +9,7 @@ let clients: GrpcClients;
 
 beforeAll(async () => {
   server = await startTestServer();
-  clients = grpcClients(server.address);
+  clients = grpcClients(server.address, undefined, { apiKey: null });
 });
 afterAll(async () => {
   clients.close();
@@ -17,7 +18,7 @@ afterAll(async () => {
 
 describe("grpc.health.v1.Health", () => {
   it("reports the server and each Keel service SERVING", async () => {
-    for (const service of ["", "keel.v1.InstanceService", "keel.v1.EngineService", "keel.v1.ContractService"]) {
+    for (const service of ["", "keel.v1.InstanceService", "keel.v1.EngineService", "keel.v1.ContractService", "keel.v1.KeyService"]) {
       const res = await unary(clients.health, "Check", { service });
       expect(res.status, service).toBe("SERVING");
     }
@@ -68,6 +69,7 @@ describe("server reflection", () => {
         "keel.v1.InstanceService",
         "keel.v1.EngineService",
         "keel.v1.ContractService",
+        "keel.v1.KeyService",
         "grpc.health.v1.Health",
         "grpc.reflection.v1.ServerReflection",
         "grpc.reflection.v1alpha.ServerReflection",

@@ -8,8 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EngineService, type SessionRequest, type SessionRequestSchema } from "../../gen/keel/v1/engine_service_pb.js";
 import { InstanceService } from "../../gen/keel/v1/instance_service_pb.js";
 import { Mode, StressLevel } from "../../gen/keel/v1/modes_pb.js";
+import { generateApiKey } from "../../src/auth/api-key.js";
 import { Pushable } from "../support/pushable.js";
-import { clientsFor } from "../support/clients.js";
+import { authInterceptor, clientsFor, clientsOn } from "../support/clients.js";
+import { createGrpcTransport } from "@connectrpc/connect-node";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 let server: TestServer;
@@ -183,6 +185,56 @@ describe("GET /metrics", () => {
     requests.end();
     expect((await responses.next()).done).toBe(true);
     expect(await openSessions()).toBe(0);
+  });
+
+  it("counts refused calls by reason and quota rejections by quota, every label from zero", async () => {
+    const before = await scrape();
+    for (const reason of ["missing", "malformed", "unknown", "revoked", "scope"]) {
+      expect(before.some((s) => s.name === "keel_auth_failures_total" && s.labels.reason === reason), reason).toBe(true);
+    }
+    for (const quota of ["cycles", "sessions"]) {
+      expect(before.some((s) => s.name === "keel_quota_rejections_total" && s.labels.quota === quota), quota).toBe(true);
+    }
+    const id = (await instances.createInstance({ name: "metrics-auth" })).instance!.id;
+    const as = (authorization: string | null) =>
+      clientsOn(createGrpcTransport({ baseUrl: server.baseUrl, interceptors: authInterceptor(authorization, true) }));
+    const refused = (p: Promise<unknown>) => p.then(() => expect.unreachable(), () => undefined);
+    await refused(as(null).engine.getState({ instanceId: id }));
+    await refused(as("Bearer nope").engine.getState({ instanceId: id }));
+    await refused(as(`Bearer ${generateApiKey().token}`).engine.getState({ instanceId: id }));
+    const revoked = await server.mintKey({ scope: "read" });
+    await server.revokeKey(revoked.keyId);
+    await refused(as(`Bearer ${revoked.token}`).engine.getState({ instanceId: id }));
+    const reader = await server.mintKey({ scope: "read" });
+    await refused(as(`Bearer ${reader.token}`).engine.process({ instanceId: id, observation: { mode: Mode.ORDER, signalStrength: 0.5 } }));
+
+    const slow = await server.mintKey({ scope: "engine", cyclesPerSecond: 1, maxSessions: 1 });
+    const c = as(`Bearer ${slow.token}`);
+    const o = { mode: Mode.ORDER, signalStrength: 0.5 };
+    await c.engine.processBatch({ instanceId: id, observations: [o, o] });
+    await refused(c.engine.process({ instanceId: id, observation: o }));
+    const requests = new Pushable<MessageInitShape<typeof SessionRequestSchema>>();
+    requests.push({ frame: { case: "open", value: { instanceId: id } } });
+    const first = c.engine.session(requests as AsyncIterable<SessionRequest>)[Symbol.asyncIterator]();
+    await first.next();
+    const second = new Pushable<MessageInitShape<typeof SessionRequestSchema>>();
+    second.push({ frame: { case: "open", value: { instanceId: id } } });
+    await refused(c.engine.session(second as AsyncIterable<SessionRequest>)[Symbol.asyncIterator]().next());
+    requests.end();
+    await first.next();
+
+    const after = await scrape();
+    const delta = (name: string, match: Record<string, string>) => total(after, name, match) - total(before, name, match);
+    for (const reason of ["missing", "malformed", "unknown", "revoked", "scope"]) {
+      expect(delta("keel_auth_failures_total", { reason }), reason).toBe(1);
+    }
+    expect(delta("keel_quota_rejections_total", { quota: "cycles" })).toBe(1);
+    expect(delta("keel_quota_rejections_total", { quota: "sessions" })).toBe(1);
+    expect(delta("keel_rpc_requests_total", { method: "keel.v1.EngineService/GetState", code: "unauthenticated" })).toBe(4);
+    expect(delta("keel_rpc_requests_total", { method: PROCESS, code: "permission_denied" })).toBe(1);
+    expect(delta("keel_rpc_requests_total", { method: PROCESS, code: "resource_exhausted" })).toBe(1);
+    // Key ids are unbounded: never a label.
+    expect(after.some((s) => Object.values(s.labels).some((v) => v.startsWith("keel_")))).toBe(false);
   });
 
   it("leaves unknown paths to the RPC router", async () => {

@@ -1,13 +1,17 @@
 // Acceptance of the foundation: one port answers grpc-js, Connect's gRPC, gRPC-Web and Connect
 // transports, and curl JSON over HTTP/1.1, with the same Create -> Process -> GetContract flow.
+// The API key travels as `authorization: Bearer <key>` on each of them, and each refuses a call
+// without it.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { createClient, type Transport } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EngineService } from "../../gen/keel/v1/engine_service_pb.js";
 import { InstanceService } from "../../gen/keel/v1/instance_service_pb.js";
 import { Action, Mode, StressLevel } from "../../gen/keel/v1/modes_pb.js";
+import { TEST_API_KEY } from "../support/api-key.js";
+import { authInterceptor } from "../support/clients.js";
 import { grpcClients, unary } from "../support/grpc-js.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
@@ -21,17 +25,26 @@ afterAll(async () => {
   await server.close();
 });
 
-const transports: [string, () => Transport][] = [
-  ["connect gRPC (h2c)", () => createGrpcTransport({ baseUrl: server.baseUrl })],
-  ["connect gRPC-Web (h2c)", () => createGrpcWebTransport({ baseUrl: server.baseUrl, httpVersion: "2" })],
-  ["connect gRPC-Web (HTTP/1.1)", () => createGrpcWebTransport({ baseUrl: server.baseUrl, httpVersion: "1.1" })],
-  ["Connect (h2c)", () => createConnectTransport({ baseUrl: server.baseUrl, httpVersion: "2" })],
-  ["Connect JSON (HTTP/1.1)", () => createConnectTransport({ baseUrl: server.baseUrl, httpVersion: "1.1", useBinaryFormat: false })],
+const transports: [string, (interceptors: Interceptor[]) => Transport][] = [
+  ["connect gRPC (h2c)", (interceptors) => createGrpcTransport({ baseUrl: server.baseUrl, interceptors })],
+  ["connect gRPC-Web (h2c)", (interceptors) => createGrpcWebTransport({ baseUrl: server.baseUrl, httpVersion: "2", interceptors })],
+  ["connect gRPC-Web (HTTP/1.1)", (interceptors) => createGrpcWebTransport({ baseUrl: server.baseUrl, httpVersion: "1.1", interceptors })],
+  ["Connect (h2c)", (interceptors) => createConnectTransport({ baseUrl: server.baseUrl, httpVersion: "2", interceptors })],
+  [
+    "Connect JSON (HTTP/1.1)",
+    (interceptors) => createConnectTransport({ baseUrl: server.baseUrl, httpVersion: "1.1", useBinaryFormat: false, interceptors }),
+  ],
 ];
 
 describe.each(transports)("%s", (_name, transport) => {
+  it("refuses a call without an API key with UNAUTHENTICATED", async () => {
+    const instances = createClient(InstanceService, transport([]));
+    const err = await instances.listInstances({}).then(() => undefined, (e: unknown) => ConnectError.from(e));
+    expect(err?.code).toBe(Code.Unauthenticated);
+  });
+
   it("creates an agent, processes an observation and reads the same contract back", async () => {
-    const t = transport();
+    const t = transport(authInterceptor(TEST_API_KEY));
     const instances = createClient(InstanceService, t);
     const engine = createClient(EngineService, t);
     const { instance } = await instances.createInstance({ name: "Aria", description: "Customer service bot" });
@@ -51,6 +64,15 @@ describe.each(transports)("%s", (_name, transport) => {
 });
 
 describe("@grpc/grpc-js client", () => {
+  it("is refused without an API key", async () => {
+    const c = grpcClients(server.address, undefined, { apiKey: null });
+    try {
+      await expect(unary(c.instances, "ListInstances", {})).rejects.toMatchObject({ code: 16 }); // UNAUTHENTICATED
+    } finally {
+      c.close();
+    }
+  });
+
   it("runs the same flow over classic gRPC", async () => {
     const c = grpcClients(server.address);
     try {
@@ -71,10 +93,11 @@ describe("@grpc/grpc-js client", () => {
 });
 
 describe("curl over HTTP/1.1", () => {
-  async function curl(path: string, body: unknown): Promise<{ status: number; json: any }> {
+  async function curl(path: string, body: unknown, apiKey: string | null = TEST_API_KEY): Promise<{ status: number; json: any }> {
     const { stdout } = await run("curl", [
       "--silent", "--http1.1", "--max-time", "5",
       "-H", "content-type: application/json",
+      ...(apiKey === null ? [] : ["-H", `authorization: Bearer ${apiKey}`]),
       "-d", JSON.stringify(body),
       "-w", "\n%{http_code}",
       `${server.baseUrl}${path}`,
@@ -82,6 +105,13 @@ describe("curl over HTTP/1.1", () => {
     const cut = stdout.lastIndexOf("\n");
     return { status: Number(stdout.slice(cut + 1)), json: JSON.parse(stdout.slice(0, cut)) };
   }
+
+  it("answers a call without a key with 401 unauthenticated, saying what to send", async () => {
+    const res = await curl("/keel.v1.InstanceService/ListInstances", {}, null);
+    expect(res.status).toBe(401);
+    expect(res.json.code).toBe("unauthenticated");
+    expect(res.json.message).toContain("authorization Bearer");
+  });
 
   it("runs the same flow with plain JSON", async () => {
     const created = await curl("/keel.v1.InstanceService/CreateInstance", { name: "Aria" });

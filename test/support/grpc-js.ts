@@ -1,9 +1,11 @@
 // Classic gRPC clients built by @grpc/grpc-js from the .proto files at run time, to prove that
-// Keel interoperates with gRPC implementations that know nothing of Connect.
+// Keel interoperates with gRPC implementations that know nothing of Connect. Every call carries
+// `authorization: Bearer <key>` metadata: the test servers' bootstrap key unless told otherwise.
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
+import { bearer, TEST_API_KEY } from "./api-key.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -20,7 +22,7 @@ const LOAD_OPTIONS: protoLoader.Options = {
   ],
 };
 
-type Ctor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ChannelOptions) => grpc.Client;
+type Ctor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => grpc.Client;
 
 function load(file: string): grpc.GrpcObject {
   return grpc.loadPackageDefinition(protoLoader.loadSync(file, LOAD_OPTIONS));
@@ -34,21 +36,53 @@ function lookup(obj: grpc.GrpcObject, name: string): Ctor {
 export interface GrpcClients {
   instances: grpc.Client;
   engine: grpc.Client;
+  contracts: grpc.Client;
+  keys: grpc.Client;
   health: grpc.Client;
   reflection: grpc.Client;
   close(): void;
 }
 
-export function grpcClients(address: string, credentials = grpc.credentials.createInsecure()): GrpcClients {
+export interface GrpcClientOptions {
+  /** Sent as `authorization: Bearer <apiKey>` metadata; TEST_API_KEY when undefined, none when null. */
+  apiKey?: string | null;
+  /** Sent as the authorization metadata exactly as given (for malformed-header tests). */
+  authorization?: string;
+}
+
+/** A client interceptor adding `authorization` metadata to every call (unary and streaming). */
+export function authMetadata(value: string): grpc.Interceptor {
+  return (options, nextCall) =>
+    new grpc.InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        metadata.set("authorization", value);
+        next(metadata, listener);
+      },
+    });
+}
+
+export function grpcClients(
+  address: string,
+  credentials = grpc.credentials.createInsecure(),
+  options: GrpcClientOptions = {},
+): GrpcClients {
   const keel = load("keel/v1/engine_service.proto");
   const inst = load("keel/v1/instance_service.proto");
+  const contract = load("keel/v1/contract_service.proto");
+  const key = load("keel/v1/key_service.proto");
   const health = load("health/v1/health.proto");
   const reflection = load("grpc/reflection/v1/reflection.proto");
+  const apiKey = options.apiKey === undefined ? TEST_API_KEY : options.apiKey;
+  const value = options.authorization ?? (apiKey === null ? undefined : bearer(apiKey));
+  const channelOptions: grpc.ClientOptions = value === undefined ? {} : { interceptors: [authMetadata(value)] };
+  const make = (obj: grpc.GrpcObject, name: string) => new (lookup(obj, name))(address, credentials, channelOptions);
   const clients = {
-    instances: new (lookup(inst, "keel.v1.InstanceService"))(address, credentials),
-    engine: new (lookup(keel, "keel.v1.EngineService"))(address, credentials),
-    health: new (lookup(health, "grpc.health.v1.Health"))(address, credentials),
-    reflection: new (lookup(reflection, "grpc.reflection.v1.ServerReflection"))(address, credentials),
+    instances: make(inst, "keel.v1.InstanceService"),
+    engine: make(keel, "keel.v1.EngineService"),
+    contracts: make(contract, "keel.v1.ContractService"),
+    keys: make(key, "keel.v1.KeyService"),
+    health: make(health, "grpc.health.v1.Health"),
+    reflection: make(reflection, "grpc.reflection.v1.ServerReflection"),
   };
   return {
     ...clients,

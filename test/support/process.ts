@@ -1,8 +1,10 @@
-// Runs Keel as a real child process (as `npm start` does), for signal and crash tests.
+// Runs Keel as a real child process (as `npm start` does), for signal and crash tests. Its
+// bootstrap admin key is TEST_API_KEY unless env sets KEEL_BOOTSTRAP_KEY.
 import { spawn, type ChildProcess } from "node:child_process";
 import * as net from "node:net";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { TEST_API_KEY } from "./api-key.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -18,6 +20,8 @@ export interface KeelProcess {
   child: ChildProcess;
   port: number;
   address: string;
+  /** The process's bootstrap admin key (KEEL_BOOTSTRAP_KEY). */
+  apiKey: string;
   /** Everything the process wrote to stdout (JSON log lines). */
   output(): string;
   /** Resolves with the exit code (or signal name). */
@@ -27,9 +31,10 @@ export interface KeelProcess {
 /** Starts `src/main.ts` and resolves once its health check answers SERVING. */
 export async function startKeelProcess(env: Record<string, string> = {}): Promise<KeelProcess> {
   const port = await freePort();
+  const apiKey = env.KEEL_BOOTSTRAP_KEY ?? TEST_API_KEY;
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: root,
-    env: { ...process.env, KEEL_PORT: String(port), KEEL_LOG_LEVEL: "info", ...env },
+    env: { ...process.env, KEEL_PORT: String(port), KEEL_LOG_LEVEL: "info", KEEL_BOOTSTRAP_KEY: apiKey, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -48,7 +53,7 @@ export async function startKeelProcess(env: Record<string, string> = {}): Promis
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { child, port, address: `127.0.0.1:${port}`, output: () => out, exited };
+  return { child, port, address: `127.0.0.1:${port}`, apiKey, output: () => out, exited };
 }
 
 /** grpc.health.v1.Health/Check over Connect JSON (HTTP/1.1). */

@@ -1,0 +1,40 @@
+// API keys between the wire and the store. The wire never carries a secret hash, and a listed key
+// never carries its secret (only CreateKey's response does, once).
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { ApiKeySchema, KeyScope, type ApiKey } from "../../gen/keel/v1/key_service_pb.js";
+import type { Scope } from "../auth/scope.js";
+import type { ApiKeyRecord } from "../store/types.js";
+
+export const scopeToWire: Record<Scope, KeyScope> = {
+  read: KeyScope.READ,
+  engine: KeyScope.ENGINE,
+  admin: KeyScope.ADMIN,
+};
+
+export function scopeFromWire(scope: KeyScope): Scope | undefined {
+  switch (scope) {
+    case KeyScope.READ:
+      return "read";
+    case KeyScope.ENGINE:
+      return "engine";
+    case KeyScope.ADMIN:
+      return "admin";
+    default:
+      return undefined;
+  }
+}
+
+export function keyToWire(r: ApiKeyRecord): ApiKey {
+  return create(ApiKeySchema, {
+    keyId: r.id,
+    tenant: r.tenant,
+    name: r.name,
+    scope: scopeToWire[r.scope],
+    cyclesPerSecond: r.cyclesPerSecond,
+    maxSessions: r.maxSessions,
+    createTime: timestampFromMs(r.createdAtMs),
+    createdBy: r.createdBy,
+    ...(r.revokedAtMs !== null ? { revokeTime: timestampFromMs(r.revokedAtMs) } : {}),
+  });
+}

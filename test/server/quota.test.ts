@@ -1,0 +1,195 @@
+// Per-key quotas on a real server: a burst past the cycle quota gets RESOURCE_EXHAUSTED with a
+// google.rpc.RetryInfo delay and changes nothing; steady traffic under the limit is never
+// refused; session frames are charged too; and a key cannot hold more sessions than its limit.
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { Code, ConnectError, type Client } from "@connectrpc/connect";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RetryInfoSchema } from "../../gen/google/rpc/error_details_pb.js";
+import { EngineService, type SessionRequest, type SessionRequestSchema, type SessionResponse } from "../../gen/keel/v1/engine_service_pb.js";
+import { Mode } from "../../gen/keel/v1/modes_pb.js";
+import { clientsFor, type Clients } from "../support/clients.js";
+import { Pushable } from "../support/pushable.js";
+import { startTestServer, type TestServer } from "../support/server.js";
+
+let server: TestServer;
+let admin: Clients;
+
+beforeAll(async () => {
+  server = await startTestServer({ env: { KEEL_QUOTA_SESSIONS: "3" } });
+  admin = clientsFor(server.baseUrl);
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const obs = () => ({ mode: Mode.ORDER, signalStrength: 0.5 });
+const agent = async () => (await admin.instances.createInstance({ name: "quota" })).instance!.id;
+const cycles = async (id: string) => (await admin.engine.getState({ instanceId: id })).state!.cycleCount;
+
+async function failure(p: Promise<unknown>): Promise<ConnectError> {
+  const err = await p.then(() => undefined, (e: unknown) => ConnectError.from(e));
+  if (!err) throw new Error("did not fail");
+  return err;
+}
+
+/** The RetryInfo delay of an error, in milliseconds; undefined without one. */
+function retryDelayMs(err: ConnectError): number | undefined {
+  const [info] = err.findDetails(RetryInfoSchema);
+  return info?.retryDelay ? Number(info.retryDelay.seconds) * 1000 + info.retryDelay.nanos / 1e6 : undefined;
+}
+
+type Frame = MessageInitShape<typeof SessionRequestSchema>;
+
+function open(engine: Client<typeof EngineService>, instanceId: string, signal?: AbortSignal) {
+  const requests = new Pushable<Frame>();
+  requests.push({ frame: { case: "open", value: { instanceId } } });
+  const responses = engine.session(requests as AsyncIterable<SessionRequest>, { signal })[Symbol.asyncIterator]();
+  return { requests, responses };
+}
+
+async function next(it: AsyncIterator<SessionResponse>): Promise<SessionResponse> {
+  const r = await it.next();
+  if (r.done) throw new Error("stream ended");
+  return r.value;
+}
+
+describe("cycle quota", () => {
+  it("refuses a burst past the quota with RESOURCE_EXHAUSTED and a RetryInfo delay, changing nothing", async () => {
+    // 2 cycles/s, so a bucket of 4.
+    const key = await server.mintKey({ tenant: "default", scope: "engine", cyclesPerSecond: 2 });
+    const { engine } = clientsFor(server.baseUrl, { apiKey: key.token });
+    const id = await agent();
+    await engine.processBatch({ instanceId: id, observations: [obs(), obs(), obs(), obs()] });
+    const before = await admin.engine.getState({ instanceId: id });
+
+    const err = await failure(engine.process({ instanceId: id, observation: obs() }));
+    expect(err.code).toBe(Code.ResourceExhausted);
+    expect(err.rawMessage).toContain(key.keyId);
+    const delay = retryDelayMs(err);
+    expect(delay).toBeGreaterThan(0);
+    expect(delay).toBeLessThanOrEqual(500);
+    expect(await admin.engine.getState({ instanceId: id })).toEqual(before);
+
+    // Waiting the delay is enough.
+    await new Promise((r) => setTimeout(r, delay! + 20));
+    await engine.process({ instanceId: id, observation: obs() });
+    expect(await cycles(id)).toBe(5n);
+  });
+
+  it("charges a batch by its observations, and says so when a batch can never fit", async () => {
+    const key = await server.mintKey({ tenant: "default", scope: "engine", cyclesPerSecond: 5 }); // bucket of 10
+    const { engine } = clientsFor(server.baseUrl, { apiKey: key.token });
+    const id = await agent();
+    const tooBig = await failure(engine.processBatch({ instanceId: id, observations: Array.from({ length: 11 }, obs) }));
+    expect(tooBig.code).toBe(Code.ResourceExhausted);
+    expect(tooBig.rawMessage).toContain("smaller batches");
+    expect(retryDelayMs(tooBig)).toBeUndefined(); // waiting would not help
+    await engine.processBatch({ instanceId: id, observations: Array.from({ length: 8 }, obs) });
+    const over = await failure(engine.processBatch({ instanceId: id, observations: [obs(), obs(), obs()] }));
+    expect(over.code).toBe(Code.ResourceExhausted);
+    expect(retryDelayMs(over)).toBeGreaterThan(0);
+    expect(await cycles(id)).toBe(8n);
+  });
+
+  it("never refuses steady traffic under the limit, even from an empty bucket", async () => {
+    const key = await server.mintKey({ tenant: "default", scope: "engine", cyclesPerSecond: 100 }); // bucket of 200
+    const { engine } = clientsFor(server.baseUrl, { apiKey: key.token });
+    const id = await agent();
+    for (let i = 0; i < 3; i++) await engine.processBatch({ instanceId: id, observations: Array.from({ length: 64 }, obs) });
+    // Now nearly empty: 8 tokens left plus refill. Half the rate for a second.
+    const started = performance.now();
+    let sent = 0;
+    while (performance.now() - started < 1000) {
+      await engine.process({ instanceId: id, observation: obs() });
+      sent++;
+      const due = started + sent * 20;
+      await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+    }
+    expect(sent).toBeGreaterThanOrEqual(40);
+    expect(await cycles(id)).toBe(BigInt(192 + sent));
+  });
+
+  it("applies the server's default to keys without an override, per key", async () => {
+    const tight = await startTestServer({ env: { KEEL_QUOTA_CYCLES_PER_SECOND: "1", KEEL_QUOTA_CYCLES_BURST: "64" } });
+    try {
+      const c = clientsFor(tight.baseUrl);
+      const id = (await c.instances.createInstance({ name: "default quota" })).instance!.id;
+      await c.engine.processBatch({ instanceId: id, observations: Array.from({ length: 64 }, obs) });
+      const err = await failure(c.engine.process({ instanceId: id, observation: obs() }));
+      expect(err.code).toBe(Code.ResourceExhausted);
+      // Another key of the same tenant has its own bucket.
+      const other = await tight.mintKey({ scope: "engine" });
+      await clientsFor(tight.baseUrl, { apiKey: other.token }).engine.process({ instanceId: id, observation: obs() });
+    } finally {
+      await tight.close();
+    }
+  });
+
+  it("charges session frames before they are processed: past the quota the session ends, the frame unprocessed", async () => {
+    const key = await server.mintKey({ tenant: "default", scope: "engine", cyclesPerSecond: 2 }); // bucket of 4
+    const { engine } = clientsFor(server.baseUrl, { apiKey: key.token });
+    const id = await agent();
+    const s = open(engine, id);
+    await next(s.responses);
+    const batch = Array.from({ length: 4 }, (_, i) => ({ sequence: BigInt(i + 1), observation: obs() }));
+    s.requests.push({ frame: { case: "batch", value: { observations: batch } } });
+    expect((await next(s.responses)).frame.case).toBe("batch");
+    s.requests.push({ frame: { case: "heartbeat", value: {} } }); // free
+    expect((await next(s.responses)).frame.case).toBe("heartbeat");
+    s.requests.push({ frame: { case: "observation", value: { sequence: 5n, observation: obs() } } });
+    const err = await failure(next(s.responses));
+    expect(err.code).toBe(Code.ResourceExhausted);
+    expect(retryDelayMs(err)).toBeGreaterThan(0);
+    expect(await cycles(id)).toBe(4n);
+  });
+});
+
+describe("session quota", () => {
+  it("refuses a session past the key's limit with RESOURCE_EXHAUSTED and RetryInfo, and frees slots as sessions end", async () => {
+    const key = await server.mintKey({ tenant: "default", scope: "engine", maxSessions: 2 });
+    const { engine } = clientsFor(server.baseUrl, { apiKey: key.token });
+    const drop = new AbortController();
+    const first = open(engine, await agent(), drop.signal);
+    const second = open(engine, await agent());
+    await next(first.responses);
+    await next(second.responses);
+
+    const third = open(engine, await agent());
+    const err = await failure(next(third.responses));
+    expect(err.code).toBe(Code.ResourceExhausted);
+    expect(retryDelayMs(err)).toBe(1000);
+    expect(err.rawMessage).toContain("open sessions");
+
+    // A session ending normally frees its slot...
+    second.requests.end();
+    expect((await second.responses.next()).done).toBe(true);
+    const fourth = open(engine, await agent());
+    expect((await next(fourth.responses)).frame.case).toBe("opened");
+    // ...and so does one whose client went away.
+    drop.abort();
+    await first.responses.next().catch(() => undefined);
+    let opened = false;
+    for (let i = 0; i < 50 && !opened; i++) {
+      const fifth = open(engine, await agent());
+      opened = await next(fifth.responses).then(
+        (r) => (fifth.requests.end(), r.frame.case === "opened"),
+        async () => (await new Promise((r) => setTimeout(r, 20)), false),
+      );
+    }
+    expect(opened).toBe(true);
+    fourth.requests.end();
+  });
+
+  it("uses the server's limit (KEEL_QUOTA_SESSIONS) for keys without an override", async () => {
+    const key = await server.mintKey({ tenant: "default", scope: "engine" });
+    const { engine } = clientsFor(server.baseUrl, { apiKey: key.token });
+    const sessions = [];
+    for (let i = 0; i < 3; i++) {
+      const s = open(engine, await agent());
+      await next(s.responses);
+      sessions.push(s);
+    }
+    expect((await failure(next(open(engine, await agent()).responses))).code).toBe(Code.ResourceExhausted);
+    for (const s of sessions) s.requests.end();
+  });
+});
