@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # The generated clients are the product agents touch: given a Keel server on KEEL_ADDR (default
-# 127.0.0.1:8080), generate the Python and Go clients from proto/, run the TypeScript, Python and
-# Go tutorial examples against it, and fail unless each exits 0 and all three print the same
-# five "Turn" lines. Needs only the registries: a venv with pip (PyPI) and the Go module proxy.
+# 127.0.0.1:8080) and an admin API key for it in KEEL_API_KEY (the tutorials create agents),
+# generate the Python and Go clients from proto/, run the TypeScript, Python and Go tutorial
+# examples against it, each sending the key, and fail unless each exits 0 and all three print
+# the same five "Turn" lines. Needs only the registries: a venv with pip (PyPI) and the Go module
+# proxy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export KEEL_ADDR="${KEEL_ADDR:-127.0.0.1:8080}"
+if [ -z "${KEEL_API_KEY:-}" ]; then
+  echo "KEEL_API_KEY is not set: the examples need an API key for the server on $KEEL_ADDR" >&2
+  echo "(e.g. start it with KEEL_BOOTSTRAP_KEY=\$(npx keel keys generate) and export the same key)" >&2
+  exit 2
+fi
+export KEEL_API_KEY
 out=.cache/examples
 mkdir -p "$out"
 

@@ -4,11 +4,13 @@
 //	cd examples/go && KEEL_ADDR=127.0.0.1:8080 go run .
 //
 // Creates an agent, processes one observation, streams five stress signals over a Session and
-// reads the drift log. KEEL_API_KEY, when set, is sent as `authorization: Bearer <key>`.
+// reads the drift log. The API key in KEEL_API_KEY goes with every call, unary and stream, as
+// gRPC metadata `authorization: Bearer <key>`.
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -17,8 +19,10 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 
 	keelv1 "keel.local/clients/go/gen/keel/v1"
 )
@@ -27,14 +31,26 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("keel: ")
 	if err := run(); err != nil {
-		log.Fatal(err)
+		log.Print(err)
+		if status.Code(err) == codes.Unauthenticated {
+			log.Print("the server refused KEEL_API_KEY: check the key is complete and not revoked")
+		}
+		os.Exit(1)
 	}
 }
+
+const noKey = `KEEL_API_KEY is not set. Set it to an API key with the admin scope (the tutorial creates an agent):
+the server's bootstrap key (KEEL_BOOTSTRAP_KEY, or the one it printed at first start), or one from
+` + "`npx keel keys create --name tutorial --scope admin`."
 
 func run() error {
 	addr := os.Getenv("KEEL_ADDR")
 	if addr == "" {
 		addr = "127.0.0.1:8080"
+	}
+	key := strings.TrimSpace(os.Getenv("KEEL_API_KEY"))
+	if key == "" {
+		return errors.New(noKey)
 	}
 	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
@@ -46,9 +62,8 @@ func run() error {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if key := os.Getenv("KEEL_API_KEY"); key != "" {
-		ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+key)
-	}
+	// Every call below, the Session stream included, runs in this context and so carries the key.
+	ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+key)
 
 	// Step 3: create an agent identity.
 	created, err := instances.CreateInstance(ctx, &keelv1.CreateInstanceRequest{Name: "Aria", Description: "Customer service bot"})

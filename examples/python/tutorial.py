@@ -4,7 +4,8 @@
     KEEL_ADDR=127.0.0.1:8080 .cache/clients/python/venv/bin/python examples/python/tutorial.py
 
 Creates an agent, processes one observation, streams five stress signals over a Session and
-reads the drift log. KEEL_API_KEY, when set, is sent as `authorization: Bearer <key>`.
+reads the drift log. The API key in KEEL_API_KEY goes with every call, unary and stream, as
+gRPC metadata `authorization: Bearer <key>`.
 """
 
 import os
@@ -30,6 +31,10 @@ except ImportError:
 
 TIMEOUT_S = 10
 
+NO_KEY = """keel: KEEL_API_KEY is not set. Set it to an API key with the admin scope (the tutorial creates an agent):
+the server's bootstrap key (KEEL_BOOTSTRAP_KEY, or the one it printed at first start), or one from
+`npx keel keys create --name tutorial --scope admin`."""
+
 
 def name(enum, value: int, prefix: str) -> str:
     """STRESS_LEVEL_HIGH -> HIGH."""
@@ -48,8 +53,11 @@ def drift_level(value: int) -> str:
 
 def main() -> None:
     addr = os.environ.get("KEEL_ADDR", "127.0.0.1:8080")
-    key = os.environ.get("KEEL_API_KEY")
-    metadata = [("authorization", f"Bearer {key}")] if key else None
+    key = os.environ.get("KEEL_API_KEY", "").strip()
+    if not key:
+        sys.exit(NO_KEY)
+    # Sent with every call below (grpcio has no per-channel metadata on insecure channels).
+    metadata = [("authorization", f"Bearer {key}")]
 
     with grpc.insecure_channel(addr) as channel:
         instance_service = instances_grpc.InstanceServiceStub(channel)
@@ -120,4 +128,7 @@ if __name__ == "__main__":
     try:
         main()
     except grpc.RpcError as err:
-        sys.exit(f"keel: {err.code().name}: {err.details()}")
+        hint = ""
+        if err.code() == grpc.StatusCode.UNAUTHENTICATED:
+            hint = "\nkeel: the server refused KEEL_API_KEY: check the key is complete and not revoked"
+        sys.exit(f"keel: {err.code().name}: {err.details()}{hint}")

@@ -1,14 +1,25 @@
 // Keel's 5-minute tutorial over the TypeScript SDK in src/client.
 //
-//   KEEL_ADDR=127.0.0.1:8080 npx tsx examples/typescript/tutorial.ts
+//   KEEL_API_KEY=keel_... KEEL_ADDR=127.0.0.1:8080 npx tsx examples/typescript/tutorial.ts
 //
 // Creates an agent, processes one observation, streams five stress signals over a session and
-// reads the drift log. KEEL_API_KEY, when set, is sent as `authorization: Bearer <key>`.
-import { Action, ConnectError, DriftLevel, StressLevel, createKeelClient } from "../../src/client/index.js";
+// reads the drift log. The API key in KEEL_API_KEY goes with every call, as
+// `authorization: Bearer <key>` (the SDK's apiKey option).
+import { Action, Code, ConnectError, DriftLevel, StressLevel, createKeelClient } from "../../src/client/index.js";
+
+const apiKey = process.env.KEEL_API_KEY?.trim();
+if (!apiKey) {
+  console.error(
+    "keel: KEEL_API_KEY is not set. Set it to an API key with the admin scope (the tutorial creates an agent):\n" +
+      "the server's bootstrap key (KEEL_BOOTSTRAP_KEY, or the one it printed at first start), or one from\n" +
+      "`npx keel keys create --name tutorial --scope admin`.",
+  );
+  process.exit(1);
+}
 
 const keel = createKeelClient({
   baseUrl: process.env.KEEL_ADDR || "127.0.0.1:8080",
-  apiKey: process.env.KEEL_API_KEY || undefined,
+  apiKey,
   timeoutMs: 10_000,
 });
 
@@ -61,6 +72,7 @@ main()
   .catch((err: unknown) => {
     const e = ConnectError.from(err);
     console.error(`keel: ${e.message}`);
+    if (e.code === Code.Unauthenticated) console.error("keel: the server refused KEEL_API_KEY: check the key is complete and not revoked");
     process.exitCode = 1;
   })
   .finally(() => keel.close());

@@ -1,4 +1,5 @@
-// Contract commands that need no server: key generation and sealing a contract file.
+// Commands that need no server: contract key generation, sealing a contract file, and API key
+// generation.
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { fromJson, toJsonString, type JsonValue } from "@bufbuild/protobuf";
 import { parseSigningKey } from "../contracts/keys.js";
@@ -7,6 +8,7 @@ import { seal } from "../contracts/seal.js";
 import { validateContract } from "../contracts/validate.js";
 import { contractFromWire, contractToWire } from "../rpc/contract-mapping.js";
 import { BehavioralContractSchema } from "../../gen/keel/v1/behavioral_contract_pb.js";
+import { generateApiKey } from "../client/api-key.js";
 import { UsageError, type CliIo } from "./io.js";
 
 /** A new Ed25519 key pair: the private key (for KEEL_CONTRACT_SIGNING_KEY) and its public key. */
@@ -14,6 +16,14 @@ export function keygen(io: CliIo): void {
   const { privateKey, publicKey } = generateKeyPairSync("ed25519");
   io.stdout(privateKey.export({ format: "pem", type: "pkcs8" }).toString());
   io.stdout(publicKey.export({ format: "pem", type: "spki" }).toString());
+}
+
+/**
+ * A new random API key, alone on one line, for KEEL_BOOTSTRAP_KEY (the server accepts it as the
+ * operator's admin key) or KEEL_API_KEY:  KEEL_BOOTSTRAP_KEY=$(keel keys generate) npm start
+ */
+export function generateKey(io: CliIo): void {
+  io.stdout(`${generateApiKey().token}\n`);
 }
 
 /**

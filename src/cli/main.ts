@@ -1,20 +1,24 @@
-// The `keel` command line: contracts, instances and processing against a running server, and
-// local key generation and sealing. `keel help` lists the commands.
+// The `keel` command line: contracts, instances, processing and API keys against a running server,
+// and local key generation and sealing. `keel help` lists the commands. Remote commands send the
+// API key from --api-key or KEEL_API_KEY as `authorization: Bearer <key>`.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { fromJson, toJsonString, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { BehavioralContractSchema } from "../../gen/keel/v1/behavioral_contract_pb.js";
 import { ContractService } from "../../gen/keel/v1/contract_service_pb.js";
 import { EngineService } from "../../gen/keel/v1/engine_service_pb.js";
 import { InstanceService } from "../../gen/keel/v1/instance_service_pb.js";
+import { KeyScope, KeyService, type ApiKey } from "../../gen/keel/v1/key_service_pb.js";
 import { Mode } from "../../gen/keel/v1/modes_pb.js";
-import { keygen, readJson, sealFile } from "./local.js";
+import { parseApiKey } from "../client/api-key.js";
+import { generateKey, keygen, readJson, sealFile } from "./local.js";
 import { UsageError, type CliIo } from "./io.js";
 
 const USAGE = `keel - command line for a Keel server (default http://127.0.0.1:8080, or KEEL_SERVER / --server)
+Remote commands authenticate with the API key in KEEL_API_KEY, or --api-key KEY.
 
 contract create AGENT [--archetype NAME] [--certificate ID] [--seal]   generate from an archetype and store
 contract put FILE [--seal]                  store a contract (proto JSON) as the agent's next version
@@ -30,10 +34,21 @@ instance create --name NAME [--description TEXT] [--persona ID]
 instance get ID | instance list | instance delete ID
 process ID --mode MODE --strength X [--confidence X] [--action A] [--target T] [--outcome O] [--term T] [--at ISO-TIME]
 state ID | contract-of ID                   the agent's engine state, or its current execution contract
+keys create --name NAME --scope read|engine|admin [--tenant T] [--cycles-per-second N] [--max-sessions N]
+                                            create an API key (admin); prints the key, once, on stdout
+keys list [--tenant T]                      your tenant's keys (or T's), without secrets
+keys revoke KEY_ID [--tenant T]             revoke a key; its next call is refused
+keys whoami                                 the calling key's id, tenant and scope
+keys generate                               print a new random key, e.g. for KEEL_BOOTSTRAP_KEY (no server)
 `;
 
 const OPTIONS = {
   server: { type: "string" },
+  "api-key": { type: "string" },
+  tenant: { type: "string" },
+  scope: { type: "string" },
+  "cycles-per-second": { type: "string" },
+  "max-sessions": { type: "string" },
   seal: { type: "boolean" },
   version: { type: "string" },
   archetype: { type: "string" },
@@ -56,16 +71,20 @@ const OPTIONS = {
 
 /** Runs one command; resolves with the exit code (0 ok, 1 the server refused, 2 usage). */
 export async function main(argv: string[], io: CliIo): Promise<number> {
+  let apiKey = "";
+  let keySource = "";
   try {
     const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
     if (values.help || positionals.length === 0 || positionals[0] === "help") {
       io.stdout(USAGE);
       return 0;
     }
-    return await dispatch(positionals, values, io);
+    apiKey = (values["api-key"] ?? io.env.KEEL_API_KEY ?? "").trim();
+    keySource = values["api-key"] !== undefined ? "--api-key" : "KEEL_API_KEY";
+    return await dispatch(positionals, values, apiKey, io);
   } catch (err) {
     if (err instanceof ConnectError) {
-      io.stderr(`keel: ${codeName(err.code)} - ${err.rawMessage}\n`);
+      io.stderr(`keel: ${codeName(err.code)} - ${err.rawMessage}\n${authHint(err.code, apiKey, keySource)}`);
       return 1;
     }
     if (err instanceof UsageError || (err instanceof TypeError && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS"))) {
@@ -79,12 +98,25 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
 
 /** Runs the command; resolves with its exit code. */
-async function dispatch(args: string[], o: Values, io: CliIo): Promise<number> {
+async function dispatch(args: string[], o: Values, apiKey: string, io: CliIo): Promise<number> {
   const [group, command, ...rest] = args;
-  const transport = createConnectTransport({ baseUrl: o.server ?? io.env.KEEL_SERVER ?? "http://127.0.0.1:8080", httpVersion: "1.1" });
+  const interceptors: Interceptor[] = [];
+  if (apiKey) {
+    if (!/^[\x21-\x7e]+$/.test(apiKey)) usage("the API key (--api-key or KEEL_API_KEY) must not contain spaces or control characters");
+    interceptors.push((next) => (req) => {
+      req.header.set("authorization", `Bearer ${apiKey}`);
+      return next(req);
+    });
+  }
+  const transport = createConnectTransport({
+    baseUrl: o.server ?? io.env.KEEL_SERVER ?? "http://127.0.0.1:8080",
+    httpVersion: "1.1",
+    interceptors,
+  });
   const contracts = createClient(ContractService, transport);
   const instances = createClient(InstanceService, transport);
   const engine = createClient(EngineService, transport);
+  const keys = createClient(KeyService, transport);
   const print = <D extends DescMessage>(schema: D, message: MessageShape<D>): number => {
     io.stdout(`${toJsonString(schema, message, { prettySpaces: 2 })}\n`);
     return 0;
@@ -193,6 +225,36 @@ async function dispatch(args: string[], o: Values, io: CliIo): Promise<number> {
       return print(EngineService.method.getState.output, await engine.getState({ instanceId: command ?? usage("state needs an instance id") }));
     case "contract-of":
       return print(EngineService.method.getContract.output, await engine.getContract({ instanceId: command ?? usage("contract-of needs an instance id") }));
+    case "keys create": {
+      const res = await keys.createKey({
+        name: o.name ?? usage("keys create needs --name"),
+        scope: scopeOf(o.scope ?? usage("keys create needs --scope read|engine|admin")),
+        tenant: o.tenant ?? "",
+        cyclesPerSecond: o["cycles-per-second"] === undefined ? 0 : quota("cycles-per-second", o["cycles-per-second"]),
+        maxSessions: o["max-sessions"] === undefined ? 0 : quota("max-sessions", o["max-sessions"]),
+      });
+      // The key alone on stdout (KEY=$(keel keys create ...) captures it); the rest on stderr.
+      io.stderr(`created ${describeKey(res.key!)}\n`);
+      io.stdout(`${res.secret}\n`);
+      io.stderr("this is the only time the key is shown: store it now, and use it as KEEL_API_KEY or --api-key\n");
+      return 0;
+    }
+    case "keys list": {
+      let pageToken = "";
+      do {
+        const page = await keys.listKeys({ tenant: o.tenant ?? "", pageSize: 100, pageToken });
+        print(KeyService.method.listKeys.output, page);
+        pageToken = page.nextPageToken;
+      } while (pageToken);
+      return 0;
+    }
+    case "keys revoke":
+      return print(KeyService.method.revokeKey.output, await keys.revokeKey({ keyId: arg(0, "a key id"), tenant: o.tenant ?? "" }));
+    case "keys whoami":
+      return print(KeyService.method.whoAmI.output, await keys.whoAmI({}));
+    case "keys generate":
+      generateKey(io);
+      return 0;
     default:
       return usage(`unknown command "${args.join(" ")}"`);
   }
@@ -200,6 +262,43 @@ async function dispatch(args: string[], o: Values, io: CliIo): Promise<number> {
 
 function usage(message: string): never {
   throw new UsageError(message);
+}
+
+const SCOPES: Record<string, KeyScope> = { read: KeyScope.READ, engine: KeyScope.ENGINE, admin: KeyScope.ADMIN };
+
+function scopeOf(raw: string): KeyScope {
+  return SCOPES[raw.toLowerCase()] ?? usage(`--scope must be read, engine or admin (got "${raw}")`);
+}
+
+/** A quota override: 0 (the server's default) up to 2^32 - 1. */
+function quota(what: string, raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === "" || !Number.isInteger(n) || n < 0 || n > 0xffff_ffff) usage(`--${what} must be a non-negative integer (got "${raw}")`);
+  return n;
+}
+
+function describeKey(key: ApiKey): string {
+  const scope = KeyScope[key.scope]?.toLowerCase() ?? String(key.scope);
+  const quotas = [
+    key.cyclesPerSecond ? `${key.cyclesPerSecond} cycles/s` : "",
+    key.maxSessions ? `${key.maxSessions} sessions` : "",
+  ].filter(Boolean);
+  return `key ${key.keyId} "${key.name}": scope ${scope}, tenant ${key.tenant}${quotas.length ? `, ${quotas.join(", ")}` : ""}`;
+}
+
+/** What to do about an authentication or authorization refusal. */
+function authHint(code: Code, apiKey: string, source: string): string {
+  if (code === Code.Unauthenticated) {
+    if (!apiKey) {
+      return "keel: no API key was sent: set KEEL_API_KEY or pass --api-key KEY (the server's bootstrap key, or one from 'keel keys create')\n";
+    }
+    const shape = parseApiKey(apiKey) ? "" : " (it is not even shaped like a Keel key, keel_<16 hex>_<43 base64url characters>)";
+    return `keel: the server refused the API key from ${source}${shape}: check that it is complete, belongs to this server and is not revoked\n`;
+  }
+  if (code === Code.PermissionDenied) {
+    return `keel: the API key from ${source} is valid but its scope or tenant does not allow this; 'keel keys whoami' shows what it holds\n`;
+  }
+  return "";
 }
 
 function count(what: string, raw: string): number {

@@ -1,10 +1,18 @@
 // The TypeScript SDK for Keel: a thin, typed layer over the generated Connect clients.
 //
-//   const keel = createKeelClient({ baseUrl: "http://127.0.0.1:8080" });
+//   const keel = createKeelClient({ baseUrl: "http://127.0.0.1:8080", apiKey: process.env.KEEL_API_KEY });
 //   const agent = await keel.instances.create({ name: "Aria", description: "Customer service bot" });
 //   const { contract } = await keel.engine.process(agent.id, { mode: "exploration", signalStrength: 0.7 });
 //   const session = await keel.engine.session(agent.id);
 //   const outcome = await session.send({ mode: "stress_response", signalStrength: 0.9 });
+//
+// Authentication: every call, unary or stream, carries `authorization: Bearer <apiKey>`. The key
+// is the `apiKey` option; when the option is left out (undefined) the KEEL_API_KEY environment
+// variable is used, so scripts and agents configured the usual way need no code. Pass
+// `apiKey: ""` to send no key at all (a server run with KEEL_AUTH=off). A call without a valid
+// key fails with UNAUTHENTICATED, one the key's scope does not cover with PERMISSION_DENIED; the
+// SDK never retries either. Over the key's quota calls fail with RESOURCE_EXHAUSTED and a retry
+// delay (`retryDelayMs(err)`); the session helper waits that long and resumes by itself.
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
 import {
@@ -18,6 +26,7 @@ import type { DriftEvent, Snapshot } from "../../gen/keel/v1/drift_pb.js";
 import { EngineService, ResetTarget, type HistoryEntry } from "../../gen/keel/v1/engine_service_pb.js";
 import type { Instance } from "../../gen/keel/v1/instance_pb.js";
 import { InstanceService } from "../../gen/keel/v1/instance_service_pb.js";
+import { KeyScope, KeyService, type ApiKey, type WhoAmIResponse } from "../../gen/keel/v1/key_service_pb.js";
 import type { IdentityProfileSchema } from "../../gen/keel/v1/profile_pb.js";
 import type { EngineState } from "../../gen/keel/v1/state_pb.js";
 import { fromCycleOutcome, toObservation, type ObservationInput, type Outcome } from "./observation.js";
@@ -29,6 +38,9 @@ export { ResetTarget } from "../../gen/keel/v1/engine_service_pb.js";
 export type { ExecutionContract, DriftEvent, EngineState, HistoryEntry, Instance, Snapshot };
 export { toMode, type ModeName, type ObservationInput, type Outcome } from "./observation.js";
 export { KeelSession, MAX_BATCH, type SessionOptions, type SessionOutcome } from "./session.js";
+export { KeyScope, type ApiKey, type WhoAmIResponse };
+export { retryDelayMs } from "./retry.js";
+export { API_KEY_PATTERN, generateApiKey, parseApiKey, type ApiKeyParts } from "./api-key.js";
 
 export type TransportKind = "grpc" | "connect" | "grpc-web";
 
@@ -37,7 +49,10 @@ export interface KeelClientOptions {
   baseUrl: string;
   /** Wire protocol, all over HTTP/2; default "grpc". */
   transport?: TransportKind;
-  /** Sent as `authorization: Bearer <key>` on every call. */
+  /**
+   * Sent as `authorization: Bearer <key>` on every call and stream. When undefined,
+   * process.env.KEEL_API_KEY is used; "" sends no key.
+   */
   apiKey?: string;
   /** Deadline for unary calls; none by default. */
   timeoutMs?: number;
@@ -64,6 +79,20 @@ export interface UpdateInstanceInput {
   name?: string;
   description?: string;
   labels?: Record<string, string>;
+}
+
+export type ScopeName = "read" | "engine" | "admin";
+
+export interface CreateKeyInput {
+  /** 1 to 100 characters, e.g. "ci-runner". */
+  name: string;
+  /** What the key may do; scopes nest (read ⊂ engine ⊂ admin). */
+  scope: ScopeName | KeyScope;
+  /** Another tenant than the caller's (needs an operator admin key). */
+  tenant?: string;
+  /** Quota overrides; 0 or unset keeps the server's default. */
+  cyclesPerSecond?: number;
+  maxSessions?: number;
 }
 
 export interface KeelClient {
@@ -99,8 +128,23 @@ export interface KeelClient {
     /** Opens a resumable, exactly-once session stream for one agent. */
     session(instanceId: string, options?: SessionOptions): Promise<KeelSession>;
   };
+  /** API keys. Managing them needs an admin key; whoAmI works with any valid key. */
+  keys: {
+    /** The new key and its whole secret token, which the server never shows again. */
+    create(input: CreateKeyInput): Promise<{ key: ApiKey; secret: string }>;
+    /** A tenant's keys (the caller's when unset), revoked ones included, oldest first; never secrets. */
+    list(options?: Page & { tenant?: string }): Promise<{ keys: ApiKey[]; nextPageToken: string }>;
+    /** Revokes a key by its id ("keel_" + 16 hex); idempotent. */
+    revoke(keyId: string, options?: { tenant?: string }): Promise<ApiKey>;
+    /** The calling key's id, tenant, scope and whether it is an operator key. */
+    whoAmI(): Promise<WhoAmIResponse>;
+  };
   /** The generated Connect clients, for anything the SDK does not wrap (call options, signals). */
-  raw: { instances: Client<typeof InstanceService>; engine: Client<typeof EngineService> };
+  raw: {
+    instances: Client<typeof InstanceService>;
+    engine: Client<typeof EngineService>;
+    keys: Client<typeof KeyService>;
+  };
   /** Aborts open sessions and closes the HTTP/2 connection; calls in flight fail. */
   close(): void;
 }
@@ -110,8 +154,9 @@ export function createKeelClient(options: KeelClientOptions): KeelClient {
   // PINGs on connections with open streams detect a dead peer, so sessions notice and resume.
   const sessionManager = new Http2SessionManager(baseUrl, { pingIntervalMs: 30_000, pingTimeoutMs: 15_000 });
   const interceptors: Interceptor[] = [];
-  if (options.apiKey) {
-    const value = `Bearer ${options.apiKey}`;
+  const apiKey = resolveApiKey(options.apiKey);
+  if (apiKey) {
+    const value = `Bearer ${apiKey}`;
     interceptors.push((next) => (req) => {
       req.header.set("authorization", value);
       return next(req);
@@ -122,6 +167,7 @@ export function createKeelClient(options: KeelClientOptions): KeelClient {
   const transport = makeTransport(options.transport ?? "grpc", common);
   const instances = createClient(InstanceService, transport);
   const engine = createClient(EngineService, transport);
+  const keys = createClient(KeyService, transport);
   const sessions = new Set<KeelSession>();
 
   const required = <T>(value: T | undefined, what: string): T => {
@@ -197,12 +243,56 @@ export function createKeelClient(options: KeelClientOptions): KeelClient {
         return session;
       },
     },
-    raw: { instances, engine },
+    keys: {
+      async create(input) {
+        const res = await keys.createKey({
+          name: input.name,
+          scope: toKeyScope(input.scope),
+          tenant: input.tenant ?? "",
+          cyclesPerSecond: input.cyclesPerSecond ?? 0,
+          maxSessions: input.maxSessions ?? 0,
+        });
+        return { key: required(res.key, "a key"), secret: res.secret };
+      },
+      async list(page = {}) {
+        const { keys: list, nextPageToken } = await keys.listKeys({
+          tenant: page.tenant ?? "",
+          pageSize: page.pageSize ?? 0,
+          pageToken: page.pageToken ?? "",
+        });
+        return { keys: list, nextPageToken };
+      },
+      async revoke(keyId, opts = {}) {
+        return required((await keys.revokeKey({ keyId, tenant: opts.tenant ?? "" })).key, "a key");
+      },
+      async whoAmI() {
+        return keys.whoAmI({});
+      },
+    },
+    raw: { instances, engine, keys },
     close() {
       for (const session of sessions) session.abort("the client was closed");
       sessionManager.abort();
     },
   };
+}
+
+/** The option, else KEEL_API_KEY; surrounding whitespace (a newline from a file) is dropped. */
+function resolveApiKey(option: string | undefined): string {
+  const key = (option ?? process.env.KEEL_API_KEY ?? "").trim();
+  // Header values must be visible ASCII; say so now rather than on the first call.
+  if (!/^[\x21-\x7e]*$/.test(key)) throw new TypeError("apiKey must be printable ASCII without spaces (a Keel key looks like keel_<16 hex>_<43 base64url>)");
+  return key;
+}
+
+const SCOPES: Record<ScopeName, KeyScope> = { read: KeyScope.READ, engine: KeyScope.ENGINE, admin: KeyScope.ADMIN };
+
+function toKeyScope(scope: ScopeName | KeyScope): KeyScope {
+  const wire = typeof scope === "number" ? scope : SCOPES[scope];
+  if (wire === undefined || wire === KeyScope.UNSPECIFIED || KeyScope[wire] === undefined) {
+    throw new ConnectError(`unknown key scope "${String(scope)}" (read, engine or admin)`, Code.InvalidArgument);
+  }
+  return wire;
 }
 
 function makeTransport(

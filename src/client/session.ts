@@ -3,6 +3,13 @@
 // every unanswered observation with its original sequence number, so each observation is
 // processed exactly once (the server answers already-processed sequences with the original
 // outcome and replayed = true).
+//
+// The same resume makes quota refusals safe to retry: a stream ended with RESOURCE_EXHAUSTED and
+// a google.rpc.RetryInfo detail (the API key is over its cycles-per-second or session quota) is
+// re-opened after the delay the server asked for, and the unanswered observations are re-sent.
+// Authentication and authorization failures (UNAUTHENTICATED, PERMISSION_DENIED: a missing,
+// wrong or revoked key, or one whose scope is too small) are never retried: they end the session
+// and reject every outstanding send, since retrying cannot fix them.
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { ExecutionContract } from "../../gen/keel/v1/contract_pb.js";
@@ -14,6 +21,7 @@ import {
 } from "../../gen/keel/v1/engine_service_pb.js";
 import type { Observation } from "../../gen/keel/v1/observation_pb.js";
 import { fromCycleOutcome, toObservation, type ObservationInput, type Outcome } from "./observation.js";
+import { retryDelayMs } from "./retry.js";
 
 /** Observations per batch frame, as the server accepts. */
 export const MAX_BATCH = 64;
@@ -30,7 +38,10 @@ export interface SessionOptions {
    * earlier process persisted (see `lastAcknowledged`). 0 (default) for a fresh client.
    */
   resumeAfterSequence?: bigint | number;
-  /** Reconnect attempts per outage before pending sends fail; default 8. */
+  /**
+   * Reconnect attempts per outage before pending sends fail; default 8. The count restarts each
+   * time a stream opens, so a session throttled by its key's quota keeps going at the quota's pace.
+   */
   maxReconnectAttempts?: number;
   /** First reconnect delay, doubled per attempt up to maxBackoffMs; default 50. */
   initialBackoffMs?: number;
@@ -41,8 +52,11 @@ export interface SessionOptions {
    * 0 to disable. (The client's HTTP/2 PINGs detect dead connections, but proxies end them.)
    */
   heartbeatIntervalMs?: number;
-  /** Called before each reconnect attempt. */
-  onReconnect?: (attempt: number, cause: ConnectError) => void;
+  /**
+   * Called before each reconnect attempt, with the error that ended the stream and the delay
+   * before the attempt (a quota refusal's RetryInfo delay, or the backoff).
+   */
+  onReconnect?: (attempt: number, cause: ConnectError, delayMs: number) => void;
 }
 
 /** An outcome delivered by a session. */
@@ -63,6 +77,10 @@ const CONNECTION_LOST = new Set(["ECONNRESET", "EPIPE", "ERR_STREAM_DESTROYED", 
  */
 function connectionLost(err: ConnectError, cancelledByUs: boolean): boolean {
   switch (err.code) {
+    case Code.Unauthenticated:
+    case Code.PermissionDenied:
+      // The key is missing, wrong, revoked or too weak: the same request would fail again.
+      return false;
     case Code.Unavailable:
       return true;
     case Code.Canceled:
@@ -230,15 +248,25 @@ export class KeelSession {
         if (this.failure || (this.closing && this.pending.length === 0)) return;
         attempt++;
         const limit = this.options.maxReconnectAttempts ?? 8;
-        if (!connectionLost(err, this.cancel.signal.aborted) || attempt > limit) {
+        // Over quota: the server says when to come back (RESOURCE_EXHAUSTED without RetryInfo,
+        // e.g. an oversized message, is not retryable).
+        const quotaDelay = retryDelayMs(err);
+        if ((quotaDelay === undefined && !connectionLost(err, this.cancel.signal.aborted)) || attempt > limit) {
           this.fail(err);
           return;
         }
-        this.options.onReconnect?.(attempt, err);
-        const initial = this.options.initialBackoffMs ?? 50;
-        const max = this.options.maxBackoffMs ?? 2000;
-        const delay = Math.min(max, initial * 2 ** (attempt - 1));
-        await new Promise((r) => setTimeout(r, delay / 2 + (Math.random() * delay) / 2));
+        let delay: number;
+        if (quotaDelay !== undefined) {
+          // Never earlier than asked; up to 10% later, so throttled sessions do not return in step.
+          delay = quotaDelay + Math.random() * Math.max(quotaDelay / 10, 5);
+        } else {
+          const initial = this.options.initialBackoffMs ?? 50;
+          const max = this.options.maxBackoffMs ?? 2000;
+          const backoff = Math.min(max, initial * 2 ** (attempt - 1));
+          delay = backoff / 2 + (Math.random() * backoff) / 2;
+        }
+        this.options.onReconnect?.(attempt, err, delay);
+        await sleep(delay, this.cancel.signal);
       }
     }
   }
@@ -278,6 +306,20 @@ export class KeelSession {
     for (const entry of this.pending.splice(0)) entry.reject(err);
     this.wakeDrained();
   }
+}
+
+/** Waits ms, or less if the session is aborted meanwhile. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
 }
 
 const HEARTBEAT = create(SessionRequestSchema, { frame: { case: "heartbeat", value: {} } });

@@ -19,7 +19,7 @@ let keel: KeelClient;
 
 beforeAll(async () => {
   server = await startTestServer();
-  keel = createKeelClient({ baseUrl: server.baseUrl });
+  keel = createKeelClient({ baseUrl: server.baseUrl, apiKey: server.apiKey });
 });
 afterAll(async () => {
   keel?.close();
@@ -131,7 +131,7 @@ describe("engine", () => {
 
 describe.each<TransportKind>(["grpc", "connect", "grpc-web"])("transport %s", (transport) => {
   it("runs create, process and a session", async () => {
-    const client = createKeelClient({ baseUrl: server.address, transport });
+    const client = createKeelClient({ baseUrl: server.address, transport, apiKey: server.apiKey });
     try {
       const agent = await client.instances.create({ name: transport });
       const { contract } = await client.engine.process(agent.id, { mode: "exploration", signalStrength: 0.7 });
@@ -151,7 +151,7 @@ describe("apiKey", () => {
     const seen: (string | null)[] = [];
     const client = createKeelClient({
       baseUrl: server.baseUrl,
-      apiKey: "keel_sk_test",
+      apiKey: server.apiKey,
       interceptors: [(next) => (req) => (seen.push(req.header.get("authorization")), next(req))],
     });
     try {
@@ -159,20 +159,21 @@ describe("apiKey", () => {
       const session = await client.engine.session(agent.id);
       await session.send({ mode: "order", signalStrength: 0.5 });
       await session.close();
-      expect(seen).toEqual(["Bearer keel_sk_test", "Bearer keel_sk_test"]);
+      expect(seen).toEqual([`Bearer ${server.apiKey}`, `Bearer ${server.apiKey}`]);
     } finally {
       client.close();
     }
   });
 
-  it("is optional", async () => {
+  it("is left out when empty, and the server then answers UNAUTHENTICATED", async () => {
     const seen: (string | null)[] = [];
     const client = createKeelClient({
       baseUrl: server.baseUrl,
+      apiKey: "",
       interceptors: [(next) => (req) => (seen.push(req.header.get("authorization")), next(req))],
     });
     try {
-      await client.instances.list();
+      await expect(client.instances.list()).rejects.toMatchObject({ code: Code.Unauthenticated });
       expect(seen).toEqual([null]);
     } finally {
       client.close();

@@ -13,7 +13,7 @@ const cleanups: (() => unknown)[] = [];
 
 beforeAll(async () => {
   server = await startTestServer();
-  keel = createKeelClient({ baseUrl: server.baseUrl });
+  keel = createKeelClient({ baseUrl: server.baseUrl, apiKey: server.apiKey });
 });
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -136,7 +136,7 @@ describe("session helper over a failing network", () => {
   it("resumes after a dropped connection, replaying instead of re-processing what the server already did", async () => {
     const proxy = await FaultyProxy.start(server.port);
     cleanups.push(() => proxy.close());
-    const client = createKeelClient({ baseUrl: proxy.baseUrl });
+    const client = createKeelClient({ baseUrl: proxy.baseUrl, apiKey: server.apiKey });
     cleanups.push(() => client.close());
     const id = await newAgent(client);
     const reconnects: Code[] = [];
@@ -174,7 +174,7 @@ describe("session helper over a failing network", () => {
   it("re-sends what the server never received after the connection is cut", async () => {
     const proxy = await FaultyProxy.start(server.port);
     cleanups.push(() => proxy.close());
-    const client = createKeelClient({ baseUrl: proxy.baseUrl });
+    const client = createKeelClient({ baseUrl: proxy.baseUrl, apiKey: server.apiKey });
     cleanups.push(() => client.close());
     const id = await newAgent(client);
     let reconnects = 0;
@@ -211,7 +211,7 @@ describe("session helper over a failing network", () => {
     const first = await startTestServer({ store: shared });
     const proxy = await FaultyProxy.start(first.port);
     cleanups.push(() => proxy.close());
-    const client = createKeelClient({ baseUrl: proxy.baseUrl });
+    const client = createKeelClient({ baseUrl: proxy.baseUrl, apiKey: server.apiKey });
     cleanups.push(() => client.close());
     const id = await newAgent(client);
     const reconnects: Code[] = [];

@@ -31,7 +31,7 @@ async function keel(args: string[]): Promise<{ code: number; out: string; err: s
   const io = {
     stdout: (t: string) => void (out += t),
     stderr: (t: string) => void (err += t),
-    env: { KEEL_SERVER: server?.baseUrl },
+    env: { KEEL_SERVER: server?.baseUrl, KEEL_API_KEY: server?.apiKey },
     readFile: (p: string) => readFileSync(p, "utf8"),
     now: () => 1_800_000_000_000,
   };
@@ -86,7 +86,7 @@ describe("keel CLI", () => {
 
   it("runs as the keel binary", async () => {
     const bin = join(import.meta.dirname, "../../bin/keel.js");
-    const { stdout } = await promisify(execFile)(process.execPath, [bin, "instance", "create", "--name", "from the binary", "--server", server.baseUrl]);
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, "instance", "create", "--name", "from the binary", "--server", server.baseUrl, "--api-key", server.apiKey]);
     expect(json(stdout).instance.name).toBe("from the binary");
   });
 });
