@@ -21,8 +21,17 @@ export function isUnreachable(err: unknown): boolean {
     err instanceof MongoNetworkError ||
     err instanceof MongoServerSelectionError ||
     err instanceof MongoNotConnectedError ||
-    err instanceof MongoTopologyClosedError
+    err instanceof MongoTopologyClosedError ||
+    isSocketFailure(err)
   );
+}
+
+/** Socket errors the driver can pass through unwrapped when the server dies mid-write. */
+const SOCKET_CODES = new Set(["EPIPE", "ECONNRESET", "ECONNREFUSED", "ECONNABORTED"]);
+
+function isSocketFailure(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && typeof code === "string" && SOCKET_CODES.has(code);
 }
 
 export function unavailable(cause: unknown): StoreUnavailableError {
