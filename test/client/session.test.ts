@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Code, ConnectError, createKeelClient, type KeelClient, type KeelSession } from "../../src/client/index.js";
 import { MemoryStore } from "../../src/store/memory.js";
-import type { Store } from "../../src/store/types.js";
+import { sharedStore } from "../support/shared-store.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { FaultyProxy } from "./proxy.js";
 
@@ -201,13 +201,7 @@ describe("session helper over a failing network", () => {
   it("survives a server restart: the draining server ends the session with UNAVAILABLE and it resumes on the next", async () => {
     // Two servers in turn over one store; the proxy's fixed address moves from the first to the second.
     const memory = new MemoryStore();
-    const shared = new Proxy(memory, {
-      get(target, prop) {
-        if (prop === "close") return async () => {};
-        const value = Reflect.get(target, prop, target) as unknown;
-        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    }) as unknown as Store;
+    const shared = sharedStore(memory);
     const first = await startTestServer({ store: shared });
     const proxy = await FaultyProxy.start(first.port);
     cleanups.push(() => proxy.close());

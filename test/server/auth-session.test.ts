@@ -1,36 +1,23 @@
 // Streams and keys: a session authenticates when it opens, and a key revoked while its session
 // is open ends that session at its next frame with UNAUTHENTICATED, processing nothing more. On
 // the replica that revoked it at once; on another replica once its key cache expires.
-import type { MessageInitShape } from "@bufbuild/protobuf";
-import { Code, ConnectError, type Client } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EngineService, type SessionRequest, type SessionRequestSchema, type SessionResponse } from "../../gen/keel/v1/engine_service_pb.js";
 import { Mode } from "../../gen/keel/v1/modes_pb.js";
 import { MemoryStore } from "../../src/store/memory.js";
-import type { Store } from "../../src/store/types.js";
 import { clientsFor } from "../support/clients.js";
 import { bidi, grpcClients, unary } from "../support/grpc-js.js";
-import { Pushable } from "../support/pushable.js";
+import { nextFrame, openSession, type SessionFrame } from "../support/session-stream.js";
+import { sharedStore } from "../support/shared-store.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
-type Frame = MessageInitShape<typeof SessionRequestSchema>;
+type Frame = SessionFrame;
 const frame = (sequence: number): Frame => ({
   frame: { case: "observation", value: { sequence: BigInt(sequence), observation: { mode: Mode.ORDER, signalStrength: 0.5 } } },
 });
 
-function open(engine: Client<typeof EngineService>, instanceId: string) {
-  const requests = new Pushable<Frame>();
-  requests.push({ frame: { case: "open", value: { instanceId } } });
-  const responses = engine.session(requests as AsyncIterable<SessionRequest>)[Symbol.asyncIterator]();
-  return { requests, responses };
-}
 
-async function next(it: AsyncIterator<SessionResponse>): Promise<SessionResponse> {
-  const r = await it.next();
-  if (r.done) throw new Error("stream ended");
-  return r.value;
-}
 
 async function failure(p: Promise<unknown>): Promise<ConnectError> {
   const err = await p.then(() => undefined, (e: unknown) => ConnectError.from(e));
@@ -51,21 +38,21 @@ describe("revocation during a session", () => {
     const agent = (await clientsFor(server.baseUrl).instances.createInstance({ name: "revoked mid-session" })).instance!.id;
     const key = await server.mintKey({ tenant: "default", scope: "engine" });
     const { engine } = clientsFor(server.baseUrl, { apiKey: key.token });
-    const s = open(engine, agent);
-    expect((await next(s.responses)).frame.case).toBe("opened");
+    const s = openSession(engine, agent);
+    expect((await nextFrame(s.responses)).frame.case).toBe("opened");
     s.requests.push(frame(1));
-    expect((await next(s.responses)).frame.case).toBe("outcome");
+    expect((await nextFrame(s.responses)).frame.case).toBe("outcome");
 
     await server.revokeKey(key.keyId);
     s.requests.push(frame(2));
-    const err = await failure(next(s.responses));
+    const err = await failure(nextFrame(s.responses));
     expect(err.code).toBe(Code.Unauthenticated);
     expect(err.rawMessage).toContain("revoked");
     const state = await clientsFor(server.baseUrl).engine.getState({ instanceId: agent });
     expect(state.state!.cycleCount).toBe(1n);
     // And the key cannot open a new one.
-    const again = open(engine, agent);
-    expect((await failure(next(again.responses))).code).toBe(Code.Unauthenticated);
+    const again = openSession(engine, agent);
+    expect((await failure(nextFrame(again.responses))).code).toBe(Code.Unauthenticated);
   });
 
   it("does the same over grpc-js", async () => {
@@ -106,30 +93,24 @@ describe("revocation through another replica", () => {
   it("ends the session on this one once its key cache expires (KEEL_AUTH_CACHE_MS)", async () => {
     const memory = new MemoryStore();
     // Two replicas on one store; closing either must not close the store under the other.
-    const shared = new Proxy(memory, {
-      get(target, prop) {
-        if (prop === "close") return async () => {};
-        const value = Reflect.get(target, prop, target) as unknown;
-        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    }) as unknown as Store;
+    const shared = sharedStore(memory);
     const env = { KEEL_AUTH_CACHE_MS: "300" };
     const a = await startTestServer({ store: shared, env });
     const b = await startTestServer({ store: shared, env });
     try {
       const agent = (await clientsFor(b.baseUrl).instances.createInstance({ name: "two replicas" })).instance!.id;
       const key = await a.mintKey({ scope: "engine" });
-      const s = open(clientsFor(b.baseUrl, { apiKey: key.token }).engine, agent);
-      await next(s.responses);
+      const s = openSession(clientsFor(b.baseUrl, { apiKey: key.token }).engine, agent);
+      await nextFrame(s.responses);
       s.requests.push(frame(1));
-      await next(s.responses);
+      await nextFrame(s.responses);
 
       await a.revokeKey(key.keyId);
       // Refused on replica A at once; B learns within its cache TTL.
       expect((await failure(clientsFor(a.baseUrl, { apiKey: key.token }).keys.whoAmI({}))).code).toBe(Code.Unauthenticated);
       await new Promise((r) => setTimeout(r, 400));
       s.requests.push(frame(2));
-      expect((await failure(next(s.responses))).code).toBe(Code.Unauthenticated);
+      expect((await failure(nextFrame(s.responses))).code).toBe(Code.Unauthenticated);
       expect((await clientsFor(b.baseUrl).engine.getState({ instanceId: agent })).state!.cycleCount).toBe(1n);
     } finally {
       await a.close();

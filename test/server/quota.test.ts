@@ -1,14 +1,12 @@
 // Per-key quotas on a real server: a burst past the cycle quota gets RESOURCE_EXHAUSTED with a
 // google.rpc.RetryInfo delay and changes nothing; steady traffic under the limit is never
 // refused; session frames are charged too; and a key cannot hold more sessions than its limit.
-import type { MessageInitShape } from "@bufbuild/protobuf";
-import { Code, ConnectError, type Client } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RetryInfoSchema } from "../../gen/google/rpc/error_details_pb.js";
-import { EngineService, type SessionRequest, type SessionRequestSchema, type SessionResponse } from "../../gen/keel/v1/engine_service_pb.js";
 import { Mode } from "../../gen/keel/v1/modes_pb.js";
 import { clientsFor, type Clients } from "../support/clients.js";
-import { Pushable } from "../support/pushable.js";
+import { nextFrame, openSession } from "../support/session-stream.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 let server: TestServer;
@@ -38,20 +36,8 @@ function retryDelayMs(err: ConnectError): number | undefined {
   return info?.retryDelay ? Number(info.retryDelay.seconds) * 1000 + info.retryDelay.nanos / 1e6 : undefined;
 }
 
-type Frame = MessageInitShape<typeof SessionRequestSchema>;
 
-function open(engine: Client<typeof EngineService>, instanceId: string, signal?: AbortSignal) {
-  const requests = new Pushable<Frame>();
-  requests.push({ frame: { case: "open", value: { instanceId } } });
-  const responses = engine.session(requests as AsyncIterable<SessionRequest>, { signal })[Symbol.asyncIterator]();
-  return { requests, responses };
-}
 
-async function next(it: AsyncIterator<SessionResponse>): Promise<SessionResponse> {
-  const r = await it.next();
-  if (r.done) throw new Error("stream ended");
-  return r.value;
-}
 
 describe("cycle quota", () => {
   it("refuses a burst past the quota with RESOURCE_EXHAUSTED and a RetryInfo delay, changing nothing", async () => {
@@ -129,15 +115,15 @@ describe("cycle quota", () => {
     const key = await server.mintKey({ tenant: "default", scope: "engine", cyclesPerSecond: 2 }); // bucket of 4
     const { engine } = clientsFor(server.baseUrl, { apiKey: key.token });
     const id = await agent();
-    const s = open(engine, id);
-    await next(s.responses);
+    const s = openSession(engine, id);
+    await nextFrame(s.responses);
     const batch = Array.from({ length: 4 }, (_, i) => ({ sequence: BigInt(i + 1), observation: obs() }));
     s.requests.push({ frame: { case: "batch", value: { observations: batch } } });
-    expect((await next(s.responses)).frame.case).toBe("batch");
+    expect((await nextFrame(s.responses)).frame.case).toBe("batch");
     s.requests.push({ frame: { case: "heartbeat", value: {} } }); // free
-    expect((await next(s.responses)).frame.case).toBe("heartbeat");
+    expect((await nextFrame(s.responses)).frame.case).toBe("heartbeat");
     s.requests.push({ frame: { case: "observation", value: { sequence: 5n, observation: obs() } } });
-    const err = await failure(next(s.responses));
+    const err = await failure(nextFrame(s.responses));
     expect(err.code).toBe(Code.ResourceExhausted);
     expect(retryDelayMs(err)).toBeGreaterThan(0);
     expect(await cycles(id)).toBe(4n);
@@ -149,13 +135,13 @@ describe("session quota", () => {
     const key = await server.mintKey({ tenant: "default", scope: "engine", maxSessions: 2 });
     const { engine } = clientsFor(server.baseUrl, { apiKey: key.token });
     const drop = new AbortController();
-    const first = open(engine, await agent(), drop.signal);
-    const second = open(engine, await agent());
-    await next(first.responses);
-    await next(second.responses);
+    const first = openSession(engine, await agent(), { signal: drop.signal });
+    const second = openSession(engine, await agent());
+    await nextFrame(first.responses);
+    await nextFrame(second.responses);
 
-    const third = open(engine, await agent());
-    const err = await failure(next(third.responses));
+    const third = openSession(engine, await agent());
+    const err = await failure(nextFrame(third.responses));
     expect(err.code).toBe(Code.ResourceExhausted);
     expect(retryDelayMs(err)).toBe(1000);
     expect(err.rawMessage).toContain("open sessions");
@@ -163,15 +149,15 @@ describe("session quota", () => {
     // A session ending normally frees its slot...
     second.requests.end();
     expect((await second.responses.next()).done).toBe(true);
-    const fourth = open(engine, await agent());
-    expect((await next(fourth.responses)).frame.case).toBe("opened");
+    const fourth = openSession(engine, await agent());
+    expect((await nextFrame(fourth.responses)).frame.case).toBe("opened");
     // ...and so does one whose client went away.
     drop.abort();
     await first.responses.next().catch(() => undefined);
     let opened = false;
     for (let i = 0; i < 50 && !opened; i++) {
-      const fifth = open(engine, await agent());
-      opened = await next(fifth.responses).then(
+      const fifth = openSession(engine, await agent());
+      opened = await nextFrame(fifth.responses).then(
         (r) => (fifth.requests.end(), r.frame.case === "opened"),
         async () => (await new Promise((r) => setTimeout(r, 20)), false),
       );
@@ -185,11 +171,11 @@ describe("session quota", () => {
     const { engine } = clientsFor(server.baseUrl, { apiKey: key.token });
     const sessions = [];
     for (let i = 0; i < 3; i++) {
-      const s = open(engine, await agent());
-      await next(s.responses);
+      const s = openSession(engine, await agent());
+      await nextFrame(s.responses);
       sessions.push(s);
     }
-    expect((await failure(next(open(engine, await agent()).responses))).code).toBe(Code.ResourceExhausted);
+    expect((await failure(nextFrame(openSession(engine, await agent()).responses))).code).toBe(Code.ResourceExhausted);
     for (const s of sessions) s.requests.end();
   });
 });

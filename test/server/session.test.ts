@@ -2,12 +2,10 @@
 // takeover by a newer session, and batches.
 import { ConnectError, Code, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EngineService, type SessionRequest, type SessionResponse } from "../../gen/keel/v1/engine_service_pb.js";
+import { EngineService } from "../../gen/keel/v1/engine_service_pb.js";
 import { InstanceService } from "../../gen/keel/v1/instance_service_pb.js";
 import { Mode } from "../../gen/keel/v1/modes_pb.js";
-import type { MessageInitShape } from "@bufbuild/protobuf";
-import type { SessionRequestSchema } from "../../gen/keel/v1/engine_service_pb.js";
-import { Pushable } from "../support/pushable.js";
+import { nextFrame, openSession, type SessionFrame } from "../support/session-stream.js";
 import { clientsFor } from "../support/clients.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
@@ -25,7 +23,7 @@ afterAll(async () => {
   await server.close();
 });
 
-type Frame = MessageInitShape<typeof SessionRequestSchema>;
+type Frame = SessionFrame;
 const MODES = [Mode.PERCEPTION, Mode.EXPLORATION, Mode.ORDER, Mode.ASSERTION, Mode.CONNECTION, Mode.IDENTITY];
 
 function sequenced(sequence: number) {
@@ -37,18 +35,7 @@ function observationFrame(sequence: number): Frame {
 }
 
 /** Opens a session; returns the request pusher and an iterator over responses. */
-function openSession(instanceId: string, resumeAfter = 0, signal?: AbortSignal) {
-  const requests = new Pushable<Frame>();
-  requests.push({ frame: { case: "open", value: { instanceId, resumeAfterSequence: BigInt(resumeAfter) } } });
-  const responses = engine.session(requests as AsyncIterable<SessionRequest>, { signal })[Symbol.asyncIterator]();
-  return { requests, responses };
-}
 
-async function next(it: AsyncIterator<SessionResponse>): Promise<SessionResponse> {
-  const r = await it.next();
-  if (r.done) throw new Error("stream ended");
-  return r.value;
-}
 
 async function newAgent(): Promise<string> {
   return (await instances.createInstance({ name: "session" })).instance!.id;
@@ -61,13 +48,13 @@ async function cycles(id: string): Promise<bigint> {
 describe("Session", () => {
   it("answers 10,000 observations in order, one outcome each", async () => {
     const id = await newAgent();
-    const { requests, responses } = openSession(id);
-    const opened = await next(responses);
+    const { requests, responses } = openSession(engine, id);
+    const opened = await nextFrame(responses);
     expect(opened.frame.case).toBe("opened");
     const n = 10_000;
     for (let s = 1; s <= n; s++) requests.push(observationFrame(s));
     for (let s = 1; s <= n; s++) {
-      const r = await next(responses);
+      const r = await nextFrame(responses);
       if (r.frame.case !== "outcome") throw new Error(`unexpected ${r.frame.case}`);
       expect(r.frame.value.sequence).toBe(BigInt(s));
       expect(r.frame.value.outcome!.contract!.cycleCount).toBe(BigInt(s));
@@ -79,25 +66,25 @@ describe("Session", () => {
   it("resumes after a dropped connection without losing or double-processing anything", async () => {
     const id = await newAgent();
     const drop = new AbortController();
-    const first = openSession(id, 0, drop.signal);
-    await next(first.responses);
+    const first = openSession(engine, id, { resumeAfter: 0, signal: drop.signal });
+    await nextFrame(first.responses);
     for (let s = 1; s <= 100; s++) first.requests.push(observationFrame(s));
     let lastSeen = 0;
     for (let s = 1; s <= 40; s++) {
-      const r = await next(first.responses);
+      const r = await nextFrame(first.responses);
       if (r.frame.case === "outcome") lastSeen = Number(r.frame.value.sequence);
     }
     drop.abort(); // the connection drops with up to 60 observations in flight
 
-    const second = openSession(id, lastSeen);
-    const opened = await next(second.responses);
+    const second = openSession(engine, id, { resumeAfter: lastSeen });
+    const opened = await nextFrame(second.responses);
     if (opened.frame.case !== "opened") throw new Error("expected opened");
     const serverLast = Number(opened.frame.value.lastSequence);
     expect(serverLast).toBeGreaterThanOrEqual(lastSeen);
     for (let s = lastSeen + 1; s <= 100; s++) second.requests.push(observationFrame(s));
     let replayed = 0;
     for (let s = lastSeen + 1; s <= 100; s++) {
-      const r = await next(second.responses);
+      const r = await nextFrame(second.responses);
       if (r.frame.case !== "outcome") throw new Error("expected outcome");
       expect(r.frame.value.sequence).toBe(BigInt(s));
       expect(r.frame.value.outcome!.contract!.cycleCount).toBe(BigInt(s));
@@ -110,53 +97,53 @@ describe("Session", () => {
 
   it("rejects a gap and a sequence going backwards with FAILED_PRECONDITION, changing nothing", async () => {
     const id = await newAgent();
-    const gap = openSession(id);
-    await next(gap.responses);
+    const gap = openSession(engine, id);
+    await nextFrame(gap.responses);
     gap.requests.push(observationFrame(2));
-    await expect(next(gap.responses)).rejects.toMatchObject({ code: Code.FailedPrecondition });
+    await expect(nextFrame(gap.responses)).rejects.toMatchObject({ code: Code.FailedPrecondition });
     expect(await cycles(id)).toBe(0n);
 
-    const back = openSession(id);
-    await next(back.responses);
+    const back = openSession(engine, id);
+    await nextFrame(back.responses);
     back.requests.push(observationFrame(1));
-    await next(back.responses);
+    await nextFrame(back.responses);
     back.requests.push(observationFrame(1));
-    await expect(next(back.responses)).rejects.toMatchObject({ code: Code.FailedPrecondition });
+    await expect(nextFrame(back.responses)).rejects.toMatchObject({ code: Code.FailedPrecondition });
     expect(await cycles(id)).toBe(1n);
   });
 
   it("refuses to resume from a point the server never reached", async () => {
     const id = await newAgent();
-    const s = openSession(id, 5);
-    await expect(next(s.responses)).rejects.toMatchObject({ code: Code.FailedPrecondition });
+    const s = openSession(engine, id, { resumeAfter: 5 });
+    await expect(nextFrame(s.responses)).rejects.toMatchObject({ code: Code.FailedPrecondition });
   });
 
   it("lets a newer session take over: the older one ends with ABORTED", async () => {
     const id = await newAgent();
-    const older = openSession(id);
-    await next(older.responses);
+    const older = openSession(engine, id);
+    await nextFrame(older.responses);
     older.requests.push(observationFrame(1));
-    await next(older.responses);
+    await nextFrame(older.responses);
 
-    const newer = openSession(id, 1);
-    await next(newer.responses);
-    const err = await next(older.responses).catch((e: unknown) => e);
+    const newer = openSession(engine, id, { resumeAfter: 1 });
+    await nextFrame(newer.responses);
+    const err = await nextFrame(older.responses).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectError);
     expect((err as ConnectError).code).toBe(Code.Aborted);
 
     newer.requests.push(observationFrame(2));
-    const r = await next(newer.responses);
+    const r = await nextFrame(newer.responses);
     expect(r.frame.case === "outcome" && r.frame.value.outcome!.contract!.cycleCount).toBe(2n);
     newer.requests.end();
   });
 
   it("answers a batch frame with one message holding every outcome in order", async () => {
     const id = await newAgent();
-    const s = openSession(id);
-    await next(s.responses);
+    const s = openSession(engine, id);
+    await nextFrame(s.responses);
     const batch = Array.from({ length: 64 }, (_, i) => sequenced(i + 1));
     s.requests.push({ frame: { case: "batch", value: { observations: batch } } });
-    const r = await next(s.responses);
+    const r = await nextFrame(s.responses);
     if (r.frame.case !== "batch") throw new Error("expected batch");
     expect(r.frame.value.outcomes.map((o) => Number(o.sequence))).toEqual(Array.from({ length: 64 }, (_, i) => i + 1));
     expect(r.frame.value.outcomes.at(-1)!.outcome!.contract!.cycleCount).toBe(64n);
