@@ -13,6 +13,8 @@ export interface Config {
   maxTimeoutMs: number;
   /** How long graceful shutdown waits for in-flight calls before closing connections. */
   shutdownGraceMs: number;
+  /** Which server answers HTTP/2 gRPC: "grpc-js" (default) or "connect" (connect-node). */
+  grpcServer: "grpc-js" | "connect";
 }
 
 export class ConfigError extends Error {
@@ -41,6 +43,11 @@ function text(env: Env, name: string, fallback: string): string {
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
+function grpcServer(raw: string): Config["grpcServer"] {
+  if (raw === "grpc-js" || raw === "connect") return raw;
+  throw new ConfigError(`KEEL_GRPC_SERVER must be grpc-js or connect, got "${raw}"`);
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const logLevel = text(env, "KEEL_LOG_LEVEL", "info");
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -55,5 +62,6 @@ export function loadConfig(env: Env = process.env): Config {
     maxMessageBytes: integer(env, "KEEL_MAX_MESSAGE_BYTES", 1024 * 1024, 1024, 4 * 1024 * 1024),
     maxTimeoutMs: integer(env, "KEEL_MAX_TIMEOUT_MS", 60_000, 1, 3_600_000),
     shutdownGraceMs: integer(env, "KEEL_SHUTDOWN_GRACE_MS", 10_000, 0, 600_000),
+    grpcServer: grpcServer(text(env, "KEEL_GRPC_SERVER", "grpc-js")),
   };
 }

@@ -16,16 +16,20 @@ export interface DualProtocolServer {
   readonly http1: http.Server;
 }
 
-type Handler = (
+export type Handler = (
   req: http.IncomingMessage | http2.Http2ServerRequest,
   res: http.ServerResponse | http2.Http2ServerResponse,
 ) => void;
 
+/**
+ * `options.http2` takes every HTTP/2 connection when given (the gRPC path's server, which hands
+ * non-gRPC streams to `handler`); otherwise a plain Node HTTP/2 server serves them with `handler`.
+ */
 export function createDualProtocolServer(
   handler: Handler,
-  options: { maxSessionMemoryMb: number },
+  options: { maxSessionMemoryMb: number; http2?: http2.Http2Server },
 ): DualProtocolServer {
-  const h2 = http2.createServer({ maxSessionMemory: options.maxSessionMemoryMb }, handler);
+  const h2 = options.http2 ?? http2.createServer({ maxSessionMemory: options.maxSessionMemoryMb }, handler);
   const h1 = http.createServer(handler as http.RequestListener);
   const server = net.createServer((socket) => {
     // Nagle's algorithm would hold small gRPC frames back for tens of milliseconds.

@@ -6,7 +6,8 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "../logger.js";
 import { METRICS_PATH, type KeelMetrics } from "../metrics/metrics.js";
 import { callInterceptor, type CallTracker } from "../rpc/interceptors.js";
-import { createDualProtocolServer } from "./listener.js";
+import { createGrpcPath, type MessageEncoder } from "./grpc-path.js";
+import { createDualProtocolServer, type Handler } from "./listener.js";
 
 export interface ServerOptions {
   host: string;
@@ -19,6 +20,13 @@ export interface ServerOptions {
   drain: AbortController;
   /** Served at GET /metrics and fed by every call; no /metrics route when absent. */
   metrics?: KeelMetrics;
+  /**
+   * Which server answers HTTP/2 gRPC (application/grpc, +proto): "grpc-js" (default) or
+   * "connect" (connect-node, as every other protocol is). KEEL_GRPC_SERVER sets it.
+   */
+  grpcServer?: "grpc-js" | "connect";
+  /** Faster encoders for hot response types on the grpc-js path, by message type name. */
+  encoders?: ReadonlyMap<string, MessageEncoder>;
 }
 
 export interface RunningServer {
@@ -32,12 +40,15 @@ export interface RunningServer {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const tracker: CallTracker = { draining: false, inFlight: 0 };
+  // The per-call gate of every call on every path (logging, metrics, drain; auth goes here too):
+  // the connect-node adapter and the grpc-js path run this same list.
+  const interceptors = [callInterceptor(options.logger, tracker, options.metrics)];
+  const readMaxBytes = options.maxMessageBytes;
   const handler = connectNodeAdapter({
     routes: options.routes,
-    interceptors: [callInterceptor(options.logger, tracker, options.metrics)],
-    readMaxBytes: options.maxMessageBytes,
-    // grpc-js clients refuse messages over 4 MiB by default; fail on our side first.
-    writeMaxBytes: 4 * 1024 * 1024,
+    interceptors,
+    readMaxBytes,
+    writeMaxBytes: WRITE_MAX_BYTES,
     maxTimeoutMs: options.maxTimeoutMs,
     // Compressed requests are accepted, but responses go out uncompressed: gzip runs on the
     // thread pool, and waiting for it stalls a session's strictly ordered answers (measured:
@@ -47,15 +58,31 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { metrics } = options;
   // /metrics shares the port with everything else; it is matched before the RPC router, on
   // HTTP/1.1 and HTTP/2 alike, and is as open as health is.
-  const servers = createDualProtocolServer(
-    metrics
-      ? (req, res) => {
-          if ((req.url ?? "").split("?")[0] === METRICS_PATH) void metrics.serve(req, res);
-          else handler(req, res);
-        }
-      : handler,
-    { maxSessionMemoryMb: 64 },
-  );
+  const httpHandler: Handler = metrics
+    ? (req, res) => {
+        if ((req.url ?? "").split("?")[0] === METRICS_PATH) void metrics.serve(req, res);
+        else handler(req, res);
+      }
+    : (handler as Handler);
+  const grpcPath =
+    (options.grpcServer ?? "grpc-js") === "grpc-js"
+      ? createGrpcPath(
+          {
+            routes: options.routes,
+            interceptors,
+            readMaxBytes,
+            writeMaxBytes: WRITE_MAX_BYTES,
+            maxTimeoutMs: options.maxTimeoutMs,
+            maxSessionMemoryMb: MAX_SESSION_MEMORY_MB,
+            ...(options.encoders ? { encoders: options.encoders } : {}),
+          },
+          httpHandler,
+        )
+      : undefined;
+  const servers = createDualProtocolServer(httpHandler, {
+    maxSessionMemoryMb: MAX_SESSION_MEMORY_MB,
+    ...(grpcPath ? { http2: grpcPath.http2 } : {}),
+  });
 
   const sessions = new Set<http2.ServerHttp2Session>();
   servers.http2.on("session", (s) => {
@@ -91,9 +118,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await Promise.race([closed, sleep(Math.max(0, Math.min(1000, deadline - Date.now())))]);
       for (const s of sockets) s.destroy();
       await closed;
+      grpcPath?.shutdown();
     },
   };
 }
+
+// grpc-js clients refuse messages over 4 MiB by default; fail on our side first.
+const WRITE_MAX_BYTES = 4 * 1024 * 1024;
+const MAX_SESSION_MEMORY_MB = 64;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
