@@ -7,6 +7,7 @@ import type { Logger } from "../logger.js";
 import { METRICS_PATH, type KeelMetrics } from "../metrics/metrics.js";
 import { callInterceptor, type CallTracker } from "../rpc/interceptors.js";
 import { createGrpcPath, type MessageEncoder } from "./grpc-path.js";
+import { hotEncoders } from "./hot-encoders.js";
 import { createDualProtocolServer, type Handler } from "./listener.js";
 
 export interface ServerOptions {
@@ -25,7 +26,7 @@ export interface ServerOptions {
    * "connect" (connect-node, as every other protocol is). KEEL_GRPC_SERVER sets it.
    */
   grpcServer?: "grpc-js" | "connect";
-  /** Faster encoders for hot response types on the grpc-js path, by message type name. */
+  /** Encoders for response types on the grpc-js path, by type name; hotEncoders() by default. */
   encoders?: ReadonlyMap<string, MessageEncoder>;
 }
 
@@ -74,7 +75,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
             writeMaxBytes: WRITE_MAX_BYTES,
             maxTimeoutMs: options.maxTimeoutMs,
             maxSessionMemoryMb: MAX_SESSION_MEMORY_MB,
-            ...(options.encoders ? { encoders: options.encoders } : {}),
+            encoders: options.encoders ?? hotEncoders(),
           },
           httpHandler,
         )
