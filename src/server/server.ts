@@ -1,7 +1,7 @@
 // Assembles the routes and serves them on one port; owns graceful shutdown.
 import type * as http2 from "node:http2";
 import type * as net from "node:net";
-import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
+import { Code, ConnectError, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "../logger.js";
 import { METRICS_PATH, type KeelMetrics } from "../metrics/metrics.js";
@@ -19,6 +19,12 @@ export interface ServerOptions {
   maxTimeoutMs: number;
   /** Aborted when draining begins; streaming handlers end with the abort reason. */
   drain: AbortController;
+  /**
+   * Per-call interceptors after the built-in one (request id, logging, metrics, drain), e.g.
+   * authentication: they run on every call of every protocol, on both the connect-node and the
+   * grpc-js path, and can set connect context values (req.contextValues) for the handlers.
+   */
+  interceptors?: Interceptor[];
   /** Served at GET /metrics and fed by every call; no /metrics route when absent. */
   metrics?: KeelMetrics;
   /**
@@ -43,7 +49,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const tracker: CallTracker = { draining: false, inFlight: 0 };
   // The per-call gate of every call on every path (logging, metrics, drain; auth goes here too):
   // the connect-node adapter and the grpc-js path run this same list.
-  const interceptors = [callInterceptor(options.logger, tracker, options.metrics)];
+  const interceptors = [callInterceptor(options.logger, tracker, options.metrics), ...(options.interceptors ?? [])];
   const readMaxBytes = options.maxMessageBytes;
   const handler = connectNodeAdapter({
     routes: options.routes,
