@@ -154,6 +154,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     routes,
     maxMessageBytes: config.maxMessageBytes,
     maxTimeoutMs: config.maxTimeoutMs,
+    grpcServer: config.grpcServer,
     drain,
     metrics,
     tls: config.tls,

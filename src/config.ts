@@ -23,6 +23,8 @@ export interface Config {
   auth: AuthConfig;
   /** Per-key quotas (KEEL_QUOTA_*); 0 means unlimited. */
   quota: QuotaConfig;
+  /** Which server answers HTTP/2 gRPC: "grpc-js" (default) or "connect" (connect-node). */
+  grpcServer: "grpc-js" | "connect";
 }
 
 export interface AuthConfig {
@@ -79,6 +81,11 @@ function text(env: Env, name: string, fallback: string): string {
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
+function grpcServer(raw: string): Config["grpcServer"] {
+  if (raw === "grpc-js" || raw === "connect") return raw;
+  throw new ConfigError(`KEEL_GRPC_SERVER must be grpc-js or connect, got "${raw}"`);
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const logLevel = text(env, "KEEL_LOG_LEVEL", "info");
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -96,6 +103,7 @@ export function loadConfig(env: Env = process.env): Config {
     tls: tlsConfig(env),
     auth: authConfig(env),
     quota: quotaConfig(env),
+    grpcServer: grpcServer(text(env, "KEEL_GRPC_SERVER", "grpc-js")),
   };
 }
 

@@ -33,16 +33,20 @@ export interface TlsMaterial {
   clientCa: Buffer | null;
 }
 
-type Handler = (
+export type Handler = (
   req: http.IncomingMessage | http2.Http2ServerRequest,
   res: http.ServerResponse | http2.Http2ServerResponse,
 ) => void;
 
+/**
+ * `options.http2` takes every HTTP/2 connection when given (the gRPC path's server, which hands
+ * non-gRPC streams to `handler`); otherwise a plain Node HTTP/2 server serves them with `handler`.
+ */
 export function createDualProtocolServer(
   handler: Handler,
-  options: { maxSessionMemoryMb: number; tls?: TlsMaterial | null },
+  options: { maxSessionMemoryMb: number; tls?: TlsMaterial | null; http2?: http2.Http2Server },
 ): DualProtocolServer {
-  const h2 = http2.createServer({ maxSessionMemory: options.maxSessionMemoryMb }, handler);
+  const h2 = options.http2 ?? http2.createServer({ maxSessionMemory: options.maxSessionMemoryMb }, handler);
   const h1 = http.createServer(handler as http.RequestListener);
   // h1 never listens itself (connections are handed to it), but Node's http.Server starts
   // tracking connections on "listening"; without that, closeIdleConnections() at shutdown and

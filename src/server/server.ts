@@ -7,7 +7,9 @@ import type { Logger } from "../logger.js";
 import { METRICS_PATH, type KeelMetrics } from "../metrics/metrics.js";
 import { anonymousInterceptor } from "../auth/anonymous.js";
 import { callInterceptor, type CallTracker } from "../rpc/interceptors.js";
-import { createDualProtocolServer, type TlsMaterial } from "./listener.js";
+import { createGrpcPath, type MessageEncoder } from "./grpc-path.js";
+import { hotEncoders } from "./hot-encoders.js";
+import { createDualProtocolServer, type Handler, type TlsMaterial } from "./listener.js";
 
 export interface ServerOptions {
   host: string;
@@ -25,9 +27,16 @@ export interface ServerOptions {
   /**
    * Puts a Principal into every call's context: the API-key gate (src/auth/gate.ts), or with auth
    * off the operator tenant's anonymous admin (the default). Runs after the call interceptor, so
-   * refused calls are logged and counted.
+   * refused calls are logged and counted, on the connect-node and the grpc-js path alike.
    */
   auth?: Interceptor;
+  /**
+   * Which server answers HTTP/2 gRPC (application/grpc, +proto): "grpc-js" (default) or
+   * "connect" (connect-node, as every other protocol is). KEEL_GRPC_SERVER sets it.
+   */
+  grpcServer?: "grpc-js" | "connect";
+  /** Encoders for response types on the grpc-js path, by type name; hotEncoders() by default. */
+  encoders?: ReadonlyMap<string, MessageEncoder>;
 }
 
 export interface RunningServer {
@@ -41,12 +50,18 @@ export interface RunningServer {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const tracker: CallTracker = { draining: false, inFlight: 0 };
+  // The per-call gate of every call on every path (logging, metrics, drain, then auth):
+  // the connect-node adapter and the grpc-js path run this same list.
+  const interceptors = [
+    callInterceptor(options.logger, tracker, options.metrics),
+    options.auth ?? anonymousInterceptor("default"),
+  ];
+  const readMaxBytes = options.maxMessageBytes;
   const handler = connectNodeAdapter({
     routes: options.routes,
-    interceptors: [callInterceptor(options.logger, tracker, options.metrics), options.auth ?? anonymousInterceptor("default")],
-    readMaxBytes: options.maxMessageBytes,
-    // grpc-js clients refuse messages over 4 MiB by default; fail on our side first.
-    writeMaxBytes: 4 * 1024 * 1024,
+    interceptors,
+    readMaxBytes,
+    writeMaxBytes: WRITE_MAX_BYTES,
     maxTimeoutMs: options.maxTimeoutMs,
     // Compressed requests are accepted, but responses go out uncompressed: gzip runs on the
     // thread pool, and waiting for it stalls a session's strictly ordered answers (measured:
@@ -56,15 +71,32 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { metrics } = options;
   // /metrics shares the port with everything else; it is matched before the RPC router, on
   // HTTP/1.1 and HTTP/2 alike, and is as open as health is.
-  const servers = createDualProtocolServer(
-    metrics
-      ? (req, res) => {
-          if ((req.url ?? "").split("?")[0] === METRICS_PATH) void metrics.serve(req, res);
-          else handler(req, res);
-        }
-      : handler,
-    { maxSessionMemoryMb: 64, tls: options.tls ?? null },
-  );
+  const httpHandler: Handler = metrics
+    ? (req, res) => {
+        if ((req.url ?? "").split("?")[0] === METRICS_PATH) void metrics.serve(req, res);
+        else handler(req, res);
+      }
+    : (handler as Handler);
+  const grpcPath =
+    (options.grpcServer ?? "grpc-js") === "grpc-js"
+      ? createGrpcPath(
+          {
+            routes: options.routes,
+            interceptors,
+            readMaxBytes,
+            writeMaxBytes: WRITE_MAX_BYTES,
+            maxTimeoutMs: options.maxTimeoutMs,
+            maxSessionMemoryMb: MAX_SESSION_MEMORY_MB,
+            encoders: options.encoders ?? hotEncoders(),
+          },
+          httpHandler,
+        )
+      : undefined;
+  const servers = createDualProtocolServer(httpHandler, {
+    maxSessionMemoryMb: MAX_SESSION_MEMORY_MB,
+    tls: options.tls ?? null,
+    ...(grpcPath ? { http2: grpcPath.http2 } : {}),
+  });
 
   const sessions = new Set<http2.ServerHttp2Session>();
   servers.http2.on("session", (s) => {
@@ -104,9 +136,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await Promise.race([closed, sleep(Math.max(0, Math.min(1000, deadline - Date.now())))]);
       for (const s of sockets) s.destroy();
       await closed;
+      grpcPath?.shutdown();
     },
   };
 }
+
+// grpc-js clients refuse messages over 4 MiB by default; fail on our side first.
+const WRITE_MAX_BYTES = 4 * 1024 * 1024;
+const MAX_SESSION_MEMORY_MB = 64;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -56,6 +56,8 @@ export async function startTestServer(
     KEEL_PORT: "0",
     KEEL_SHUTDOWN_GRACE_MS: "2000",
     KEEL_BOOTSTRAP_KEY: TEST_API_KEY,
+    // Tests drive thousands of cycles a second through one key; quota tests set their own limits.
+    KEEL_QUOTA_CYCLES_PER_SECOND: "0",
     ...options.env,
   });
   const store = options.store ?? new MemoryStore();
