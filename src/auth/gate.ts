@@ -1,10 +1,10 @@
 // The API-key gate in front of every RPC: authenticate the key, check its scope, charge its
 // quotas, and put the Principal into the call's context; health and reflection stay open.
 //
-// The core (AuthGate) is transport-neutral: authorize(method, headers) and the per-frame and
-// quota hooks take plain values, so a transport other than connect-node (a grpc-js HTTP/2 path)
-// can run exactly the same checks. gateInterceptor() adapts it to a connect Interceptor, placed
-// after callInterceptor so refused calls are logged and counted like any other.
+// The core (AuthGate) takes plain values (method name, header value, cycles) and is tested and
+// benchmarked on its own. gateInterceptor() adapts it to a connect Interceptor, placed after
+// callInterceptor so refused calls are logged and counted like any other; the server runs that
+// interceptor list on the connect-node and the grpc-js paths alike.
 //
 // Streams (EngineService.Session): the key is checked when the stream opens, and again through
 // the cache before each later frame reaches the handler, so a revoked key ends the session at its
