@@ -31,6 +31,8 @@ import * as grpc from "@grpc/grpc-js";
 
 /** A faster, byte-identical replacement for toBinary for one message type. */
 export type MessageEncoder = (message: unknown) => Uint8Array;
+/** A faster replacement for fromBinary for one message type: equal messages, same failures. */
+export type MessageDecoder = (bytes: Uint8Array) => unknown;
 
 export interface GrpcPathOptions {
   routes: (router: ConnectRouter) => void;
@@ -42,6 +44,8 @@ export interface GrpcPathOptions {
   maxSessionMemoryMb: number;
   /** Encoders by output message type name; toBinary for the rest. */
   encoders?: ReadonlyMap<string, MessageEncoder>;
+  /** Decoders by input message type name; fromBinary for the rest. */
+  decoders?: ReadonlyMap<string, MessageDecoder>;
 }
 
 export interface GrpcPath {
@@ -141,7 +145,7 @@ function register(server: grpc.Server, spec: MethodImplSpec, options: GrpcPathOp
     const bytes = encode(message);
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   };
-  const deserialize = (bytes: Buffer): unknown => fromBinary(input, bytes);
+  const deserialize: (bytes: Buffer) => unknown = options.decoders?.get(input.typeName) ?? ((bytes) => fromBinary(input, bytes));
   const gate = options.interceptors;
   switch (method.methodKind) {
     case "unary": {

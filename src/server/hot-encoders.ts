@@ -2,7 +2,15 @@
 // on the grpc-js path they use the compiled encoder, byte-identical to toBinary
 // (test/server/encoder.test.ts). Every other type keeps protobuf-es toBinary.
 import type { DescMessage } from "@bufbuild/protobuf";
-import { ProcessBatchResponseSchema, ProcessResponseSchema, SessionResponseSchema } from "../../gen/keel/v1/engine_service_pb.js";
+import {
+  ProcessBatchRequestSchema,
+  ProcessBatchResponseSchema,
+  ProcessRequestSchema,
+  ProcessResponseSchema,
+  SessionRequestSchema,
+  SessionResponseSchema,
+} from "../../gen/keel/v1/engine_service_pb.js";
+import { compileDecoder, type Decoder } from "./decoder.js";
 import { compileEncoder, type Encoder } from "./encoder.js";
 
 export const HOT_RESPONSE_TYPES: readonly DescMessage[] = [SessionResponseSchema, ProcessResponseSchema, ProcessBatchResponseSchema];
@@ -14,4 +22,18 @@ export function hotEncoders(): Map<string, Encoder> {
     if (encode) encoders.set(schema.typeName, encode);
   }
   return encoders;
+}
+
+// The request types decoded once per frame or call (a batch frame carries up to 64 observations):
+// on the grpc-js path they use the compiled decoder, which yields messages equal to fromBinary's
+// and hands anything unusual, malformed input included, to fromBinary (test/server/decoder.test.ts).
+export const HOT_REQUEST_TYPES: readonly DescMessage[] = [SessionRequestSchema, ProcessRequestSchema, ProcessBatchRequestSchema];
+
+export function hotDecoders(): Map<string, Decoder> {
+  const decoders = new Map<string, Decoder>();
+  for (const schema of HOT_REQUEST_TYPES) {
+    const decode = compileDecoder(schema);
+    if (decode) decoders.set(schema.typeName, decode);
+  }
+  return decoders;
 }

@@ -7,8 +7,8 @@ import type { Logger } from "../logger.js";
 import { METRICS_PATH, type KeelMetrics } from "../metrics/metrics.js";
 import { anonymousInterceptor } from "../auth/anonymous.js";
 import { callInterceptor, type CallTracker } from "../rpc/interceptors.js";
-import { createGrpcPath, type MessageEncoder } from "./grpc-path.js";
-import { hotEncoders } from "./hot-encoders.js";
+import { createGrpcPath, type MessageDecoder, type MessageEncoder } from "./grpc-path.js";
+import { hotDecoders, hotEncoders } from "./hot-encoders.js";
 import { createDualProtocolServer, type Handler, type TlsMaterial } from "./listener.js";
 
 export interface ServerOptions {
@@ -37,6 +37,8 @@ export interface ServerOptions {
   grpcServer?: "grpc-js" | "connect";
   /** Encoders for response types on the grpc-js path, by type name; hotEncoders() by default. */
   encoders?: ReadonlyMap<string, MessageEncoder>;
+  /** Decoders for request types on the grpc-js path, by type name; hotDecoders() by default. */
+  decoders?: ReadonlyMap<string, MessageDecoder>;
 }
 
 export interface RunningServer {
@@ -88,6 +90,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
             maxTimeoutMs: options.maxTimeoutMs,
             maxSessionMemoryMb: MAX_SESSION_MEMORY_MB,
             encoders: options.encoders ?? hotEncoders(),
+            decoders: options.decoders ?? hotDecoders(),
           },
           httpHandler,
         )
