@@ -8,6 +8,7 @@
 // Types it does not cover (proto2 groups, fixed/sfixed/sint scalars, non-string map keys) are
 // reported by compileEncoder returning undefined; callers then keep toBinary.
 import { ScalarType, toBinary, type DescField, type DescMessage } from "@bufbuild/protobuf";
+import { ByteWriter } from "../byte-writer.js";
 
 /** Encodes a message of the type it was compiled for. */
 export type Encoder = (message: unknown) => Uint8Array;
@@ -17,19 +18,9 @@ type WriteFields = (w: Writer, m: Msg) => void;
 
 const IMPLICIT = 2; // FeatureSet.FieldPresence.IMPLICIT, as protobuf-es's reflection checks it
 
-class Writer {
-  buf = new Uint8Array(4096);
-  view = new DataView(this.buf.buffer);
-  pos = 0;
-
-  ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
-    this.view = new DataView(next.buffer);
+class Writer extends ByteWriter {
+  constructor() {
+    super(4096);
   }
 
   /** A varint of a non-negative integer below 2^53. */

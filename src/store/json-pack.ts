@@ -8,6 +8,7 @@
 //
 // The bytes are private to this process (object keys are interned in a process-wide table), so
 // they must never be written anywhere else.
+import { ByteWriter } from "../byte-writer.js";
 
 const NULL = 0;
 const TRUE = 1;
@@ -27,19 +28,9 @@ const keyIds = new Map<string, number>();
 const keyNames: string[] = [];
 const MAX_KEYS = 4096;
 
-class Writer {
-  buf = new Uint8Array(16 * 1024);
-  view = new DataView(this.buf.buffer);
-  pos = 0;
-
-  ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
-    this.view = new DataView(next.buffer);
+class Writer extends ByteWriter {
+  constructor() {
+    super(16 * 1024);
   }
 
   byte(b: number): void {
