@@ -21,4 +21,17 @@ export class ByteWriter {
     this.buf = next;
     this.view = new DataView(next.buffer);
   }
+
+  /** A varint of a 32-bit unsigned value (protobuf tags, lengths, uint32; the packer's counts). */
+  varint32(n: number): void {
+    this.ensure(5);
+    const b = this.buf;
+    let p = this.pos;
+    while (n > 0x7f) {
+      b[p++] = (n & 0x7f) | 0x80;
+      n >>>= 7;
+    }
+    b[p++] = n;
+    this.pos = p;
+  }
 }

@@ -36,19 +36,6 @@ class Writer extends ByteWriter {
     this.pos = p;
   }
 
-  /** A varint of a 32-bit unsigned value (tags, lengths, uint32). */
-  varint32(n: number): void {
-    this.ensure(5);
-    const b = this.buf;
-    let p = this.pos;
-    while (n > 0x7f) {
-      b[p++] = (n & 0x7f) | 0x80;
-      n >>>= 7;
-    }
-    b[p++] = n;
-    this.pos = p;
-  }
-
   /** int32 and enums: negative values take ten bytes, sign-extended to 64 bits. */
   int32(n: number): void {
     if (n >= 0) this.varint32(n);

@@ -38,25 +38,13 @@ class Writer extends ByteWriter {
     this.buf[this.pos++] = b;
   }
 
-  varint(n: number): void {
-    this.ensure(5);
-    const b = this.buf;
-    let p = this.pos;
-    while (n > 0x7f) {
-      b[p++] = (n & 0x7f) | 0x80;
-      n >>>= 7;
-    }
-    b[p++] = n;
-    this.pos = p;
-  }
-
   string(s: string): void {
     const n = s.length;
     this.ensure(n * 2 + 6);
     const b = this.buf;
     const start = this.pos;
     b[this.pos++] = ASCII;
-    this.varint(n);
+    this.varint32(n);
     let p = this.pos;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
@@ -73,7 +61,7 @@ class Writer extends ByteWriter {
   utf16(s: string): void {
     const n = s.length;
     this.byte(UTF16);
-    this.varint(n);
+    this.varint32(n);
     this.ensure(n * 2);
     const b = this.buf;
     let p = this.pos;
@@ -97,7 +85,7 @@ class Writer extends ByteWriter {
       this.string(k);
     } else {
       this.byte(KEY_REF);
-      this.varint(id);
+      this.varint32(id);
     }
   }
 }
@@ -120,7 +108,7 @@ function write(w: Writer, v: unknown): boolean {
       if (!Number.isFinite(v)) w.byte(NULL);
       else if (Number.isInteger(v) && v >= 0 && v < 0x80000000) {
         w.byte(UINT);
-        w.varint(v); // -0 is written as 0, as JSON does
+        w.varint32(v); // -0 is written as 0, as JSON does
       } else {
         w.ensure(9);
         w.buf[w.pos++] = F64;
@@ -137,7 +125,7 @@ function write(w: Writer, v: unknown): boolean {
       if (Array.isArray(v)) {
         if (proto !== Array.prototype) break;
         w.byte(ARRAY);
-        w.varint(v.length);
+        w.varint32(v.length);
         for (let i = 0; i < v.length; i++) if (!write(w, v[i])) w.byte(NULL);
         return true;
       }
