@@ -13,7 +13,7 @@ import { EngineService } from "../../gen/keel/v1/engine_service_pb.js";
 import { InstanceService } from "../../gen/keel/v1/instance_service_pb.js";
 import { KeyScope, KeyService, type ApiKey } from "../../gen/keel/v1/key_service_pb.js";
 import { Mode } from "../../gen/keel/v1/modes_pb.js";
-import { parseApiKey } from "../client/api-key.js";
+import { apiKeyInterceptor, isHeaderSafe, parseApiKey } from "../client/api-key.js";
 import { generateKey, keygen, readJson, sealFile } from "./local.js";
 import { UsageError, type CliIo } from "./io.js";
 
@@ -102,11 +102,8 @@ async function dispatch(args: string[], o: Values, apiKey: string, io: CliIo): P
   const [group, command, ...rest] = args;
   const interceptors: Interceptor[] = [];
   if (apiKey) {
-    if (!/^[\x21-\x7e]+$/.test(apiKey)) usage("the API key (--api-key or KEEL_API_KEY) must not contain spaces or control characters");
-    interceptors.push((next) => (req) => {
-      req.header.set("authorization", `Bearer ${apiKey}`);
-      return next(req);
-    });
+    if (!isHeaderSafe(apiKey)) usage("the API key (--api-key or KEEL_API_KEY) must not contain spaces or control characters");
+    interceptors.push(apiKeyInterceptor(apiKey));
   }
   const transport = createConnectTransport({
     baseUrl: o.server ?? io.env.KEEL_SERVER ?? "http://127.0.0.1:8080",

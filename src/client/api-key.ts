@@ -8,6 +8,7 @@
 // The key id is safe to log and names the key in listings; the whole token is the credential,
 // sent as `authorization: Bearer <token>`.
 import { randomBytes } from "node:crypto";
+import type { Interceptor } from "@connectrpc/connect";
 
 /** The whole token: "keel_", 16 lowercase hex digits, "_", 43 base64url characters. */
 export const API_KEY_PATTERN = /^(keel_[0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
@@ -35,4 +36,23 @@ export function parseApiKey(token: string): ApiKeyParts | null {
   const match = API_KEY_PATTERN.exec(token);
   if (!match) return null;
   return { keyId: match[1]!, secret: match[2]!, token };
+}
+
+/** True when the key can travel in a header: visible ASCII, no spaces or control characters. */
+export function isHeaderSafe(apiKey: string): boolean {
+  return /^[\x21-\x7e]+$/.test(apiKey);
+}
+
+/** The `authorization` header value that carries a key. */
+export function bearer(apiKey: string): string {
+  return `Bearer ${apiKey}`;
+}
+
+/** Sends the key on every call (unary and streaming) of a Connect transport. */
+export function apiKeyInterceptor(apiKey: string): Interceptor {
+  const value = bearer(apiKey);
+  return (next) => (req) => {
+    req.header.set("authorization", value);
+    return next(req);
+  };
 }

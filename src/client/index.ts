@@ -29,6 +29,7 @@ import { InstanceService } from "../../gen/keel/v1/instance_service_pb.js";
 import { KeyScope, KeyService, type ApiKey, type WhoAmIResponse } from "../../gen/keel/v1/key_service_pb.js";
 import type { IdentityProfileSchema } from "../../gen/keel/v1/profile_pb.js";
 import type { EngineState } from "../../gen/keel/v1/state_pb.js";
+import { apiKeyInterceptor, isHeaderSafe } from "./api-key.js";
 import { fromCycleOutcome, toObservation, type ObservationInput, type Outcome } from "./observation.js";
 import { KeelSession, type SessionCall, type SessionOptions } from "./session.js";
 
@@ -155,13 +156,7 @@ export function createKeelClient(options: KeelClientOptions): KeelClient {
   const sessionManager = new Http2SessionManager(baseUrl, { pingIntervalMs: 30_000, pingTimeoutMs: 15_000 });
   const interceptors: Interceptor[] = [];
   const apiKey = resolveApiKey(options.apiKey);
-  if (apiKey) {
-    const value = `Bearer ${apiKey}`;
-    interceptors.push((next) => (req) => {
-      req.header.set("authorization", value);
-      return next(req);
-    });
-  }
+  if (apiKey) interceptors.push(apiKeyInterceptor(apiKey));
   interceptors.push(...(options.interceptors ?? []));
   const common = { baseUrl, interceptors, sessionManager, defaultTimeoutMs: options.timeoutMs };
   const transport = makeTransport(options.transport ?? "grpc", common);
@@ -281,7 +276,7 @@ export function createKeelClient(options: KeelClientOptions): KeelClient {
 function resolveApiKey(option: string | undefined): string {
   const key = (option ?? process.env.KEEL_API_KEY ?? "").trim();
   // Header values must be visible ASCII; say so now rather than on the first call.
-  if (!/^[\x21-\x7e]*$/.test(key)) throw new TypeError("apiKey must be printable ASCII without spaces (a Keel key looks like keel_<16 hex>_<43 base64url>)");
+  if (key !== "" && !isHeaderSafe(key)) throw new TypeError("apiKey must be printable ASCII without spaces (a Keel key looks like keel_<16 hex>_<43 base64url>)");
   return key;
 }
 

@@ -3,9 +3,6 @@
 // clientsFor(), grpcClients() and servers sharing one store all agree on it.
 import { generateApiKey } from "../../src/auth/api-key.js";
 
-export const TEST_API_KEY: string = generateApiKey().token;
+export { bearer } from "../../src/client/api-key.js";
 
-/** The `authorization` header value for a key. */
-export function bearer(apiKey: string): string {
-  return `Bearer ${apiKey}`;
-}
+export const TEST_API_KEY: string = generateApiKey().token;
