@@ -28,6 +28,7 @@ import {
 import { transformInvokeImplementation } from "@connectrpc/connect/protocol";
 import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import * as grpc from "@grpc/grpc-js";
+import { toConnectError } from "../rpc/errors.js";
 
 /** A faster, byte-identical replacement for toBinary for one message type. */
 export type MessageEncoder = (message: unknown) => Uint8Array;
@@ -168,7 +169,7 @@ function register(server: grpc.Server, spec: MethodImplSpec, options: GrpcPathOp
             (raw: unknown) => {
               call.off("cancelled", onCancel);
               sendHeader(call, ctx.responseHeader);
-              callback(grpcStatus(asConnectError(raw), ctx.responseTrailer));
+              callback(grpcStatus(toConnectError(raw), ctx.responseTrailer));
               ctx.abort(raw);
             },
           );
@@ -246,7 +247,7 @@ function runStream(
     } catch (raw) {
       ctx.abort(raw);
       if (!headerSent) sendHeader(call, ctx.responseHeader);
-      call.emit("error", grpcStatus(asConnectError(raw), ctx.responseTrailer));
+      call.emit("error", grpcStatus(toConnectError(raw), ctx.responseTrailer));
     } finally {
       call.off("cancelled", onCancel);
     }
@@ -475,10 +476,6 @@ function sendHeader(call: { sendMetadata(md: grpc.Metadata): void }, header: Hea
 
 function trailerMetadata(trailer: Headers): grpc.Metadata {
   return toMetadata(trailer) ?? new grpc.Metadata();
-}
-
-function asConnectError(raw: unknown): ConnectError {
-  return raw instanceof ConnectError ? raw : new ConnectError("internal error", Code.Internal, undefined, undefined, raw);
 }
 
 /** connect's gRPC trailers for an error (metadata, status details), as a grpc-js status. */
