@@ -22,32 +22,32 @@ export function auditLog(logger: Logger, entry: AuditEntry): void {
   logger.info({ audit: true, ...entry }, "audit");
 }
 
+type Fields = Record<string, any>;
+type Target = { target: string; targetTenant?: string };
+
+/**
+ * Every administrative change and how to name what it changed, from its request and, once it
+ * succeeded, its response. The keys are the methods that get an audit line (ADMIN_CHANGES).
+ */
+export const AUDIT_TARGETS: Readonly<Record<string, (req: Fields, res: Fields) => Target>> = {
+  "keel.v1.InstanceService/CreateInstance": (_req, res) => ({ target: str(res.instance?.id) }),
+  "keel.v1.InstanceService/UpdateInstance": (req) => ({ target: str(req.instanceId) }),
+  "keel.v1.InstanceService/DeleteInstance": (req) => ({ target: str(req.instanceId) }),
+  "keel.v1.EngineService/Reset": (req) => ({ target: str(req.instanceId) }),
+  "keel.v1.ContractService/PutContract": (req) => ({ target: str(req.contract?.agentId) }),
+  "keel.v1.ContractService/GenerateContract": (req) => ({ target: str(req.agentId) }),
+  // Only the new key's id: the response's `secret` must never reach a log.
+  "keel.v1.KeyService/CreateKey": (req, res) => withTenant(str(res.key?.keyId), req.tenant),
+  "keel.v1.KeyService/RevokeKey": (req) => withTenant(str(req.keyId), req.tenant),
+};
+
 /** The target of an administrative call, from its request and, once it succeeded, its response. */
-export function auditTarget(method: string, request: unknown, response: unknown): { target: string; targetTenant?: string } {
-  const req = (request ?? {}) as Record<string, any>;
-  const res = (response ?? {}) as Record<string, any>;
-  switch (method) {
-    case "keel.v1.InstanceService/CreateInstance":
-      return { target: str(res.instance?.id) };
-    case "keel.v1.InstanceService/UpdateInstance":
-    case "keel.v1.InstanceService/DeleteInstance":
-    case "keel.v1.EngineService/Reset":
-      return { target: str(req.instanceId) };
-    case "keel.v1.ContractService/PutContract":
-      return { target: str(req.contract?.agentId) };
-    case "keel.v1.ContractService/GenerateContract":
-      return { target: str(req.agentId) };
-    case "keel.v1.KeyService/CreateKey":
-      // Only the new key's id: the response's `secret` must never reach a log.
-      return withTenant(str(res.key?.keyId), req.tenant);
-    case "keel.v1.KeyService/RevokeKey":
-      return withTenant(str(req.keyId), req.tenant);
-    default:
-      return { target: "" };
-  }
+export function auditTarget(method: string, request: unknown, response: unknown): Target {
+  const target = Object.hasOwn(AUDIT_TARGETS, method) ? AUDIT_TARGETS[method] : undefined;
+  return target ? target((request ?? {}) as Fields, (response ?? {}) as Fields) : { target: "" };
 }
 
-function withTenant(target: string, tenant: unknown): { target: string; targetTenant?: string } {
+function withTenant(target: string, tenant: unknown): Target {
   return typeof tenant === "string" && tenant !== "" ? { target, targetTenant: tenant } : { target };
 }
 

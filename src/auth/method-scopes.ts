@@ -2,6 +2,7 @@
 // request's path names it; test/auth/method-scopes.test.ts walks the generated service
 // descriptors and fails if any method is missing, so a new RPC cannot ship unclassified. A
 // method that is not in the table is refused with PERMISSION_DENIED (fail closed).
+import { AUDIT_TARGETS } from "./audit.js";
 import type { Scope } from "./scope.js";
 
 /** "open": served without a key (mesh probes and tooling); otherwise the least scope needed. */
@@ -66,13 +67,4 @@ export function requiredScope(method: string): Requirement | undefined {
  * Administrative changes: each gets an audit log line once it completes, successful or not.
  * GenerateContract is one only when it stores (the gate checks the request's `store`).
  */
-export const ADMIN_CHANGES: ReadonlySet<string> = new Set([
-  "keel.v1.InstanceService/CreateInstance",
-  "keel.v1.InstanceService/UpdateInstance",
-  "keel.v1.InstanceService/DeleteInstance",
-  "keel.v1.EngineService/Reset",
-  "keel.v1.ContractService/PutContract",
-  "keel.v1.ContractService/GenerateContract",
-  "keel.v1.KeyService/CreateKey",
-  "keel.v1.KeyService/RevokeKey",
-]);
+export const ADMIN_CHANGES: ReadonlySet<string> = new Set(Object.keys(AUDIT_TARGETS));
