@@ -15,6 +15,7 @@
 import { Code, ConnectError, type Interceptor, type StreamRequest, type UnaryRequest } from "@connectrpc/connect";
 import type { Logger } from "../logger.js";
 import { toConnectError } from "../rpc/errors.js";
+import { MAX_BATCH } from "../rpc/session.js";
 import { RetryInfoSchema } from "../../gen/google/rpc/error_details_pb.js";
 import type { ProcessBatchRequest, SessionRequest } from "../../gen/keel/v1/engine_service_pb.js";
 import type { GenerateContractRequest } from "../../gen/keel/v1/contract_service_pb.js";
@@ -25,8 +26,6 @@ import { principalKey } from "./principal.js";
 import type { QuotaBook, QuotaName } from "./quota.js";
 import { allows } from "./scope.js";
 
-/** Observations in one ProcessBatch or session batch frame, as the handlers accept them. */
-const MAX_BATCH = 64;
 const SESSION = "keel.v1.EngineService/Session";
 /** How long a client refused for too many open sessions is told to wait. */
 const SESSION_RETRY_MS = 1000;
