@@ -24,15 +24,13 @@ import { SessionRegistry } from "./rpc/session.js";
 import { HealthRegistry, healthService } from "./server/health.js";
 import { ReflectionIndex, reflectionV1, reflectionV1alpha } from "./server/reflection.js";
 import { startServer } from "./server/server.js";
-import { ContractService, file_keel_v1_contract_service } from "../gen/keel/v1/contract_service_pb.js";
+import { ContractService } from "../gen/keel/v1/contract_service_pb.js";
 import { EngineService } from "../gen/keel/v1/engine_service_pb.js";
 import { InstanceService } from "../gen/keel/v1/instance_service_pb.js";
-import { file_keel_v1_key_service, KeyService } from "../gen/keel/v1/key_service_pb.js";
-import { file_health_v1_health, Health } from "../gen/health/v1/health_pb.js";
+import { KeyService } from "../gen/keel/v1/key_service_pb.js";
+import { Health } from "../gen/health/v1/health_pb.js";
 import * as reflection1 from "../gen/grpc/reflection/v1/reflection_pb.js";
 import * as reflection1alpha from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
-import { file_keel_v1_engine_service } from "../gen/keel/v1/engine_service_pb.js";
-import { file_keel_v1_instance_service } from "../gen/keel/v1/instance_service_pb.js";
 
 export interface App {
   readonly port: number;
@@ -109,32 +107,13 @@ export async function startApp(options: AppOptions): Promise<App> {
     authenticator,
   });
 
-  const serviceNames = [
-    InstanceService.typeName,
-    EngineService.typeName,
-    ContractService.typeName,
-    KeyService.typeName,
-    Health.typeName,
-    reflection1.ServerReflection.typeName,
-    reflection1alpha.ServerReflection.typeName,
-  ];
-  const health = new HealthRegistry([
-    InstanceService.typeName,
-    EngineService.typeName,
-    ContractService.typeName,
-    KeyService.typeName,
-  ]);
+  // Keel's own services: health reports them, reflection describes them with the standard ones.
+  const keelServices = [InstanceService, EngineService, ContractService, KeyService];
+  const standardServices = [Health, reflection1.ServerReflection, reflection1alpha.ServerReflection];
+  const health = new HealthRegistry(keelServices.map((s) => s.typeName));
   const reflectionIndex = new ReflectionIndex(
-    [
-      file_keel_v1_instance_service,
-      file_keel_v1_engine_service,
-      file_keel_v1_contract_service,
-      file_keel_v1_key_service,
-      file_health_v1_health,
-      reflection1.file_grpc_reflection_v1_reflection,
-      reflection1alpha.file_grpc_reflection_v1alpha_reflection,
-    ],
-    serviceNames,
+    [...keelServices, ...standardServices].map((s) => s.file),
+    [...keelServices, ...standardServices].map((s) => s.typeName),
   );
 
   const routes = (router: ConnectRouter): void => {
