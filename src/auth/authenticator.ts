@@ -11,6 +11,7 @@
 // same answer, so key ids cannot be probed; a key is reported revoked only to a caller who showed
 // its secret. Messages say what to do and never repeat anything secret.
 import { Code, ConnectError } from "@connectrpc/connect";
+import { BoundedMap } from "../bounded-map.js";
 import type { ApiKeyRecord, KeyStore } from "../store/types.js";
 import { hashBytes, parseAuthorization, verifySecret } from "./api-key.js";
 import type { Principal } from "./principal.js";
@@ -60,17 +61,16 @@ export class Authenticator {
   readonly #keys: KeyStore;
   readonly #operatorTenant: string;
   readonly #ttl: number;
-  readonly #max: number;
   readonly #now: () => number;
   readonly #onFailure: (reason: AuthFailureReason) => void;
-  readonly #cache = new Map<string, Entry>();
+  readonly #cache: BoundedMap<string, Entry>;
   readonly #inflight = new Map<string, Promise<Entry>>();
 
   constructor(options: AuthenticatorOptions) {
     this.#keys = options.keys;
     this.#operatorTenant = options.operatorTenant;
     this.#ttl = options.cacheTtlMs;
-    this.#max = options.maxEntries ?? 10_000;
+    this.#cache = new BoundedMap(options.maxEntries ?? 10_000);
     this.#now = options.now ?? (() => performance.now());
     this.#onFailure = options.onFailure ?? (() => {});
   }
@@ -110,7 +110,7 @@ export class Authenticator {
   /** Puts a record this replica just created or revoked into the cache, so it counts at once. */
   remember(record: ApiKeyRecord): void {
     this.#inflight.delete(record.id);
-    this.#put(record.id, this.#entry(record));
+    this.#cache.set(record.id, this.#entry(record));
   }
 
   /** Counts a refusal and builds its error (also used by the gate for scope failures). */
@@ -149,7 +149,7 @@ export class Authenticator {
           // A remember() while this read was in flight is newer than what it read.
           if (this.#inflight.get(id) === fetch) {
             this.#inflight.delete(id);
-            this.#put(id, entry);
+            this.#cache.set(id, entry);
           }
           return entry;
         },
@@ -184,12 +184,4 @@ export class Authenticator {
     return { record, hash: hashBytes(record.secretHash), principal, fetchedAt: this.#now() };
   }
 
-  #put(id: string, entry: Entry): void {
-    this.#cache.delete(id);
-    if (this.#cache.size >= this.#max) {
-      const oldest = this.#cache.keys().next();
-      if (!oldest.done) this.#cache.delete(oldest.value);
-    }
-    this.#cache.set(id, entry);
-  }
 }

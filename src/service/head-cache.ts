@@ -1,3 +1,4 @@
+import { BoundedMap } from "../bounded-map.js";
 import { tenantKey } from "../store/tenant.js";
 import type { StoredState } from "../store/types.js";
 
@@ -8,19 +9,18 @@ import type { StoredState } from "../store/types.js";
  * tenant never computes on (or sees) a head cached for another. Bounded; oldest entries go first.
  */
 export class HeadCache {
-  private readonly heads = new Map<string, StoredState>();
+  private readonly heads: BoundedMap<string, StoredState>;
 
-  constructor(private readonly capacity: number) {}
+  constructor(capacity: number) {
+    this.heads = new BoundedMap(capacity);
+  }
 
   get(tenant: string, id: string): StoredState | undefined {
     return this.heads.get(tenantKey(tenant, id));
   }
 
   set(tenant: string, id: string, head: StoredState): void {
-    const key = tenantKey(tenant, id);
-    this.heads.delete(key);
-    this.heads.set(key, head);
-    if (this.heads.size > this.capacity) this.heads.delete(this.heads.keys().next().value!);
+    this.heads.set(tenantKey(tenant, id), head);
   }
 
   forget(tenant: string, id: string): void {

@@ -6,6 +6,7 @@
 // galloping forward over _id point reads (the only reads FerretDB indexes) from the newest one this
 // process has seen. Contracts are immutable, so that one can be cached (per tenant and agent).
 import type { Db } from "mongodb";
+import { BoundedMap } from "../../bounded-map.js";
 import type { BehavioralContract } from "../../contracts/model.js";
 import { decodePageToken, encodePageToken, pageSizeOf } from "../page-token.js";
 import { tenantKey } from "../tenant.js";
@@ -17,7 +18,7 @@ const CACHE_SIZE = 10_000;
 
 export class MongoContractStore implements ContractStore {
   /** Newest version seen, by tenantKey(tenant, agent id). */
-  readonly #newest = new Map<string, BehavioralContract>();
+  readonly #newest = new BoundedMap<string, BehavioralContract>(CACHE_SIZE);
 
   constructor(private readonly db: Db) {}
 
@@ -107,9 +108,7 @@ export class MongoContractStore implements ContractStore {
     const key = tenantKey(tenant, contract.agentId);
     const known = this.#newest.get(key);
     if (known && known.version >= contract.version) return;
-    this.#newest.delete(key);
     this.#newest.set(key, contract);
-    if (this.#newest.size > CACHE_SIZE) this.#newest.delete(this.#newest.keys().next().value as string);
   }
 
   #docs() {

@@ -2,21 +2,21 @@
 // commit path a database read to confirm the writer's expected revision, and gives loadState a
 // starting point; it is always checked against the commit log, never trusted as the truth. Keyed
 // by tenant and id, so a call naming another tenant's agent never finds its head here.
+import { BoundedMap } from "../../bounded-map.js";
 import { tenantKey } from "../tenant.js";
 import type { Head } from "./documents.js";
 
 export class HeadCache {
-  readonly #heads = new Map<string, Head>();
+  readonly #heads: BoundedMap<string, Head>;
 
-  constructor(private readonly capacity: number) {}
+  constructor(capacity: number) {
+    this.#heads = new BoundedMap(capacity);
+  }
 
   get(tenant: string, instanceId: string): Head | undefined {
     const key = tenantKey(tenant, instanceId);
     const head = this.#heads.get(key);
-    if (head) {
-      this.#heads.delete(key);
-      this.#heads.set(key, head);
-    }
+    if (head) this.#heads.set(key, head); // now the most recently used
     return head;
   }
 
@@ -25,9 +25,7 @@ export class HeadCache {
     const key = tenantKey(head.tenant, head.instanceId);
     const known = this.#heads.get(key);
     if (known && known.revision > head.revision) return;
-    this.#heads.delete(key);
     this.#heads.set(key, head);
-    if (this.#heads.size > this.capacity) this.#heads.delete(this.#heads.keys().next().value as string);
   }
 
   forget(tenant: string, instanceId: string): void {
