@@ -18,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file keel/v1/contract.proto.
  */
 export const file_keel_v1_contract: GenFile = /*@__PURE__*/
-  fileDesc("ChZrZWVsL3YxL2NvbnRyYWN0LnByb3RvEgdrZWVsLnYxIqYBCg1EZWNpc2lvblN0eWxlEh0KBXRlbXBvGAEgASgOMg4ua2VlbC52MS5UZW1wbxIgCgRyaXNrGAIgASgOMhIua2VlbC52MS5SaXNrU3R5bGUSJgoOZXhwcmVzc2l2ZW5lc3MYAyABKA4yDi5rZWVsLnYxLkdyYWRlEiwKFGNvbW1pdG1lbnRfdGhyZXNob2xkGAQgASgOMg4ua2VlbC52MS5HcmFkZSJ1Cg9SZWNvdmVyeVByb2ZpbGUSLQoOcHJlZmVycmVkX3BhdGgYASABKA4yFS5rZWVsLnYxLlJlY292ZXJ5UGF0aBIYChBzdXBwb3J0X3JlcXVpcmVkGAIgASgIEhkKEWNvb2xkb3duX3JlcXVpcmVkGAMgASgIIskCCglIYXJkTG9ja3MSGwoOb3B0aW9uX3NldF9tYXgYASABKAFIAIgBARIZCgxub3ZlbHR5X3JhdGUYAiABKAFIAYgBARIdChBub2lzZV9maWx0ZXJfbWluGAMgASgBSAKIAQESIAoTZXhlY19zdHJpY3RuZXNzX21pbhgEIAEoAUgDiAEBEiAKE2dvYWxfcmVzaXN0YW5jZV9taW4YBSABKAFIBIgBARIgChNwaXZvdF90aHJlc2hvbGRfbWluGAYgASgBSAWIAQFCEQoPX29wdGlvbl9zZXRfbWF4Qg8KDV9ub3ZlbHR5X3JhdGVCEwoRX25vaXNlX2ZpbHRlcl9taW5CFgoUX2V4ZWNfc3RyaWN0bmVzc19taW5CFgoUX2dvYWxfcmVzaXN0YW5jZV9taW5CFgoUX3Bpdm90X3RocmVzaG9sZF9taW4i1AYKEUV4ZWN1dGlvbkNvbnRyYWN0EhMKC2luc3RhbmNlX2lkGAEgASgJEigKD2FsbG93ZWRfYWN0aW9ucxgCIAMoDjIPLmtlZWwudjEuQWN0aW9uEioKEWZvcmJpZGRlbl9hY3Rpb25zGAMgAygOMg8ua2VlbC52MS5BY3Rpb24SLgoOZGVjaXNpb25fc3R5bGUYBCABKAsyFi5rZWVsLnYxLkRlY2lzaW9uU3R5bGUSMgoUY3VycmVudF9zdHJlc3NfbGV2ZWwYBSABKA4yFC5rZWVsLnYxLlN0cmVzc0xldmVsEjIKFGN1cnJlbnRfc3lzdGVtX3N0YXRlGAYgASgOMhQua2VlbC52MS5TeXN0ZW1TdGF0ZRIUCgxlbmVyZ3lfbGV2ZWwYByABKAESFwoPc3RhYmlsaXR5X2luZGV4GAggASgBEiUKDmRvbWluYW50X21vZGVzGAkgAygOMg0ua2VlbC52MS5Nb2RlEicKEHN1cHByZXNzZWRfbW9kZXMYCiADKA4yDS5rZWVsLnYxLk1vZGUSMgoQcmVjb3ZlcnlfcHJvZmlsZRgLIAEoCzIYLmtlZWwudjEuUmVjb3ZlcnlQcm9maWxlEiYKCmhhcmRfbG9ja3MYDCABKAsyEi5rZWVsLnYxLkhhcmRMb2NrcxIoCgtkcmlmdF9sZXZlbBgNIAEoDjITLmtlZWwudjEuRHJpZnRMZXZlbBIcCg9kcmlmdF9tYWduaXR1ZGUYDiABKAFIAIgBARITCgtjeWNsZV9jb3VudBgPIAEoBBIuCg5jb250cm9sX3ZlY3RvchgQIAEoCzIWLmtlZWwudjEuTW9kZVN0cmVuZ3RocxImCg9jb21wb3NpdGVfbW9kZXMYESADKA4yDS5rZWVsLnYxLk1vZGUSLgoObWVtb3J5X2NvbnRleHQYEiABKAsyFi5rZWVsLnYxLk1lbW9yeUNvbnRleHQSNQoSc2VsZl9tb2RlbF9jb250ZXh0GBMgASgLMhkua2VlbC52MS5TZWxmTW9kZWxDb250ZXh0EjEKC2VuZm9yY2VtZW50GBQgASgLMhwua2VlbC52MS5Db250cmFjdEVuZm9yY2VtZW50QhIKEF9kcmlmdF9tYWduaXR1ZGUqiAEKBVRlbXBvEhUKEVRFTVBPX1VOU1BFQ0lGSUVEEAASEgoOVEVNUE9fTUVBU1VSRUQQARISCg5URU1QT19ERUNJU0lWRRACEhUKEVRFTVBPX0VYUExPUkFUT1JZEAMSEwoPVEVNUE9fT0JTRVJWQU5UEAQSFAoQVEVNUE9fREVMSUJFUkFURRAFKqQBCglSaXNrU3R5bGUSGgoWUklTS19TVFlMRV9VTlNQRUNJRklFRBAAEhYKElJJU0tfU1RZTEVfU0VFS0lORxABEhcKE1JJU0tfU1RZTEVfTU9ERVJBVEUQAhIWChJSSVNLX1NUWUxFX0JPVU5ERUQQAxIbChdSSVNLX1NUWUxFX0NPTlNFUlZBVElWRRAEEhUKEVJJU0tfU1RZTEVfQVZFUlNFEAUqTwoFR3JhZGUSFQoRR1JBREVfVU5TUEVDSUZJRUQQABINCglHUkFERV9MT1cQARIQCgxHUkFERV9NRURJVU0QAhIOCgpHUkFERV9ISUdIEAMqgAEKDFJlY292ZXJ5UGF0aBIdChlSRUNPVkVSWV9QQVRIX1VOU1BFQ0lGSUVEEAASFwoTUkVDT1ZFUllfUEFUSF9SQVBJRBABEh0KGVJFQ09WRVJZX1BBVEhfT1NDSUxMQVRJTkcQAhIZChVSRUNPVkVSWV9QQVRIX0dSQURVQUwQA2IGcHJvdG8z", [file_keel_v1_behavioral_contract, file_keel_v1_modes, file_keel_v1_profile, file_keel_v1_state]);
+  fileDesc("ChZrZWVsL3YxL2NvbnRyYWN0LnByb3RvEgdrZWVsLnYxIqYBCg1EZWNpc2lvblN0eWxlEh0KBXRlbXBvGAEgASgOMg4ua2VlbC52MS5UZW1wbxIgCgRyaXNrGAIgASgOMhIua2VlbC52MS5SaXNrU3R5bGUSJgoOZXhwcmVzc2l2ZW5lc3MYAyABKA4yDi5rZWVsLnYxLkdyYWRlEiwKFGNvbW1pdG1lbnRfdGhyZXNob2xkGAQgASgOMg4ua2VlbC52MS5HcmFkZSJ1Cg9SZWNvdmVyeVByb2ZpbGUSLQoOcHJlZmVycmVkX3BhdGgYASABKA4yFS5rZWVsLnYxLlJlY292ZXJ5UGF0aBIYChBzdXBwb3J0X3JlcXVpcmVkGAIgASgIEhkKEWNvb2xkb3duX3JlcXVpcmVkGAMgASgIIskCCglIYXJkTG9ja3MSGwoOb3B0aW9uX3NldF9tYXgYASABKAFIAIgBARIZCgxub3ZlbHR5X3JhdGUYAiABKAFIAYgBARIdChBub2lzZV9maWx0ZXJfbWluGAMgASgBSAKIAQESIAoTZXhlY19zdHJpY3RuZXNzX21pbhgEIAEoAUgDiAEBEiAKE2dvYWxfcmVzaXN0YW5jZV9taW4YBSABKAFIBIgBARIgChNwaXZvdF90aHJlc2hvbGRfbWluGAYgASgBSAWIAQFCEQoPX29wdGlvbl9zZXRfbWF4Qg8KDV9ub3ZlbHR5X3JhdGVCEwoRX25vaXNlX2ZpbHRlcl9taW5CFgoUX2V4ZWNfc3RyaWN0bmVzc19taW5CFgoUX2dvYWxfcmVzaXN0YW5jZV9taW5CFgoUX3Bpdm90X3RocmVzaG9sZF9taW4iwgcKEUV4ZWN1dGlvbkNvbnRyYWN0EhMKC2luc3RhbmNlX2lkGAEgASgJEigKD2FsbG93ZWRfYWN0aW9ucxgCIAMoDjIPLmtlZWwudjEuQWN0aW9uEioKEWZvcmJpZGRlbl9hY3Rpb25zGAMgAygOMg8ua2VlbC52MS5BY3Rpb24SLgoOZGVjaXNpb25fc3R5bGUYBCABKAsyFi5rZWVsLnYxLkRlY2lzaW9uU3R5bGUSMgoUY3VycmVudF9zdHJlc3NfbGV2ZWwYBSABKA4yFC5rZWVsLnYxLlN0cmVzc0xldmVsEjIKFGN1cnJlbnRfc3lzdGVtX3N0YXRlGAYgASgOMhQua2VlbC52MS5TeXN0ZW1TdGF0ZRIUCgxlbmVyZ3lfbGV2ZWwYByABKAESFwoPc3RhYmlsaXR5X2luZGV4GAggASgBEiUKDmRvbWluYW50X21vZGVzGAkgAygOMg0ua2VlbC52MS5Nb2RlEicKEHN1cHByZXNzZWRfbW9kZXMYCiADKA4yDS5rZWVsLnYxLk1vZGUSMgoQcmVjb3ZlcnlfcHJvZmlsZRgLIAEoCzIYLmtlZWwudjEuUmVjb3ZlcnlQcm9maWxlEiYKCmhhcmRfbG9ja3MYDCABKAsyEi5rZWVsLnYxLkhhcmRMb2NrcxIoCgtkcmlmdF9sZXZlbBgNIAEoDjITLmtlZWwudjEuRHJpZnRMZXZlbBIcCg9kcmlmdF9tYWduaXR1ZGUYDiABKAFIAIgBARITCgtjeWNsZV9jb3VudBgPIAEoBBIuCg5jb250cm9sX3ZlY3RvchgQIAEoCzIWLmtlZWwudjEuTW9kZVN0cmVuZ3RocxImCg9jb21wb3NpdGVfbW9kZXMYESADKA4yDS5rZWVsLnYxLk1vZGUSLgoObWVtb3J5X2NvbnRleHQYEiABKAsyFi5rZWVsLnYxLk1lbW9yeUNvbnRleHQSNQoSc2VsZl9tb2RlbF9jb250ZXh0GBMgASgLMhkua2VlbC52MS5TZWxmTW9kZWxDb250ZXh0EjEKC2VuZm9yY2VtZW50GBQgASgLMhwua2VlbC52MS5Db250cmFjdEVuZm9yY2VtZW50EjAKDHJlc3RyaWN0aW9ucxgVIAMoCzIaLmtlZWwudjEuQWN0aW9uUmVzdHJpY3Rpb24SGwoTZW5naW5lX3ZlcnNpb25faGFzaBgWIAEoCRIdChVjb250cmFjdF92ZXJzaW9uX2hhc2gYFyABKAlCEgoQX2RyaWZ0X21hZ25pdHVkZSJvChFBY3Rpb25SZXN0cmljdGlvbhIfCgZhY3Rpb24YASABKA4yDy5rZWVsLnYxLkFjdGlvbhIpCgZjYXVzZXMYAiADKA4yGS5rZWVsLnYxLlJlc3RyaWN0aW9uQ2F1c2USDgoGZGV0YWlsGAMgASgJKogBCgVUZW1wbxIVChFURU1QT19VTlNQRUNJRklFRBAAEhIKDlRFTVBPX01FQVNVUkVEEAESEgoOVEVNUE9fREVDSVNJVkUQAhIVChFURU1QT19FWFBMT1JBVE9SWRADEhMKD1RFTVBPX09CU0VSVkFOVBAEEhQKEFRFTVBPX0RFTElCRVJBVEUQBSqkAQoJUmlza1N0eWxlEhoKFlJJU0tfU1RZTEVfVU5TUEVDSUZJRUQQABIWChJSSVNLX1NUWUxFX1NFRUtJTkcQARIXChNSSVNLX1NUWUxFX01PREVSQVRFEAISFgoSUklTS19TVFlMRV9CT1VOREVEEAMSGwoXUklTS19TVFlMRV9DT05TRVJWQVRJVkUQBBIVChFSSVNLX1NUWUxFX0FWRVJTRRAFKk8KBUdyYWRlEhUKEUdSQURFX1VOU1BFQ0lGSUVEEAASDQoJR1JBREVfTE9XEAESEAoMR1JBREVfTUVESVVNEAISDgoKR1JBREVfSElHSBADKoABCgxSZWNvdmVyeVBhdGgSHQoZUkVDT1ZFUllfUEFUSF9VTlNQRUNJRklFRBAAEhcKE1JFQ09WRVJZX1BBVEhfUkFQSUQQARIdChlSRUNPVkVSWV9QQVRIX09TQ0lMTEFUSU5HEAISGQoVUkVDT1ZFUllfUEFUSF9HUkFEVUFMEAMq3QIKEFJlc3RyaWN0aW9uQ2F1c2USIQodUkVTVFJJQ1RJT05fQ0FVU0VfVU5TUEVDSUZJRUQQABImCiJSRVNUUklDVElPTl9DQVVTRV9BTFdBWVNfRk9SQklEREVOEAESHAoYUkVTVFJJQ1RJT05fQ0FVU0VfU1RSRVNTEAISHAoYUkVTVFJJQ1RJT05fQ0FVU0VfRU5FUkdZEAMSHwobUkVTVFJJQ1RJT05fQ0FVU0VfSEFSRF9MT0NLEAQSGgoWUkVTVFJJQ1RJT05fQ0FVU0VfTU9ERRAFEhsKF1JFU1RSSUNUSU9OX0NBVVNFX0RSSUZUEAYSJAogUkVTVFJJQ1RJT05fQ0FVU0VfQ09OVFJBQ1RfU0NPUEUQBxIfChtSRVNUUklDVElPTl9DQVVTRV9JTlZBUklBTlQQCBIhCh1SRVNUUklDVElPTl9DQVVTRV9GQUlMX0NMT1NFRBAJYgZwcm90bzM", [file_keel_v1_behavioral_contract, file_keel_v1_modes, file_keel_v1_profile, file_keel_v1_state]);
 
 /**
  * How the agent should behave: advisory style derived from modes, stress and posture.
@@ -260,6 +260,28 @@ export type ExecutionContract = Message<"keel.v1.ExecutionContract"> & {
    * @generated from field: keel.v1.ContractEnforcement enforcement = 20;
    */
   enforcement?: ContractEnforcement | undefined;
+
+  /**
+   * Why each action in forbidden_actions is forbidden: one entry per forbidden action, in the
+   * same order, each naming at least one cause.
+   *
+   * @generated from field: repeated keel.v1.ActionRestriction restrictions = 21;
+   */
+  restrictions: ActionRestriction[];
+
+  /**
+   * Hash of the engine version (code and constants) that computed this contract.
+   *
+   * @generated from field: string engine_version_hash = 22;
+   */
+  engineVersionHash: string;
+
+  /**
+   * Hash of the sealed behavioral contract version enforced; empty when the agent has none.
+   *
+   * @generated from field: string contract_version_hash = 23;
+   */
+  contractVersionHash: string;
 };
 
 /**
@@ -268,6 +290,37 @@ export type ExecutionContract = Message<"keel.v1.ExecutionContract"> & {
  */
 export const ExecutionContractSchema: GenMessage<ExecutionContract> = /*@__PURE__*/
   messageDesc(file_keel_v1_contract, 3);
+
+/**
+ * One forbidden action and why.
+ *
+ * @generated from message keel.v1.ActionRestriction
+ */
+export type ActionRestriction = Message<"keel.v1.ActionRestriction"> & {
+  /**
+   * @generated from field: keel.v1.Action action = 1;
+   */
+  action: Action;
+
+  /**
+   * @generated from field: repeated keel.v1.RestrictionCause causes = 2;
+   */
+  causes: RestrictionCause[];
+
+  /**
+   * Human-readable detail, e.g. the invariant or rule id.
+   *
+   * @generated from field: string detail = 3;
+   */
+  detail: string;
+};
+
+/**
+ * Describes the message keel.v1.ActionRestriction.
+ * Use `create(ActionRestrictionSchema)` to create a new message.
+ */
+export const ActionRestrictionSchema: GenMessage<ActionRestriction> = /*@__PURE__*/
+  messageDesc(file_keel_v1_contract, 4);
 
 /**
  * @generated from enum keel.v1.Tempo
@@ -414,4 +467,73 @@ export enum RecoveryPath {
  */
 export const RecoveryPathSchema: GenEnum<RecoveryPath> = /*@__PURE__*/
   enumDesc(file_keel_v1_contract, 3);
+
+/**
+ * What removed an action from the allowed set.
+ *
+ * @generated from enum keel.v1.RestrictionCause
+ */
+export enum RestrictionCause {
+  /**
+   * @generated from enum value: RESTRICTION_CAUSE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Always forbidden (EMOTIONAL_MANIPULATION, IDENTITY_OVERRIDE).
+   *
+   * @generated from enum value: RESTRICTION_CAUSE_ALWAYS_FORBIDDEN = 1;
+   */
+  ALWAYS_FORBIDDEN = 1,
+
+  /**
+   * @generated from enum value: RESTRICTION_CAUSE_STRESS = 2;
+   */
+  STRESS = 2,
+
+  /**
+   * @generated from enum value: RESTRICTION_CAUSE_ENERGY = 3;
+   */
+  ENERGY = 3,
+
+  /**
+   * @generated from enum value: RESTRICTION_CAUSE_HARD_LOCK = 4;
+   */
+  HARD_LOCK = 4,
+
+  /**
+   * The agent's dominant modes do not enable the action.
+   *
+   * @generated from enum value: RESTRICTION_CAUSE_MODE = 5;
+   */
+  MODE = 5,
+
+  /**
+   * @generated from enum value: RESTRICTION_CAUSE_DRIFT = 6;
+   */
+  DRIFT = 6,
+
+  /**
+   * @generated from enum value: RESTRICTION_CAUSE_CONTRACT_SCOPE = 7;
+   */
+  CONTRACT_SCOPE = 7,
+
+  /**
+   * @generated from enum value: RESTRICTION_CAUSE_INVARIANT = 8;
+   */
+  INVARIANT = 8,
+
+  /**
+   * Enforcement could not run or the contract could not be trusted: the safe set applies.
+   *
+   * @generated from enum value: RESTRICTION_CAUSE_FAIL_CLOSED = 9;
+   */
+  FAIL_CLOSED = 9,
+}
+
+/**
+ * Describes the enum keel.v1.RestrictionCause.
+ */
+export const RestrictionCauseSchema: GenEnum<RestrictionCause> = /*@__PURE__*/
+  enumDesc(file_keel_v1_contract, 4);
 
