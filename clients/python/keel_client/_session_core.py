@@ -1,0 +1,120 @@
+"""The part of a session that does no I/O, shared by Session and AsyncSession: numbering
+observations, the frames sent but not yet answered, matching answers to them, positioning on
+the server's last sequence, and deciding whether a broken stream is resumed.
+
+Exactly once: every observation keeps its sequence number for life. After a cut the session
+re-opens with resume_after_sequence = the last sequence it delivered and re-sends every
+unanswered frame with its original numbers; the server answers the ones it had already
+processed from its history (replayed) and processes the rest.
+"""
+from __future__ import annotations
+
+from collections import deque
+from typing import Deque, List, Optional, Sequence
+
+from keel_client import _retry
+from keel_client._errors import Internal, KeelError
+from keel_client._gen.keel.v1 import contract_pb2, engine_service_pb2 as es, observation_pb2
+from keel_client._results import SessionOutcome
+
+#: Observations per batch frame, as the server accepts.
+MAX_BATCH = 64
+
+HEARTBEAT = es.SessionRequest(heartbeat=es.Heartbeat())
+
+
+class Frame:
+    """One observation or batch frame, kept until its answer arrives."""
+
+    __slots__ = ("request", "first", "count", "batch")
+
+    def __init__(self, request: es.SessionRequest, first: int, count: int, batch: bool) -> None:
+        self.request = request
+        self.first = first
+        self.count = count
+        self.batch = batch
+
+
+class SessionCore:
+    def __init__(self, instance_id: str, resume_after_sequence: int, max_reconnect_attempts: int) -> None:
+        self.instance_id = instance_id
+        #: The highest sequence whose outcome was delivered (or that the server reported).
+        self.acked = resume_after_sequence
+        self.next_sequence = resume_after_sequence + 1
+        self.pending: Deque[Frame] = deque()
+        self.contract: Optional[contract_pb2.ExecutionContract] = None
+        self.failure: Optional[KeelError] = None
+        self._attempt = 0
+        self._max_attempts = max_reconnect_attempts
+
+    def open_request(self) -> es.SessionRequest:
+        return es.SessionRequest(open=es.SessionOpen(instance_id=self.instance_id, resume_after_sequence=self.acked))
+
+    def on_opened(self, opened: es.SessionOpened) -> bool:
+        """Takes the open answer; True when the stream must be re-opened positioned at the
+        server's last sequence: a fresh session on an agent that already has history (the server
+        expects resume_after_sequence + 1 next, so numbering from 1 would leave a gap)."""
+        self._attempt = 0
+        self.contract = opened.contract
+        if not self.pending and opened.last_sequence > self.acked:
+            self.acked = opened.last_sequence
+            self.next_sequence = opened.last_sequence + 1
+            return True
+        return False
+
+    def frame(self, observations: Sequence[observation_pb2.Observation], batch: bool) -> Frame:
+        first = self.next_sequence
+        if batch:
+            items = [es.SequencedObservation(sequence=first + i, observation=o) for i, o in enumerate(observations)]
+            request = es.SessionRequest(batch=es.ObservationBatch(observations=items))
+        else:
+            request = es.SessionRequest(observation=es.SequencedObservation(sequence=first, observation=observations[0]))
+        self.next_sequence += len(observations)
+        frame = Frame(request, first, len(observations), batch)
+        self.pending.append(frame)
+        return frame
+
+    def take(self, response: es.SessionResponse) -> Optional[List[SessionOutcome]]:
+        """The outcomes of the oldest unanswered frame, or None for frames that answer nothing
+        (heartbeat echoes)."""
+        kind = response.WhichOneof("frame")
+        if kind == "outcome":
+            answers: Sequence[es.SequencedOutcome] = [response.outcome]
+        elif kind == "batch":
+            answers = response.batch.outcomes
+        else:
+            return None
+        frame = self.pending[0] if self.pending else None
+        if (
+            frame is None
+            or frame.batch != (kind == "batch")
+            or len(answers) != frame.count
+            or answers[0].sequence != frame.first
+            or answers[-1].sequence != frame.first + frame.count - 1
+        ):
+            got = ",".join(str(a.sequence) for a in answers)
+            want = f"{frame.first}..{frame.first + frame.count - 1}" if frame else "nothing"
+            raise self.fail(Internal(f"session protocol error: outcome for sequence {got}, expected {want}"))
+        self.pending.popleft()
+        self.acked = frame.first + frame.count - 1
+        self.contract = answers[-1].outcome.contract
+        return [SessionOutcome(a) for a in answers]
+
+    def reconnect_delay(self, err: KeelError) -> Optional[float]:
+        """Seconds to wait before re-opening after err ended the stream, or None: the session
+        fails with err. Over quota the server says how long (nothing of the refused frame was
+        processed); a lost connection or a draining server backs off. A takeover (ABORTED),
+        UNAUTHENTICATED, PERMISSION_DENIED and every other code are final."""
+        self._attempt += 1
+        if self._attempt > self._max_attempts:
+            return None
+        if err.code == "RESOURCE_EXHAUSTED" and err.retry_delay is not None:
+            return _retry.quota_wait(err.retry_delay)
+        if err.code == "UNAVAILABLE":
+            return _retry.backoff(self._attempt)
+        return None
+
+    def fail(self, err: KeelError) -> KeelError:
+        if self.failure is None:
+            self.failure = err
+        return self.failure
