@@ -17,9 +17,10 @@ from keel_client._enums import Mode
 from keel_client._errors import FailedPrecondition, Internal, KeelError, Unavailable, from_rpc_error
 from keel_client._gen.keel.v1 import engine_service_pb2 as es, engine_service_pb2_grpc
 from keel_client._results import Contract, SessionOutcome
-from keel_client._session_core import HEARTBEAT, MAX_BATCH, Frame, SessionCore
+from keel_client._session_core import HEARTBEAT, MAX_BATCH, Frame, OnReconnect, SessionCore
 
 _END = object()
+_EOF: Any = getattr(grpc.aio, "EOF")  # what read() returns at the end of the stream
 
 
 async def _outgoing(frames: "asyncio.Queue[Any]", heartbeat_interval: Optional[float]) -> AsyncIterator[es.SessionRequest]:
@@ -42,7 +43,13 @@ async def _error_of(call: Any, rpc: grpc.RpcError) -> KeelError:
         try:
             code = await call.code()
             if code != grpc.StatusCode.INTERNAL:
-                real = grpc.aio.AioRpcError(code, rpc.initial_metadata(), await call.trailing_metadata(), await call.details())
+                real = grpc.aio.AioRpcError(
+                    code=code,
+                    initial_metadata=rpc.initial_metadata(),
+                    trailing_metadata=await call.trailing_metadata(),
+                    details=await call.details(),
+                    debug_error_string=None,
+                )
                 return from_rpc_error(real)
         except Exception:  # the call is gone: the original error is all there is
             pass
@@ -62,12 +69,13 @@ class AsyncSession:
         max_in_flight: int = 8,
         heartbeat_interval: Optional[float] = 30.0,
         max_reconnect_attempts: int = 8,
+        on_reconnect: Optional[OnReconnect] = None,
     ) -> None:
         if max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
         self._stub = stub
         self._metadata = tuple(metadata)
-        self._core = SessionCore(instance_id, resume_after_sequence, max_reconnect_attempts)
+        self._core = SessionCore(instance_id, resume_after_sequence, max_reconnect_attempts, on_reconnect)
         self._max_in_flight = max_in_flight
         self._heartbeat_interval = heartbeat_interval or None
         self._lock: Optional[asyncio.Lock] = None  # made inside the loop (Python 3.9 binds at creation)
@@ -146,7 +154,7 @@ class AsyncSession:
                 self._frames.put_nowait(_END)
             if call is not None:
                 try:
-                    while await call.read() is not grpc.aio.EOF:
+                    while await call.read() is not _EOF:
                         pass
                 except grpc.RpcError:
                     pass
@@ -185,7 +193,7 @@ class AsyncSession:
             except grpc.RpcError as rpc:
                 await self._recover(await _error_of(call, rpc))
                 continue
-            if response is grpc.aio.EOF:
+            if response is _EOF:
                 await self._recover(Unavailable("the session stream ended"))
                 continue
             outcomes = self._core.take(response)
@@ -219,7 +227,7 @@ class AsyncSession:
             except grpc.RpcError as rpc:
                 err: KeelError = await _error_of(call, rpc)
             else:
-                if first is grpc.aio.EOF:
+                if first is _EOF:
                     err = Unavailable("the session stream ended before it opened")
                 elif first.WhichOneof("frame") != "opened":
                     raise self._core.fail(Internal(f"session protocol error: {first.WhichOneof('frame')} before opened"))

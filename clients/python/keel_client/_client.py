@@ -28,6 +28,7 @@ from keel_client._results import (
     Outcome, Page, ResetResult, Snapshot, State, VerifyResult, WhoAmI,
 )
 from keel_client._retry import unary_delay
+from keel_client._session_core import OnReconnect
 from keel_client._session import Session
 
 R = TypeVar("R")
@@ -43,7 +44,7 @@ class _Unary:
         attempt = 0
         while True:
             try:
-                return method(request, metadata=self.config.metadata, timeout=self.config.timeout)  # type: ignore[no-any-return]
+                return method(request, metadata=self.config.metadata, timeout=self.config.timeout)
             except grpc.RpcError as rpc:
                 err: KeelError = from_rpc_error(rpc)
             attempt += 1
@@ -290,14 +291,15 @@ class Keel:
     def target(self) -> str:
         return self._config.target
 
-    def with_options(self, *, timeout: Optional[float] = _config.DEFAULT_TIMEOUT, max_retries: Optional[int] = None) -> "Keel":
+    def with_options(self, *, timeout: Union[float, None, _config.Unset] = _config.UNSET, max_retries: Optional[int] = None) -> "Keel":
         """A client over the same connection with another deadline or retry budget."""
         clone = object.__new__(Keel)
         clone._channel = self._channel
         clone._setup(
             _config.Config(
                 self._config.target, self._config.metadata, self._config.credentials, self._config.options,
-                timeout, self._config.max_retries if max_retries is None else max_retries,
+                self._config.timeout if isinstance(timeout, _config.Unset) else timeout,
+                self._config.max_retries if max_retries is None else max_retries,
             )
         )
         return clone
@@ -310,6 +312,7 @@ class Keel:
         max_in_flight: int = 8,
         heartbeat_interval: Optional[float] = 30.0,
         max_reconnect_attempts: int = 8,
+        on_reconnect: Optional[OnReconnect] = None,
     ) -> Session:
         """Opens a session on the agent (see Session). No deadline: it lives until closed.
 
@@ -319,11 +322,13 @@ class Keel:
         - heartbeat_interval: seconds of silence before a heartbeat frame (None: never), so
           proxies keep an idle stream open.
         - max_reconnect_attempts: per outage; the count restarts whenever a stream opens.
+        - on_reconnect(attempt, error, delay): called before each reconnect (for logs, metrics).
         """
         return Session(
             engine_service_pb2_grpc.EngineServiceStub(self._channel), self._config.metadata, instance_id,
             resume_after_sequence=resume_after_sequence, max_in_flight=max_in_flight,
             heartbeat_interval=heartbeat_interval, max_reconnect_attempts=max_reconnect_attempts,
+            on_reconnect=on_reconnect,
         )
 
     def close(self) -> None:

@@ -12,6 +12,13 @@ import grpc
 PathLike = Union[str, "os.PathLike[str]"]
 
 DEFAULT_TARGET = "localhost:8080"
+
+
+class Unset:
+    """Marks an argument left out (where None means "no deadline")."""
+
+
+UNSET = Unset()
 #: Unary calls' default deadline in seconds. grpcio sends a timeout rounded up (60 s goes out as
 #: ~61.1 s), so stay well under a server's 60 s cap.
 DEFAULT_TIMEOUT = 30.0

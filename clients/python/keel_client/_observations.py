@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Mapping, Optional, Tuple, Union
+from typing import Any, Mapping, Optional, Tuple, Union, cast
 
 from keel_client._enums import Mode, mode_value
 from keel_client._gen.keel.v1 import observation_pb2
@@ -43,7 +43,7 @@ def build(
 ) -> observation_pb2.Observation:
     # Range checks are the server's (it answers INVALID_ARGUMENT naming the field); only what
     # cannot be put on the wire at all is refused here.
-    obs = observation_pb2.Observation(mode=mode_value(mode), signal_strength=float(signal_strength))
+    obs = observation_pb2.Observation(mode=cast(Any, mode_value(mode)), signal_strength=float(signal_strength))
     if action is not None:
         obs.action = action
     if target is not None:

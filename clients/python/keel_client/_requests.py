@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterable, Mapping, Optional, Union
+from typing import Any, Iterable, Mapping, Optional, Union, cast
 
 from google.protobuf import field_mask_pb2, json_format
 
@@ -53,7 +53,7 @@ def process_batch(
 
 
 def reset(instance_id: str, target: Union[ResetTarget, int], request_id: Optional[str]) -> es.ResetRequest:
-    return es.ResetRequest(instance_id=instance_id, target=int(target), request_id=request_id or obs.request_id())
+    return es.ResetRequest(instance_id=instance_id, target=cast(Any, int(target)), request_id=request_id or obs.request_id())
 
 
 def create_instance(
@@ -117,5 +117,5 @@ def create_key(
     name: str, scope: Union[KeyScope, int], tenant: str, cycles_per_second: int, max_sessions: int
 ) -> ks.CreateKeyRequest:
     return ks.CreateKeyRequest(
-        name=name, scope=int(scope), tenant=tenant, cycles_per_second=cycles_per_second, max_sessions=max_sessions
+        name=name, scope=cast(Any, int(scope)), tenant=tenant, cycles_per_second=cycles_per_second, max_sessions=max_sessions
     )

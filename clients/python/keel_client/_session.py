@@ -19,7 +19,7 @@ from keel_client._enums import Mode
 from keel_client._errors import FailedPrecondition, Internal, KeelError, Unavailable, from_rpc_error
 from keel_client._gen.keel.v1 import engine_service_pb2 as es, engine_service_pb2_grpc
 from keel_client._results import Contract, SessionOutcome
-from keel_client._session_core import HEARTBEAT, MAX_BATCH, Frame, SessionCore
+from keel_client._session_core import HEARTBEAT, MAX_BATCH, Frame, OnReconnect, SessionCore
 
 _END = object()
 
@@ -49,12 +49,13 @@ class Session:
         max_in_flight: int = 8,
         heartbeat_interval: Optional[float] = 30.0,
         max_reconnect_attempts: int = 8,
+        on_reconnect: Optional[OnReconnect] = None,
     ) -> None:
         if max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
         self._stub = stub
         self._metadata = tuple(metadata)
-        self._core = SessionCore(instance_id, resume_after_sequence, max_reconnect_attempts)
+        self._core = SessionCore(instance_id, resume_after_sequence, max_reconnect_attempts, on_reconnect)
         self._max_in_flight = max_in_flight
         self._heartbeat_interval = heartbeat_interval or None
         self._lock = threading.Lock()

@@ -10,7 +10,7 @@ processed from its history (replayed) and processes the rest.
 from __future__ import annotations
 
 from collections import deque
-from typing import Deque, List, Optional, Sequence
+from typing import Callable, Deque, List, Optional, Sequence
 
 from keel_client import _retry
 from keel_client._errors import Internal, KeelError
@@ -21,6 +21,10 @@ from keel_client._results import SessionOutcome
 MAX_BATCH = 64
 
 HEARTBEAT = es.SessionRequest(heartbeat=es.Heartbeat())
+
+#: Called before each reconnect with the attempt number, the error that ended the stream and
+#: the seconds the session will wait.
+OnReconnect = Callable[[int, KeelError, float], None]
 
 
 class Frame:
@@ -36,7 +40,13 @@ class Frame:
 
 
 class SessionCore:
-    def __init__(self, instance_id: str, resume_after_sequence: int, max_reconnect_attempts: int) -> None:
+    def __init__(
+        self,
+        instance_id: str,
+        resume_after_sequence: int,
+        max_reconnect_attempts: int,
+        on_reconnect: Optional[OnReconnect] = None,
+    ) -> None:
         self.instance_id = instance_id
         #: The highest sequence whose outcome was delivered (or that the server reported).
         self.acked = resume_after_sequence
@@ -46,6 +56,7 @@ class SessionCore:
         self.failure: Optional[KeelError] = None
         self._attempt = 0
         self._max_attempts = max_reconnect_attempts
+        self._on_reconnect = on_reconnect
 
     def open_request(self) -> es.SessionRequest:
         return es.SessionRequest(open=es.SessionOpen(instance_id=self.instance_id, resume_after_sequence=self.acked))
@@ -109,10 +120,14 @@ class SessionCore:
         if self._attempt > self._max_attempts:
             return None
         if err.code == "RESOURCE_EXHAUSTED" and err.retry_delay is not None:
-            return _retry.quota_wait(err.retry_delay)
-        if err.code == "UNAVAILABLE":
-            return _retry.backoff(self._attempt)
-        return None
+            delay = _retry.quota_wait(err.retry_delay)
+        elif err.code == "UNAVAILABLE":
+            delay = _retry.backoff(self._attempt)
+        else:
+            return None
+        if self._on_reconnect is not None:
+            self._on_reconnect(self._attempt, err, delay)
+        return delay
 
     def fail(self, err: KeelError) -> KeelError:
         if self.failure is None:
