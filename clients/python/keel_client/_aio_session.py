@@ -121,7 +121,7 @@ class AsyncSession:
         async with self._guard():
             await self._ensure_open()
             frame = self._core.frame([observation], batch=False)
-            self._send(frame)
+            self._flush()
             return (await self._receive_through(frame))[0]
 
     async def process_many(
@@ -139,7 +139,7 @@ class AsyncSession:
                     results.extend(await self._receive_through(in_flight.popleft()))
                 frame = self._core.frame(wire[start:start + batch_size], batch=True)
                 in_flight.append(frame)
-                self._send(frame)
+                self._flush()
             while in_flight:
                 results.extend(await self._receive_through(in_flight.popleft()))
         return results
@@ -181,9 +181,11 @@ class AsyncSession:
             await self._connect()
             self._opened = True
 
-    def _send(self, frame: Frame) -> None:
+    def _flush(self) -> None:
+        # A dead stream shows on the read side; its frames are re-sent after the reconnect.
         if self._frames is not None:
-            self._frames.put_nowait(frame.request)
+            for frame in self._core.writable():
+                self._frames.put_nowait(frame.request)
 
     async def _receive_through(self, frame: Frame) -> List[SessionOutcome]:
         while True:
@@ -197,8 +199,10 @@ class AsyncSession:
                 await self._recover(Unavailable("the session stream ended"))
                 continue
             outcomes = self._core.take(response)
-            if outcomes is not None and outcomes[0].sequence == frame.first:
-                return outcomes
+            if outcomes is not None:
+                self._flush()
+                if outcomes[0].sequence == frame.first:
+                    return outcomes
 
     async def _recover(self, err: KeelError) -> None:
         self._teardown()
@@ -235,8 +239,8 @@ class AsyncSession:
                     self._teardown()
                     continue
                 else:
-                    for frame in self._core.pending:
-                        frames.put_nowait(frame.request)
+                    self._core.connected()
+                    self._flush()
                     return
             self._teardown()
             delay = self._core.reconnect_delay(err)

@@ -99,7 +99,7 @@ class Session:
         with self._lock:
             self._check_usable()
             frame = self._core.frame([observation], batch=False)
-            self._send(frame)
+            self._flush()
             return self._receive_through(frame)[0]
 
     def process_many(self, observations: Iterable[obs.ObservationLike], *, batch_size: int = MAX_BATCH) -> List[SessionOutcome]:
@@ -118,7 +118,7 @@ class Session:
                     results.extend(self._receive_through(in_flight.popleft()))
                 frame = self._core.frame(wire[start:start + batch_size], batch=True)
                 in_flight.append(frame)
-                self._send(frame)
+                self._flush()
             while in_flight:
                 results.extend(self._receive_through(in_flight.popleft()))
         return results
@@ -153,10 +153,11 @@ class Session:
         if self._closed:
             raise FailedPrecondition("the session is closed")
 
-    def _send(self, frame: Frame) -> None:
-        # A dead connection shows on the read side; its pending frames are re-sent on reconnect.
+    def _flush(self) -> None:
+        # A dead stream shows on the read side; its frames are re-sent after the reconnect.
         if self._frames is not None:
-            self._frames.put(frame.request)
+            for frame in self._core.writable():
+                self._frames.put(frame.request)
 
     def _receive_through(self, frame: Frame) -> List[SessionOutcome]:
         """Reads until `frame` is answered (older frames' answers, left by an interrupted call,
@@ -171,8 +172,10 @@ class Session:
                 self._recover(Unavailable("the session stream ended"))
                 continue
             outcomes = self._core.take(response)
-            if outcomes is not None and outcomes[0].sequence == frame.first:
-                return outcomes
+            if outcomes is not None:
+                self._flush()
+                if outcomes[0].sequence == frame.first:
+                    return outcomes
 
     def _recover(self, err: KeelError) -> None:
         self._teardown()
@@ -210,8 +213,8 @@ class Session:
                 if self._core.on_opened(first.opened):
                     self._teardown()
                     continue
-                for frame in self._core.pending:
-                    frames.put(frame.request)
+                self._core.connected()
+                self._flush()
                 return
             self._teardown()
             delay = self._core.reconnect_delay(err)

@@ -57,6 +57,10 @@ class SessionCore:
         self._attempt = 0
         self._max_attempts = max_reconnect_attempts
         self._on_reconnect = on_reconnect
+        # Frames at the head of `pending` written on the current stream, and whether the stream
+        # is still probing (see connected()).
+        self._written = 0
+        self._probing = False
 
     def open_request(self) -> es.SessionRequest:
         return es.SessionRequest(open=es.SessionOpen(instance_id=self.instance_id, resume_after_sequence=self.acked))
@@ -73,6 +77,23 @@ class SessionCore:
             return True
         return False
 
+    def connected(self) -> None:
+        """A stream was opened and positioned. After a reconnect only the oldest unanswered frame
+        is written until it is answered: if the server refuses it (over quota), no other write is
+        in flight, so grpc.aio reports the real status and its RetryInfo instead of 'Internal
+        error from Core'. Then everything else follows at once."""
+        self._written = 0
+        self._probing = bool(self.pending)
+
+    def writable(self) -> List[Frame]:
+        """The frames to write now, in order (each is returned once per stream)."""
+        limit = 1 if self._probing else len(self.pending)
+        if limit <= self._written:
+            return []
+        frames = [self.pending[i] for i in range(self._written, limit)]
+        self._written = limit
+        return frames
+
     def frame(self, observations: Sequence[observation_pb2.Observation], batch: bool) -> Frame:
         first = self.next_sequence
         if batch:
@@ -82,7 +103,7 @@ class SessionCore:
             request = es.SessionRequest(observation=es.SequencedObservation(sequence=first, observation=observations[0]))
         self.next_sequence += len(observations)
         frame = Frame(request, first, len(observations), batch)
-        self.pending.append(frame)
+        self.pending.append(frame)  # written by the next writable()
         return frame
 
     def take(self, response: es.SessionResponse) -> Optional[List[SessionOutcome]]:
@@ -107,6 +128,8 @@ class SessionCore:
             want = f"{frame.first}..{frame.first + frame.count - 1}" if frame else "nothing"
             raise self.fail(Internal(f"session protocol error: outcome for sequence {got}, expected {want}"))
         self.pending.popleft()
+        self._written -= 1
+        self._probing = False
         self.acked = frame.first + frame.count - 1
         self.contract = answers[-1].outcome.contract
         return [SessionOutcome(a) for a in answers]
@@ -115,13 +138,14 @@ class SessionCore:
         """Seconds to wait before re-opening after err ended the stream, or None: the session
         fails with err. Over quota the server says how long (nothing of the refused frame was
         processed); a lost connection or a draining server backs off. A takeover (ABORTED),
-        UNAUTHENTICATED, PERMISSION_DENIED and every other code are final."""
+        UNAUTHENTICATED, PERMISSION_DENIED and every other code are final. Resuming is safe
+        whatever happened on the server: sequence numbers make every frame count once."""
         self._attempt += 1
         if self._attempt > self._max_attempts:
             return None
         if err.code == "RESOURCE_EXHAUSTED" and err.retry_delay is not None:
             delay = _retry.quota_wait(err.retry_delay)
-        elif err.code == "UNAVAILABLE":
+        elif err.code == "UNAVAILABLE" or _masked(err):
             delay = _retry.backoff(self._attempt)
         else:
             return None
@@ -133,3 +157,9 @@ class SessionCore:
         if self.failure is None:
             self.failure = err
         return self.failure
+
+
+def _masked(err: KeelError) -> bool:
+    """grpc.aio's report of a stream the server ended while frames were being written: the
+    real status is lost, so the stream is resumed (probing, see connected())."""
+    return err.code == "INTERNAL" and err.message == "Internal error from Core"

@@ -81,7 +81,8 @@ def session_cuts(case: Dict[str, Any], start: Callable[..., Harness]) -> None:
         assert admin.engine.state(instance.id).cycle_count == total
     assert cut["connections"] > 0, "the harness cut no connection: the case proved nothing"
     assert reconnects, "the session never had to resume"
-    assert all(err.code == "UNAVAILABLE" for err in reconnects)
+    # A cut is UNAVAILABLE, or under grpc.aio sometimes INTERNAL 'Internal error from Core'.
+    assert all(err.code in ("UNAVAILABLE", "INTERNAL") for err in reconnects), reconnects
 
 
 def resume_fresh_client(case: Dict[str, Any], start: Callable[..., Harness]) -> None:
@@ -108,7 +109,10 @@ def quota_backoff(case: Dict[str, Any], start: Callable[..., Harness]) -> None:
             outcomes = session.process_many(observations(1, total), batch_size=case["batch_size"])
         assert_exactly_once(outcomes, total)
         assert client.engine.state(instance.id).cycle_count == total
-    assert waits and all(e.code == "RESOURCE_EXHAUSTED" and e.retry_delay is not None for e in waits)
+    # grpc.aio may first see a refusal as INTERNAL 'Internal error from Core' (stack-notes §7);
+    # the session then probes with one frame and gets the real status with its RetryInfo.
+    assert any(e.code == "RESOURCE_EXHAUSTED" and e.retry_delay is not None for e in waits), waits
+    assert all(e.code in ("RESOURCE_EXHAUSTED", "INTERNAL") for e in waits), waits
 
 
 def takeover(case: Dict[str, Any], start: Callable[..., Harness]) -> None:
