@@ -13,7 +13,7 @@ from typing import Any, AsyncIterator, Deque, Iterable, List, Mapping, Optional,
 import grpc
 
 from keel_client import _observations as obs
-from keel_client._enums import Mode
+from keel_client._enums import Mode, mode_value
 from keel_client._errors import FailedPrecondition, Internal, KeelError, Unavailable, from_rpc_error
 from keel_client._gen.keel.v1 import engine_service_pb2 as es, engine_service_pb2_grpc
 from keel_client._results import Contract, SessionOutcome
@@ -115,9 +115,13 @@ class AsyncSession:
         confidence: Optional[float] = None,
         context: Optional[Mapping[str, str]] = None,
     ) -> SessionOutcome:
-        observation = obs.build(
-            mode, signal_strength, action=action, target=target, outcome=outcome, confidence=confidence, context=context
-        )
+        observation: obs.Normalized
+        if action is None and target is None and outcome is None and confidence is None and not context:
+            observation = (mode_value(mode), float(signal_strength))
+        else:
+            observation = obs.build(
+                mode, signal_strength, action=action, target=target, outcome=outcome, confidence=confidence, context=context
+            )
         async with self._guard():
             await self._ensure_open()
             frame = self._core.frame([observation], batch=False)
@@ -129,7 +133,7 @@ class AsyncSession:
     ) -> List[SessionOutcome]:
         if not 1 <= batch_size <= MAX_BATCH:
             raise ValueError(f"batch_size must be 1 to {MAX_BATCH}")
-        wire = [obs.to_wire(o) for o in observations]
+        wire = [obs.normalize(o) for o in observations]
         results: List[SessionOutcome] = []
         async with self._guard():
             await self._ensure_open()

@@ -75,3 +75,24 @@ def request_id() -> str:
     """A fresh idempotency key: one per logical call, reused by its retries."""
     return uuid.uuid4().hex
 
+
+
+#: An observation ready for a session frame: (mode value, strength) when that is all it says
+#: (written into the frame field by field, the hot path), else the message.
+Normalized = Union[Tuple[int, float], observation_pb2.Observation]
+
+
+def normalize(item: ObservationLike) -> Normalized:
+    """Checks an item before it gets a sequence number, so a bad one consumes none."""
+    if type(item) is tuple:
+        mode, strength = item
+        return (mode_value(mode), float(strength))
+    return to_wire(item)
+
+
+def fill(target: observation_pb2.Observation, item: Normalized) -> None:
+    if type(item) is tuple:
+        target.mode = item[0]  # type: ignore[assignment]
+        target.signal_strength = item[1]
+    else:
+        target.CopyFrom(item)  # type: ignore[arg-type]

@@ -244,15 +244,22 @@ class Outcome(_View):
 class SessionOutcome(Outcome):
     """An outcome delivered by a session, with its sequence number."""
 
-    __slots__ = ("sequence", "replayed")
+    __slots__ = ("sequenced",)
     _repr_fields = ("sequence", "replayed", "contract")
 
     def __init__(self, sequenced: engine_service_pb2.SequencedOutcome) -> None:
-        super().__init__(sequenced.outcome)
-        self.sequence: int = sequenced.sequence
-        #: True when the server had processed this sequence before a reconnect and returned the
-        #: original outcome.
-        self.replayed: bool = sequenced.replayed
+        self.sequenced = sequenced
+        self.raw = sequenced.outcome
+
+    @property
+    def sequence(self) -> int:
+        return self.sequenced.sequence
+
+    @property
+    def replayed(self) -> bool:
+        """True when the server had processed this sequence before a reconnect and returned
+        the original outcome."""
+        return self.sequenced.replayed
 
 
 class BatchResult(_View):

@@ -15,7 +15,7 @@ from typing import Any, Deque, Iterable, Iterator, List, Mapping, Optional, Sequ
 import grpc
 
 from keel_client import _observations as obs
-from keel_client._enums import Mode
+from keel_client._enums import Mode, mode_value
 from keel_client._errors import FailedPrecondition, Internal, KeelError, Unavailable, from_rpc_error
 from keel_client._gen.keel.v1 import engine_service_pb2 as es, engine_service_pb2_grpc
 from keel_client._results import Contract, SessionOutcome
@@ -93,9 +93,13 @@ class Session:
         context: Optional[Mapping[str, str]] = None,
     ) -> SessionOutcome:
         """Sends one observation and returns its outcome, exactly once across reconnects."""
-        observation = obs.build(
-            mode, signal_strength, action=action, target=target, outcome=outcome, confidence=confidence, context=context
-        )
+        observation: obs.Normalized
+        if action is None and target is None and outcome is None and confidence is None and not context:
+            observation = (mode_value(mode), float(signal_strength))
+        else:
+            observation = obs.build(
+                mode, signal_strength, action=action, target=target, outcome=outcome, confidence=confidence, context=context
+            )
         with self._lock:
             self._check_usable()
             frame = self._core.frame([observation], batch=False)
@@ -107,8 +111,7 @@ class Session:
         their answers, and returns every outcome in order. Each frame is committed as a whole."""
         if not 1 <= batch_size <= MAX_BATCH:
             raise ValueError(f"batch_size must be 1 to {MAX_BATCH}")
-        # Converted first, so a bad item consumes no sequence number.
-        wire = [obs.to_wire(o) for o in observations]
+        wire = [obs.normalize(o) for o in observations]
         results: List[SessionOutcome] = []
         with self._lock:
             self._check_usable()

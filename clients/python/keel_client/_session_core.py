@@ -13,8 +13,9 @@ from collections import deque
 from typing import Callable, Deque, List, Optional, Sequence
 
 from keel_client import _retry
+from keel_client._observations import Normalized, fill
 from keel_client._errors import Internal, KeelError
-from keel_client._gen.keel.v1 import contract_pb2, engine_service_pb2 as es, observation_pb2
+from keel_client._gen.keel.v1 import contract_pb2, engine_service_pb2 as es
 from keel_client._results import SessionOutcome
 
 #: Observations per batch frame, as the server accepts.
@@ -94,13 +95,18 @@ class SessionCore:
         self._written = limit
         return frames
 
-    def frame(self, observations: Sequence[observation_pb2.Observation], batch: bool) -> Frame:
+    def frame(self, observations: Sequence[Normalized], batch: bool) -> Frame:
         first = self.next_sequence
+        request = es.SessionRequest()
         if batch:
-            items = [es.SequencedObservation(sequence=first + i, observation=o) for i, o in enumerate(observations)]
-            request = es.SessionRequest(batch=es.ObservationBatch(observations=items))
+            items = request.batch.observations
+            for i, observation in enumerate(observations):
+                item = items.add()
+                item.sequence = first + i
+                fill(item.observation, observation)
         else:
-            request = es.SessionRequest(observation=es.SequencedObservation(sequence=first, observation=observations[0]))
+            request.observation.sequence = first
+            fill(request.observation.observation, observations[0])
         self.next_sequence += len(observations)
         frame = Frame(request, first, len(observations), batch)
         self.pending.append(frame)  # written by the next writable()

@@ -20,3 +20,11 @@ def test_typed_markers_ship() -> None:
     root = Path(keel_client.__file__).parent
     assert (root / "py.typed").exists()
     assert (GEN / "engine_service_pb2.pyi").exists()
+
+
+def test_ci_tests_the_installed_distribution() -> None:
+    """In CI (KEEL_CONFORMANCE=required) the package under test is the one pip installed."""
+    import os
+
+    if os.environ.get("KEEL_CONFORMANCE") == "required":
+        assert "site-packages" in keel_client.__file__, keel_client.__file__
