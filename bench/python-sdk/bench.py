@@ -11,7 +11,9 @@ on loopback and measures, each run on a fresh agent:
 - lock-step latency: one observation, wait for its outcome, next; p50 through Session.process
   and AsyncSession.process vs the bare stub doing the same on one Session stream, and unary
   Engine.process vs a bare Process call.
-Prints the median of the runs with their min-max. The machine is shared: expect noise.
+Throughput runs also report the client process's CPU time per contract (all its threads),
+which depends far less on the other load on the machine than wall-clock rates do. Prints the
+median of the runs with their min-max. The machine is shared: expect noise.
 """
 from __future__ import annotations
 
@@ -183,6 +185,12 @@ def main() -> None:
     def record(name: str, value: float) -> None:
         results.setdefault(name, []).append(value)
 
+    def throughput(name: str, run: Callable[[], float]) -> None:
+        cpu = time.process_time()
+        rate = run()
+        record(name, rate)
+        record(f"{name}, client CPU", (time.process_time() - cpu) * 1e6 / args.observations)
+
     try:
         target, api_key = server["target"], server["api_key"]
         metadata = (("authorization", f"Bearer {api_key}"),)
@@ -193,9 +201,9 @@ def main() -> None:
             sdk_throughput(client, fresh(), 5_000)
             bare_throughput(stub, metadata, fresh(), 5_000)
             for run in range(args.runs):
-                record("bare grpcio session, batch frames", bare_throughput(stub, metadata, fresh(), args.observations))
-                record("SDK Session.process_many", sdk_throughput(client, fresh(), args.observations))
-                record("SDK AsyncSession.process_many", asyncio.run(aio_throughput(target, api_key, args.observations)))
+                throughput("bare grpcio session, batch frames", lambda: bare_throughput(stub, metadata, fresh(), args.observations))
+                throughput("SDK Session.process_many", lambda: sdk_throughput(client, fresh(), args.observations))
+                throughput("SDK AsyncSession.process_many", lambda: asyncio.run(aio_throughput(target, api_key, args.observations)))
                 record("lock-step p50, bare grpcio session", p50_ms(bare_lockstep(stub, metadata, fresh(), args.lockstep)))
                 record("lock-step p50, SDK Session.process", p50_ms(sdk_lockstep(client, fresh(), args.lockstep)))
                 record("lock-step p50, SDK AsyncSession.process", p50_ms(asyncio.run(aio_lockstep(target, api_key, args.lockstep))))
@@ -211,16 +219,18 @@ def main() -> None:
           f"({BATCH} per frame, {IN_FLIGHT} in flight), {args.lockstep} lock-step calls; median (min, max)")
     for name, values in results.items():
         if name.startswith(("lock-step", "unary")):
-            print(f"  {name:42s} {summary(values, 'ms', 3)}")
+            print(f"  {name:52s} {summary(values, 'ms', 3)}")
+        elif name.endswith("client CPU"):
+            print(f"  {name:52s} {summary(values, 'us/contract', 1)}")
         else:
-            print(f"  {name:42s} {summary(values, 'contracts/s')}")
+            print(f"  {name:52s} {summary(values, 'contracts/s')}")
     for sdk, bare in (
         ("lock-step p50, SDK Session.process", "lock-step p50, bare grpcio session"),
         ("lock-step p50, SDK AsyncSession.process", "lock-step p50, bare grpcio session"),
         ("unary p50, SDK engine.process", "unary p50, bare grpcio Process"),
     ):
         deltas = [s - b for s, b in zip(results[sdk], results[bare])]
-        print(f"  {sdk[len('lock-step p50, '):] if sdk.startswith('lock') else sdk:42s} minus bare: {summary(deltas, 'ms', 3)}")
+        print(f"  {sdk:52s} minus bare: {summary(deltas, 'ms', 3)}")
 
 
 if __name__ == "__main__":
