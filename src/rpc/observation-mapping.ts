@@ -18,3 +18,8 @@ export function observationFromWire(field: string, wire: Observation | undefined
     outcome: v.optionalTag(`${field}.outcome`, wire.outcome),
   };
 }
+
+/** What a request asks for, for its idempotency digest: the receive time is not part of it. */
+export function observationContent(input: ObservationInput, wire: Observation | undefined): unknown {
+  return { ...input, observedAtMs: wire?.timestamp ? input.observedAtMs : null };
+}
