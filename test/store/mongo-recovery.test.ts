@@ -143,7 +143,7 @@ describe("MongoStore recovery", () => {
     await store.commit(cycleCommit(id, 0));
     await db.collection(collections.instances).deleteOne({ _id: agentDocId(TENANT, id) } as never);
     expect(await store.deleteInstance(TENANT, id)).toBe(false);
-    expect(Object.values(await countsFor(id))).toEqual([0, 0, 0, 0, 0]);
+    expect(Object.values(await countsFor(id))).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
   it("deletes every document of the agent in every collection", async () => {
@@ -151,13 +151,13 @@ describe("MongoStore recovery", () => {
     const [doomed, kept] = [newId(), newId()];
     for (const id of [doomed, kept]) {
       await store.createInstance(instance(id), engineState(0));
-      for (let r = 0; r < 4; r++) await store.commit(cycleCommit(id, r, { history: 2, drift: 1, snapshots: 1 }));
+      for (let r = 0; r < 4; r++) await store.commit({ ...cycleCommit(id, r, { history: 2, drift: 1, snapshots: 1 }), request: { id: `r${r}`, fingerprint: "f", reply: null } });
     }
     // History rides in the cycles docs: one document per commit, plus its drift events and snapshots.
-    expect(await countsFor(doomed)).toEqual({ instances: 1, states: 1, cycles: 4, drift_events: 4, snapshots: 4, requests: 0 });
+    expect(await countsFor(doomed)).toEqual({ instances: 1, states: 1, cycles: 4, drift_events: 4, snapshots: 4, requests: 4 });
     expect(await store.deleteInstance(TENANT, doomed)).toBe(true);
-    expect(Object.values(await countsFor(doomed))).toEqual([0, 0, 0, 0, 0]);
-    expect(await countsFor(kept)).toEqual({ instances: 1, states: 1, cycles: 4, drift_events: 4, snapshots: 4, requests: 0 });
+    expect(Object.values(await countsFor(doomed))).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(await countsFor(kept)).toEqual({ instances: 1, states: 1, cycles: 4, drift_events: 4, snapshots: 4, requests: 4 });
     expect((await store.listHistory(TENANT, kept, first)).items).toHaveLength(8);
   });
 });
