@@ -74,6 +74,12 @@ function runOnce(bench: Benchmark): Promise<Map<string, number>> {
 
 const git = (...a: string[]) => execFileSync("git", a, { cwd: root, encoding: "utf8" }).trim();
 
+// What is measured is the tree at the start: later edits do not change the record.
+const commit = git("rev-parse", "--short=12", "HEAD");
+const dirty = git("status", "--porcelain")
+  .split("\n")
+  .filter((l) => l.trim() !== "")
+  .some((l) => !OWN_FILES.some((own) => l.slice(3).startsWith(own)));
 const loadBefore = os.loadavg()[0]!;
 const samples = new Map<string, number[]>();
 const started = Date.now();
@@ -106,14 +112,10 @@ if (only) {
   process.exit(0);
 }
 
-const dirty = git("status", "--porcelain")
-  .split("\n")
-  .filter((l) => l.trim() !== "")
-  .some((l) => !OWN_FILES.some((own) => l.slice(3).startsWith(own)));
 const cpus = os.cpus();
 const record: RunRecord = {
   date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
-  commit: git("rev-parse", "--short=12", "HEAD"),
+  commit,
   dirty,
   machine: {
     cpu: cpus[0]?.model.trim() ?? "unknown",
