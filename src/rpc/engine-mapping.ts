@@ -113,6 +113,9 @@ export function contractToWire(instanceId: string, c: EnforcedContract): WireCon
     memoryContext: c.memoryContext ? memoryToWire(c.memoryContext) : undefined,
     selfModelContext: c.selfModelContext ? selfModelToWire(c.selfModelContext) : undefined,
     enforcement: c.enforcement ? enforcementToWire(c.enforcement) : undefined,
+    restrictions: [],
+    engineVersionHash: "",
+    contractVersionHash: "",
   };
 }
 
