@@ -24,12 +24,12 @@ type fakeEngine struct {
 	keelv1.UnimplementedEngineServiceServer
 
 	mu         sync.Mutex
-	last       uint64                           // the agent's last processed sequence
-	outcomes   map[uint64]*keelv1.CycleOutcome  // by sequence: the history
-	processed  map[uint64]int                   // how often each sequence was processed
-	opens      []*keelv1.SessionOpen            // every open frame received
-	heartbeats int                              // heartbeat frames received
-	requestIDs []string                         // request_id of every Process call
+	last       uint64                          // the agent's last processed sequence
+	outcomes   map[uint64]*keelv1.CycleOutcome // by sequence: the history
+	processed  map[uint64]int                  // how often each sequence was processed
+	opens      []*keelv1.SessionOpen           // every open frame received
+	heartbeats int                             // heartbeat frames received
+	requestIDs []string                        // request_id of every Process call
 	// fault, when set, is consulted before each frame is processed and after: it may end the
 	// stream with an error, "before" (nothing processed) or "after" (processed, unanswered).
 	fault func(frame int, after bool) error
@@ -199,4 +199,3 @@ func (f *fakeEngine) snapshot() (last uint64, processed map[uint64]int, opens in
 	}
 	return f.last, p, len(f.opens)
 }
-
