@@ -51,20 +51,22 @@ var (
 	driftNames  = enumNames(keelv1.DriftLevel_name, "DRIFT_LEVEL_", driftCase)
 )
 
-// enumNames maps each value of a generated enum to its name without the prefix, optionally
-// re-cased; UNSPECIFIED becomes "".
-func enumNames(names map[int32]string, prefix string, recase func(string) string) map[int32]string {
-	out := make(map[int32]string, len(names))
+// enumNames lists, indexed by value, each name of a generated enum without its prefix,
+// optionally re-cased; UNSPECIFIED becomes "".
+func enumNames(names map[int32]string, prefix string, recase func(string) string) []string {
+	size := int32(0)
+	for v := range names {
+		size = max(size, v+1)
+	}
+	out := make([]string, size)
 	for v, name := range names {
-		if v == 0 {
-			out[v] = ""
-			continue
-		}
 		short := strings.TrimPrefix(name, prefix)
 		if recase != nil {
 			short = recase(short)
 		}
-		out[v] = short
+		if v != 0 {
+			out[v] = short
+		}
 	}
 	return out
 }
@@ -81,9 +83,10 @@ func ActionName(a keelv1.Action) string { return lookup(actionNames, int32(a)) }
 // ModeName renders ModeStressResponse as "STRESS_RESPONSE".
 func ModeName(m Mode) string { return lookup(modeNames, int32(m)) }
 
-func lookup(names map[int32]string, v int32) string {
-	if name, ok := names[v]; ok {
-		return name
+// lookup names a value; a value newer than this SDK reads "UNKNOWN".
+func lookup(names []string, v int32) string {
+	if v >= 0 && int(v) < len(names) {
+		return names[v]
 	}
 	return "UNKNOWN"
 }

@@ -48,7 +48,9 @@ func (s *Session) run() {
 			s.opts.onReconnect(attempt, kerr, delay)
 		}
 		if sleep(s.ctx, delay) != nil {
-			s.fail(kerr) // closed while waiting
+			if !s.finished() {
+				s.fail(kerr) // ended while waiting
+			}
 			return
 		}
 	}
