@@ -13,7 +13,9 @@ from keel_client import AsyncKeel, Keel, KeyScope, Mode, NotFound, Observation, 
 def test_instances_engine_keys_and_contracts(harness_for: Callable[..., Harness]) -> None:
     e = harness_for().endpoint
     with Keel(target=e.target, api_key=e.api_key) as client:
-        created = client.instances.create(name="surface", description="d", labels={"team": "a"})
+        created = client.instances.create(name="surface", description="d", labels={"team": "a"}, request_id="surface-create-1")
+        repeat = client.instances.create(name="surface", description="d", labels={"team": "a"}, request_id="surface-create-1")
+        assert repeat.id == created.id, "a repeated request_id is answered with the original"
         assert created.id.startswith("inst_") and created.labels == {"team": "a"} and created.create_time is not None
         assert client.instances.get(created.id).name == "surface"
         other = client.instances.create(name="surface-other")
@@ -28,9 +30,13 @@ def test_instances_engine_keys_and_contracts(harness_for: Callable[..., Harness]
             created.id, [(Mode.ORDER, 0.5), Observation(Mode.ASSERTION, 0.4, action="refund")], include_intermediate=True
         )
         assert batch.processed_count == 2 and [o.contract.cycle_count for o in batch.outcomes] == [1, 2]
+        first_try = client.engine.process(instance_id=created.id, mode=Mode.ORDER, signal_strength=0.5, request_id="surface-p-1")
+        retried = client.engine.process(instance_id=created.id, mode=Mode.ORDER, signal_strength=0.5, request_id="surface-p-1")
+        assert retried.contract.cycle_count == first_try.contract.cycle_count == 3
+        assert client.engine.state(created.id).cycle_count == 3, "the repeat processed nothing"
         history = client.engine.history(created.id)
-        assert [h.cycle for h in history] == [2, 1] and history[0].observation.action == "refund"
-        assert client.engine.contract(created.id).cycle_count == 2
+        assert [h.cycle for h in history] == [3, 2, 1] and history[1].observation.action == "refund"
+        assert client.engine.contract(created.id).cycle_count == 3
         assert isinstance(client.engine.snapshots(created.id).items, list)
         assert client.engine.reset(created.id, ResetTarget.INITIAL).contract.cycle_count == 0
 

@@ -38,3 +38,26 @@ def test_writes_carry_a_fresh_request_id_unless_given() -> None:
                 timestamp=None, request_id=None)
     assert a.request_id and b.request_id and a.request_id != b.request_id
     assert reset("inst_1", ResetTarget.INITIAL, "mine-1").request_id == "mine-1"
+
+
+def test_a_retried_write_sends_the_same_request_id() -> None:
+    import grpc
+
+    from keel_client._client import _Unary
+    from keel_client._config import resolve
+    from test_errors import FakeRpcError
+
+    config = resolve("127.0.0.1:1", "k", tls=None, ca_file=None, client_cert_file=None, client_key_file=None,
+                     server_name=None, timeout=1.0, max_retries=3, options=())
+    seen = []
+
+    def flaky(request: object, metadata: object, timeout: object) -> str:
+        seen.append(request.request_id)  # type: ignore[attr-defined]
+        if len(seen) < 3:
+            raise FakeRpcError(grpc.StatusCode.UNAVAILABLE, "connection reset")
+        return "ok"
+
+    request = process("inst_1", Mode.ORDER, 0.5, action=None, target=None, outcome=None, confidence=None,
+                      context=None, timestamp=None, request_id=None)
+    assert _Unary(config)(flaky, request, safe=True) == "ok"
+    assert len(seen) == 3 and len(set(seen)) == 1 and seen[0]
