@@ -79,3 +79,25 @@ def test_asyncio_surface(harness_for: Callable[..., Harness]) -> None:
             await client.instances.delete(instance.id)
 
     asyncio.run(run())
+
+
+def test_idle_sessions_send_heartbeats_and_keep_working(harness_for: Callable[..., Harness]) -> None:
+    """A session idle past heartbeat_interval (its request side then writes heartbeat frames,
+    which the server echoes) still answers the next observation in order (sync and asyncio)."""
+    import time
+
+    e = harness_for().endpoint
+    with Keel(target=e.target, api_key=e.api_key) as client:
+        instance = client.instances.create(name="heartbeats")
+        with client.session(instance.id, heartbeat_interval=0.02) as session:
+            session.process(Mode.ORDER, 0.5)
+            time.sleep(0.2)
+            assert session.process(Mode.ORDER, 0.5).sequence == 2
+
+    async def run() -> None:
+        async with AsyncKeel(target=e.target, api_key=e.api_key) as client:
+            async with client.session(instance.id, heartbeat_interval=0.02) as session:
+                await asyncio.sleep(0.2)
+                assert (await session.process(Mode.ORDER, 0.5)).sequence == 3
+
+    asyncio.run(run())
