@@ -56,6 +56,11 @@ async def _error_of(call: Any, rpc: grpc.RpcError) -> KeelError:
     return from_rpc_error(rpc)
 
 
+async def _drain(call: Any) -> None:
+    while await call.read() is not _EOF:
+        pass
+
+
 class AsyncSession:
     """Use as `async with client.session(instance_id) as s:`; see AsyncKeel.session."""
 
@@ -148,7 +153,9 @@ class AsyncSession:
                 results.extend(await self._receive_through(in_flight.popleft()))
         return results
 
-    async def close(self) -> None:
+    async def close(self, timeout: float = 5.0) -> None:
+        """Ends the stream: half-closes it so the server finishes cleanly, and cancels it if the
+        server has not within `timeout` seconds (a dead connection)."""
         async with self._guard():
             if self._closed:
                 return
@@ -156,12 +163,12 @@ class AsyncSession:
             call, self._call = self._call, None
             if self._frames is not None:
                 self._frames.put_nowait(_END)
+                self._frames = None
             if call is not None:
                 try:
-                    while await call.read() is not _EOF:
-                        pass
-                except grpc.RpcError:
-                    pass
+                    await asyncio.wait_for(_drain(call), timeout)
+                except (grpc.RpcError, asyncio.TimeoutError):
+                    call.cancel()
 
     async def __aenter__(self) -> "AsyncSession":
         return await self.open()

@@ -126,8 +126,9 @@ class Session:
                 results.extend(self._receive_through(in_flight.popleft()))
         return results
 
-    def close(self) -> None:
-        """Ends the stream (half-close, so the server finishes cleanly)."""
+    def close(self, timeout: float = 5.0) -> None:
+        """Ends the stream: half-closes it so the server finishes cleanly, and cancels it if the
+        server has not within `timeout` seconds (a dead connection)."""
         with self._lock:
             if self._closed:
                 return
@@ -135,12 +136,17 @@ class Session:
             call, self._call = self._call, None
             if self._frames is not None:
                 self._frames.put(_END)
+                self._frames = None
             if call is not None:
+                guard = threading.Timer(timeout, call.cancel)
+                guard.start()
                 try:
                     for _ in call:
                         pass
                 except grpc.RpcError:
                     pass
+                finally:
+                    guard.cancel()
 
     def __enter__(self) -> "Session":
         return self

@@ -101,3 +101,29 @@ def test_idle_sessions_send_heartbeats_and_keep_working(harness_for: Callable[..
                 assert (await session.process(Mode.ORDER, 0.5)).sequence == 3
 
     asyncio.run(run())
+
+
+def test_a_fresh_session_continues_the_sequence_of_an_earlier_one(harness_for: Callable[..., Harness]) -> None:
+    """An agent whose sessions already reached sequence 7: a fresh client (which knows nothing)
+    continues at 8 with no gap error; one that passes resume_after_sequence continues from there."""
+    e = harness_for().endpoint
+    with Keel(target=e.target, api_key=e.api_key) as client:
+        instance = client.instances.create(name="continue")
+        with client.session(instance.id) as first:
+            first.process_many([(Mode.ORDER, 0.5)] * 7)
+            assert first.last_sequence == 7
+    with Keel(target=e.target, api_key=e.api_key) as fresh:
+        with fresh.session(instance.id) as session:
+            outs = session.process_many([(Mode.ORDER, 0.5)] * 3, batch_size=2)
+            assert [o.sequence for o in outs] == [8, 9, 10]
+            assert [o.contract.cycle_count for o in outs] == [8, 9, 10] and not any(o.replayed for o in outs)
+        with fresh.session(instance.id, resume_after_sequence=10) as session:
+            assert session.process(Mode.ORDER, 0.5).sequence == 11
+
+    async def run() -> None:
+        async with AsyncKeel(target=e.target, api_key=e.api_key) as client:
+            async with client.session(instance.id) as session:
+                assert (await session.process(Mode.ORDER, 0.5)).sequence == 12
+            assert (await client.engine.state(instance.id)).cycle_count == 12
+
+    asyncio.run(run())
