@@ -7,7 +7,7 @@ Starts a real Keel server through conformance/harness.ts (in-process store, auth
 on loopback and measures, each run on a fresh agent:
 - session throughput with batch frames (64 observations a frame, 8 frames in flight) through
   Session.process_many and AsyncSession.process_many, and the same frames pipelined by hand on
-  a bare grpcio stub (the floor the SDK is measured against);
+  bare grpcio and grpc.aio stubs (the floors the SDK is measured against);
 - lock-step latency: one observation, wait for its outcome, next; p50 through Session.process
   and AsyncSession.process vs the bare stub doing the same on one Session stream, and unary
   Engine.process vs a bare Process call.
@@ -30,7 +30,13 @@ from typing import Any, Callable, Dict, Iterator, List, Tuple
 import grpc
 
 from keel_client import AsyncKeel, Keel, Mode
-from keel_client._gen.keel.v1 import engine_service_pb2 as es, engine_service_pb2_grpc, observation_pb2
+from keel_client._gen.keel.v1 import (
+    engine_service_pb2 as es,
+    engine_service_pb2_grpc,
+    instance_service_pb2 as ins,
+    instance_service_pb2_grpc,
+    observation_pb2,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 MODES = list(Mode)
@@ -108,6 +114,36 @@ def bare_unary(stub: Any, metadata: Any, instance_id: str, count: int) -> List[f
             mode=int(mode), signal_strength=strength)), metadata=metadata, timeout=30)
         latencies.append(time.perf_counter() - started)
     return latencies
+
+
+async def bare_aio_throughput(target: str, metadata: Any, count: int) -> float:
+    """The same frames on a bare grpc.aio stub: write and read on the call directly."""
+    async with grpc.aio.insecure_channel(target) as channel:
+        stub = engine_service_pb2_grpc.EngineServiceStub(channel)
+        instances = instance_service_pb2_grpc.InstanceServiceStub(channel)
+        created = await instances.CreateInstance(ins.CreateInstanceRequest(name="bench-bare-aio"), metadata=metadata)
+        wire = [observation_pb2.Observation(mode=int(m), signal_strength=s) for m, s in observations(count)]
+        call = stub.Session(metadata=metadata)
+        await call.write(es.SessionRequest(open=es.SessionOpen(instance_id=created.instance.id)))
+        await call.read()  # opened
+        started = time.perf_counter()
+        sent = received = 0
+        sequence = 1
+        for start in range(0, count, BATCH):
+            if sent - received >= IN_FLIGHT:
+                await call.read()
+                received += 1
+            chunk = wire[start:start + BATCH]
+            items = [es.SequencedObservation(sequence=sequence + i, observation=o) for i, o in enumerate(chunk)]
+            sequence += len(chunk)
+            await call.write(es.SessionRequest(batch=es.ObservationBatch(observations=items)))
+            sent += 1
+        while received < sent:
+            await call.read()
+            received += 1
+        elapsed = time.perf_counter() - started
+        await call.done_writing()
+        return count / elapsed
 
 
 # -- the SDK -----------------------------------------------------------------------------------
@@ -203,6 +239,7 @@ def main() -> None:
             for run in range(args.runs):
                 throughput("bare grpcio session, batch frames", lambda: bare_throughput(stub, metadata, fresh(), args.observations))
                 throughput("SDK Session.process_many", lambda: sdk_throughput(client, fresh(), args.observations))
+                throughput("bare grpc.aio session, batch frames", lambda: asyncio.run(bare_aio_throughput(target, metadata, args.observations)))
                 throughput("SDK AsyncSession.process_many", lambda: asyncio.run(aio_throughput(target, api_key, args.observations)))
                 record("lock-step p50, bare grpcio session", p50_ms(bare_lockstep(stub, metadata, fresh(), args.lockstep)))
                 record("lock-step p50, SDK Session.process", p50_ms(sdk_lockstep(client, fresh(), args.lockstep)))
