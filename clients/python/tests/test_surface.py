@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Callable
+from typing import Callable, List
 
 import pytest
 
@@ -125,5 +125,28 @@ def test_a_fresh_session_continues_the_sequence_of_an_earlier_one(harness_for: C
             async with client.session(instance.id) as session:
                 assert (await session.process(Mode.ORDER, 0.5)).sequence == 12
             assert (await client.engine.state(instance.id)).cycle_count == 12
+
+    asyncio.run(run())
+
+
+def test_a_cancelled_asyncio_call_leaves_the_session_usable(harness_for: Callable[..., Harness]) -> None:
+    """Cancelling a task inside process_many (here: a timeout) cancels grpc.aio's call; the next
+    call resumes on a new stream and the agent's sequence stays exact."""
+    e = harness_for().endpoint
+
+    async def run() -> None:
+        async with AsyncKeel(target=e.target, api_key=e.api_key) as client:
+            instance = await client.instances.create(name="cancelled")
+            resumed: List[str] = []
+            async with client.session(instance.id, on_reconnect=lambda _a, err, _d: resumed.append(err.code)) as session:
+                with pytest.raises(asyncio.TimeoutError):
+                    await asyncio.wait_for(session.process_many([(Mode.ORDER, 0.5)] * 5000), 0.05)
+                after = await session.process(Mode.ORDER, 0.5)
+            # The frames numbered before the cancel were each processed once (frames not yet
+            # numbered never were), and the next observation followed them without a gap.
+            assert 1 < after.sequence <= 5001
+            assert after.contract.cycle_count == after.sequence
+            assert (await client.engine.state(instance.id)).cycle_count == after.sequence
+            assert resumed == ["CANCELLED"]
 
     asyncio.run(run())
