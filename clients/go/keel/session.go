@@ -119,6 +119,9 @@ func (s *Session) Process(ctx context.Context, obs Observation) (*Outcome, error
 	if err := obs.check("observation"); err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, toError(ctx, err) // not sent: no sequence taken
+	}
 	f, err := s.enqueue([]Observation{obs}, false)
 	if err != nil {
 		return nil, err
@@ -138,6 +141,9 @@ func (s *Session) ProcessMany(ctx context.Context, obs []Observation) ([]*Outcom
 		if err := o.check(fmt.Sprintf("observations[%d]", i)); err != nil {
 			return nil, err
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, toError(ctx, err)
 	}
 	frames, err := s.enqueue(obs, true)
 	if err != nil {
