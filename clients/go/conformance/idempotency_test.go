@@ -1,0 +1,36 @@
+package conformance
+
+import (
+	"testing"
+
+	"github.com/keel-runtime/keel/clients/go/keel"
+)
+
+// Beyond the shared cases: the request_id the SDK puts on a write makes a repeat safe on the real
+// server. A repeat with the same id answers the original outcome and processes nothing; a new
+// logical call (a fresh id) is processed.
+func TestRequestIDMakesRepeatsSafe(t *testing.T) {
+	h := startHarness(t)
+	client := dial(t, h, h.Target)
+	ctx := ctxFor(t)
+	id := newAgent(t, ctx, client, "request-id")
+	obs := keel.Observe(keel.ModeExploration, 0.7)
+	first, err := client.Engine.Process(ctx, id, obs, keel.WithRequestID("go-conformance-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := client.Engine.Process(ctx, id, obs, keel.WithRequestID("go-conformance-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Contract.CycleCount != first.Contract.CycleCount || again.Revision != first.Revision {
+		t.Fatalf("the repeat answered cycle %d revision %d, want the original %d / %d",
+			again.Contract.CycleCount, again.Revision, first.Contract.CycleCount, first.Revision)
+	}
+	if _, err := client.Engine.Process(ctx, id, obs); err != nil {
+		t.Fatal(err)
+	}
+	if got := cycles(t, ctx, client, id); got != 2 {
+		t.Fatalf("cycle count %d, want 2 (the repeat processed nothing)", got)
+	}
+}
