@@ -46,7 +46,8 @@ type Session struct {
 	next     uint64      // the sequence of the next observation
 	acked    uint64      // the highest sequence answered
 	contract *keelv1.ExecutionContract
-	live     *link // the open stream, nil while (re)connecting
+	live     *link         // the open stream, nil while (re)connecting
+	pace     time.Duration // between observations, after quota refusals (see setPace)
 	closing  bool
 	err      error // set once the session has failed; terminal
 }
