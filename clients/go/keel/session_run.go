@@ -37,7 +37,7 @@ func (s *Session) run() {
 		if err == nil {
 			err = newError(codes.Unavailable, "the server ended the session stream")
 		}
-		kerr := toError(nil, err).(*Error)
+		kerr := toError(s.ctx, err).(*Error)
 		s.setPace(kerr)
 		attempt++
 		delay, retry := s.reconnectDelay(attempt, kerr)
