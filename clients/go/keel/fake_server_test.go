@@ -41,6 +41,7 @@ type fakeEngine struct {
 	// openFault, when set, may refuse an open.
 	openFault func(open int) error
 	frames    int
+	listFault error
 }
 
 func newFakeEngine() *fakeEngine {
@@ -207,4 +208,18 @@ func (f *fakeEngine) snapshot() (last uint64, processed map[uint64]int, opens in
 		p[k] = v
 	}
 	return f.last, p, len(f.opens)
+}
+
+// ListHistory pages through five entries, two per page; page 3's token fails when listFault is set.
+func (f *fakeEngine) ListHistory(_ context.Context, req *keelv1.ListHistoryRequest) (*keelv1.ListHistoryResponse, error) {
+	start := map[string]int{"": 0, "p2": 2, "p3": 4}[req.GetPageToken()]
+	if req.GetPageToken() == "p3" && f.listFault != nil {
+		return nil, f.listFault
+	}
+	res := &keelv1.ListHistoryResponse{}
+	for c := start; c < min(start+2, 5); c++ {
+		res.Entries = append(res.Entries, &keelv1.HistoryEntry{Cycle: uint64(5 - c)})
+	}
+	res.NextPageToken = map[int]string{0: "p2", 2: "p3"}[start]
+	return res, nil
 }
