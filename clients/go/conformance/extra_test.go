@@ -2,11 +2,14 @@ package conformance
 
 import (
 	"testing"
+	"time"
 
 	"github.com/keel-runtime/keel/clients/go/keel"
 )
 
-// Beyond the shared cases: the request_id the SDK puts on a write makes a repeat safe on the real
+// Go-only checks against the real server, beyond the shared cases.
+
+// The request_id the SDK puts on a write makes a repeat safe on the real
 // server. A repeat with the same id answers the original outcome and processes nothing; a new
 // logical call (a fresh id) is processed.
 func TestRequestIDMakesRepeatsSafe(t *testing.T) {
@@ -32,5 +35,28 @@ func TestRequestIDMakesRepeatsSafe(t *testing.T) {
 	}
 	if got := cycles(t, ctx, client, id); got != 2 {
 		t.Fatalf("cycle count %d, want 2 (the repeat processed nothing)", got)
+	}
+}
+
+// An idle session's heartbeats (and the server's echoes) leave the session working.
+func TestIdleSessionHeartbeats(t *testing.T) {
+	h := startHarness(t)
+	client := dial(t, h, h.Target)
+	ctx := ctxFor(t)
+	id := newAgent(t, ctx, client, "heartbeats")
+	s, err := client.Session(ctx, id, keel.WithHeartbeat(20*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	out, err := s.Process(ctx, keel.Observe(keel.ModeOrder, 0.5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Sequence != 1 || out.Contract.CycleCount != 1 {
+		t.Fatalf("sequence %d, cycle %d; want 1 and 1", out.Sequence, out.Contract.CycleCount)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
