@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"syscall"
 	"time"
@@ -32,6 +33,7 @@ func main() {
 	batchN := flag.Int("observations", 20000, "observations per throughput run")
 	batchSize := flag.Int("batch", keel.MaxBatch, "observations per batch frame")
 	stepN := flag.Int("steps", 2000, "observations per lock-step run")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the SDK throughput runs to this file")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -47,6 +49,20 @@ func main() {
 	b.bareThroughput(ctx, 2000)
 	b.lockStep(ctx, 200)
 	b.unary(ctx, 100)
+
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		_ = pprof.StartCPUProfile(f)
+		for range *rounds {
+			b.sdkThroughput(ctx, *batchN)
+		}
+		pprof.StopCPUProfile()
+		_ = f.Close()
+		return
+	}
 
 	var sdkTput, bareTput, sdkCPU, bareCPU, sdkP50, bareP50, sdkP99, bareP99, sdkU50, bareU50 []float64
 	for r := 1; r <= *rounds; r++ {
