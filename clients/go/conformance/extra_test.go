@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -58,5 +59,30 @@ func TestIdleSessionHeartbeats(t *testing.T) {
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A key whose scope is too small is refused with a typed PERMISSION_DENIED, unary and session
+// alike, and the session does not retry it.
+func TestReadKeyCannotProcess(t *testing.T) {
+	h := startHarness(t)
+	ctx := ctxFor(t)
+	admin := dial(t, h, h.Target)
+	id := newAgent(t, ctx, admin, "read-key")
+	answer := h.command(t, "mint read")
+	token, ok := strings.CutPrefix(answer, "key ")
+	if !ok {
+		t.Fatalf("harness answered %q to mint", answer)
+	}
+	reader := dial(t, h, h.Target, keel.WithAPIKey(token))
+	if _, err := reader.Engine.State(ctx, id); err != nil {
+		t.Fatalf("a read key cannot read: %v", err)
+	}
+	_, err := reader.Engine.Process(ctx, id, keel.Observe(keel.ModeOrder, 0.5))
+	expectCode(t, err, "PERMISSION_DENIED")
+	_, err = reader.Session(ctx, id)
+	expectCode(t, err, "PERMISSION_DENIED")
+	if got := cycles(t, ctx, admin, id); got != 0 {
+		t.Fatalf("cycle count %d, want 0", got)
 	}
 }
