@@ -7,7 +7,7 @@ from typing import Callable, List
 import pytest
 
 from harness import Harness
-from keel_client import AsyncKeel, Keel, KeyScope, Mode, NotFound, Observation, PermissionDenied, ResetTarget
+from keel_client import AsyncKeel, Keel, KeelError, KeyScope, Mode, NotFound, Observation, PermissionDenied, ResetTarget
 
 
 def test_instances_engine_keys_and_contracts(harness_for: Callable[..., Harness]) -> None:
@@ -150,3 +150,19 @@ def test_a_cancelled_asyncio_call_leaves_the_session_usable(harness_for: Callabl
             assert resumed == ["CANCELLED"]
 
     asyncio.run(run())
+
+
+def test_unary_calls_wait_out_quota_refusals(harness_for: Callable[..., Harness]) -> None:
+    """Over the key's cycle quota, unary writes are refused with RetryInfo (nothing processed);
+    the client waits the delay and retries, so every batch lands exactly once."""
+    e = harness_for("--quota-cycles-per-second=400").endpoint
+    with Keel(target=e.target, api_key=e.api_key, max_retries=20) as client:
+        instance = client.instances.create(name="unary-quota")
+        for _ in range(12):
+            client.engine.process_batch(instance.id, [(Mode.ORDER, 0.5)] * 64)
+        assert client.engine.state(instance.id).cycle_count == 12 * 64
+    with Keel(target=e.target, api_key=e.api_key, max_retries=0) as impatient:
+        with pytest.raises(KeelError) as refused:
+            for _ in range(12):
+                impatient.engine.process_batch(instance.id, [(Mode.ORDER, 0.5)] * 64)
+        assert refused.value.code == "RESOURCE_EXHAUSTED" and refused.value.retry_delay is not None
