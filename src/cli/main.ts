@@ -13,7 +13,7 @@ import { EngineService } from "../../gen/keel/v1/engine_service_pb.js";
 import { InstanceService } from "../../gen/keel/v1/instance_service_pb.js";
 import { KeyScope, KeyService, type ApiKey } from "../../gen/keel/v1/key_service_pb.js";
 import { Mode } from "../../gen/keel/v1/modes_pb.js";
-import { apiKeyInterceptor, isHeaderSafe, parseApiKey } from "../client/api-key.js";
+import { apiKeyInterceptor, isHeaderSafe, parseApiKey } from "../auth/key-format.js";
 import { generateKey, keygen, readJson, sealFile } from "./local.js";
 import { UsageError, type CliIo } from "./io.js";
 import { KEEL_VERSION } from "../version.js";
