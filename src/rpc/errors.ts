@@ -3,7 +3,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { BadRequestSchema } from "../../gen/google/rpc/error_details_pb.js";
 import { InstanceExistsError, InvalidPageTokenError, StoreUnavailableError } from "../store/types.js";
-import { ContentionError, NotFoundError, PreconditionError } from "../service/errors.js";
+import { ContentionError, NotFoundError, PreconditionError, RequestIdReusedError } from "../service/errors.js";
 
 /**
  * INVALID_ARGUMENT naming the field twice: in the message for people, and as a google.rpc.BadRequest
@@ -27,6 +27,7 @@ export function toConnectError(err: unknown): ConnectError {
   if (err instanceof InvalidPageTokenError) {
     return new ConnectError(`page_token ${err.message.replace(/^page_token /, "")}`, Code.InvalidArgument);
   }
+  if (err instanceof RequestIdReusedError) return new ConnectError(err.message, Code.AlreadyExists, undefined, undefined, err);
   if (err instanceof InstanceExistsError) return new ConnectError(err.message, Code.AlreadyExists);
   if (err instanceof StoreUnavailableError) {
     return new ConnectError(`storage is unavailable - ${err.message} - retry later`, Code.Unavailable, undefined, undefined, err);

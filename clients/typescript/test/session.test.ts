@@ -5,7 +5,7 @@ import { Code, ConnectError, createKeelClient, type KeelClient, type KeelSession
 import { MemoryStore } from "../../../src/store/memory.js";
 import { sharedStore } from "../../../test/support/shared-store.js";
 import { startTestServer, type TestServer } from "../../../test/support/server.js";
-import { FaultyProxy } from "./proxy.js";
+import { FaultyProxy } from "../../../test/support/faulty-proxy.js";
 
 let server: TestServer;
 let keel: KeelClient;
