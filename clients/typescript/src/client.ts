@@ -42,7 +42,8 @@ import type { IdentityProfileSchema } from "./gen/keel/v1/profile_pb.js";
 import type { EngineState } from "./gen/keel/v1/state_pb.js";
 import { fromCycleOutcome, toObservation, type ObservationInput, type Outcome } from "./observation.js";
 import { withRetries, type RetryPolicy } from "./retry.js";
-import { KeelSession, type SessionCall, type SessionOptions } from "./session.js";
+import { KeelSession, type SessionOptions } from "./session.js";
+import { leanSessionCall } from "./session-wire.js";
 
 export type TransportKind = "grpc" | "connect" | "grpc-web";
 
@@ -208,7 +209,7 @@ export function createKeelClient(options: KeelClientOptions = {}): KeelClient {
   const engine = createClient(EngineService, unary);
   const contracts = createClient(ContractService, unary);
   const keys = createClient(KeyService, unary);
-  const sessionEngine = createClient(EngineService, streams);
+  const sessionCall = leanSessionCall(streams);
   const sessions = new Set<KeelSession>();
   const retrying = <T>(attempt: () => Promise<T>): Promise<T> => withRetries(attempt, options.retry);
 
@@ -285,8 +286,7 @@ export function createKeelClient(options: KeelClientOptions = {}): KeelClient {
         return { contract: required(res.contract, "a contract"), revision: res.revision };
       },
       async session(instanceId, sessionOptions) {
-        const call: SessionCall = (requests, callOptions) => sessionEngine.session(requests, callOptions);
-        const session = await KeelSession.open(instanceId, call, sessionOptions);
+        const session = await KeelSession.open(instanceId, sessionCall, sessionOptions);
         sessions.add(session);
         void session.ended.then(() => sessions.delete(session));
         return session;

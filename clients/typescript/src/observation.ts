@@ -1,6 +1,5 @@
 // Observations and outcomes as the SDK takes and returns them: modes by enum or lowercase name,
 // outcomes as plain objects with the contract always present.
-import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code } from "@connectrpc/connect";
 import { KeelError } from "./errors.js";
@@ -9,7 +8,7 @@ import type { ExecutionContract } from "./gen/keel/v1/contract_pb.js";
 import type { DriftEvent } from "./gen/keel/v1/drift_pb.js";
 import type { CycleOutcome } from "./gen/keel/v1/engine_service_pb.js";
 import { Mode } from "./gen/keel/v1/modes_pb.js";
-import { ObservationSchema, type Observation } from "./gen/keel/v1/observation_pb.js";
+import type { Observation } from "./gen/keel/v1/observation_pb.js";
 import type { DriftResult } from "./gen/keel/v1/state_pb.js";
 
 export type ModeName =
@@ -62,11 +61,14 @@ export function toMode(mode: Mode | ModeName): Mode {
 }
 
 export function toObservation(input: ObservationInput): Observation {
-  const obs = create(ObservationSchema, {
+  // The message create(ObservationSchema, ...) makes, as a literal: sessions build one per
+  // observation, and create() walks the schema each time.
+  const obs: Observation = {
+    $typeName: "keel.v1.Observation",
     mode: toMode(input.mode),
     signalStrength: input.signalStrength,
     context: input.context ?? {},
-  });
+  };
   if (input.confidence !== undefined) obs.confidence = input.confidence;
   if (input.timestamp !== undefined) obs.timestamp = timestampFromDate(input.timestamp);
   if (input.action !== undefined) obs.action = input.action;

@@ -20,11 +20,11 @@ import { KeelError, retryDelayMs } from "./errors.js";
 import type { ExecutionContract } from "./gen/keel/v1/contract_pb.js";
 import {
   SessionRequestSchema,
+  type SequencedObservation,
   type SequencedOutcome,
   type SessionRequest,
   type SessionResponse,
 } from "./gen/keel/v1/engine_service_pb.js";
-import type { Observation } from "./gen/keel/v1/observation_pb.js";
 import { fromCycleOutcome, toObservation, type ObservationInput, type Outcome } from "./observation.js";
 
 /** Observations per batch frame, as the server accepts. */
@@ -101,7 +101,9 @@ function connectionLost(err: ConnectError, cancelledByUs: boolean): boolean {
 
 interface Pending {
   batch: boolean;
-  items: { sequence: bigint; observation: Observation }[];
+  items: SequencedObservation[];
+  /** The frame, built once and re-sent as is after a reconnect. */
+  frame: SessionRequest;
   resolve(outcomes: SessionOutcome[]): void;
   reject(err: KeelError): void;
 }
@@ -199,14 +201,14 @@ export class KeelSession {
     // Convert before numbering, so a bad observation never consumes a sequence number.
     const observations = inputs.map(toObservation);
     return new Promise((resolve, reject) => {
-      const entry: Pending = {
-        batch,
-        items: observations.map((observation) => ({ sequence: this.nextSequence++, observation })),
-        resolve,
-        reject,
-      };
+      const items = observations.map((observation): SequencedObservation => ({
+        $typeName: "keel.v1.SequencedObservation",
+        sequence: this.nextSequence++,
+        observation,
+      }));
+      const entry: Pending = { batch, items, frame: frameOf(batch, items), resolve, reject };
       this.pending.push(entry);
-      this.out?.push(frameOf(entry));
+      this.out?.push(entry.frame);
     });
   }
 
@@ -238,7 +240,7 @@ export class KeelSession {
               continue;
             }
             // Re-send everything unanswered, with its original sequence numbers, then go live.
-            for (const entry of this.pending) queue.push(frameOf(entry));
+            for (const entry of this.pending) queue.push(entry.frame);
             this.out = queue;
             if (this.closing && this.pending.length === 0) queue.end();
             const every = this.options.heartbeatIntervalMs ?? 30_000;
@@ -339,10 +341,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 const HEARTBEAT = create(SessionRequestSchema, { frame: { case: "heartbeat", value: {} } });
 
-function frameOf(entry: Pending): SessionRequest {
-  return entry.batch
-    ? create(SessionRequestSchema, { frame: { case: "batch", value: { observations: entry.items } } })
-    : create(SessionRequestSchema, { frame: { case: "observation", value: entry.items[0]! } });
+/** The frame as create(SessionRequestSchema, ...) makes it, as a literal (see toObservation). */
+function frameOf(batch: boolean, items: SequencedObservation[]): SessionRequest {
+  return batch
+    ? { $typeName: "keel.v1.SessionRequest", frame: { case: "batch", value: { $typeName: "keel.v1.ObservationBatch", observations: items } } }
+    : { $typeName: "keel.v1.SessionRequest", frame: { case: "observation", value: items[0]! } };
 }
 
 /** An async iterable the request side of one connection reads from. */

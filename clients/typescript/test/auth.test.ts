@@ -128,10 +128,10 @@ describe("keys", () => {
 });
 
 describe("quota", () => {
-  it("a unary call over the key's cycle quota fails with RESOURCE_EXHAUSTED and a retry delay", async () => {
+  it("a unary call over the key's cycle quota fails with RESOURCE_EXHAUSTED and a retry delay when retries are off", async () => {
     const agent = await admin.instances.create({ name: "quota unary" });
     const { secret } = await admin.keys.create({ name: "slow", scope: "engine", cyclesPerSecond: 1 });
-    const c = client({ apiKey: secret });
+    const c = client({ apiKey: secret, retry: { maxRetries: 0 } });
     const errors: ConnectError[] = [];
     for (let i = 0; i < 5 && errors.length === 0; i++) {
       await c.engine.process(agent.id, obs).catch((e: unknown) => errors.push(ConnectError.from(e)));
@@ -139,6 +139,15 @@ describe("quota", () => {
     expect(errors[0]?.code).toBe(Code.ResourceExhausted);
     expect(retryDelayMs(errors[0])).toBeGreaterThan(0);
     expect(retryDelayMs(errors[0])).toBeLessThanOrEqual(1000);
+  });
+
+  it("by default a unary call waits out the quota's retry delay and succeeds, processed once", async () => {
+    const agent = await admin.instances.create({ name: "quota unary waits" });
+    const { secret } = await admin.keys.create({ name: "slow-retried", scope: "engine", cyclesPerSecond: 1 });
+    const c = client({ apiKey: secret });
+    // A burst of 2, then one a second: the later calls wait instead of failing.
+    for (let i = 0; i < 4; i++) await c.engine.process(agent.id, obs);
+    expect((await admin.engine.getState(agent.id)).state.cycleCount).toBe(4n);
   });
 
   it("the session helper waits out RESOURCE_EXHAUSTED, reconnects and resumes: every observation once, in order", async () => {
