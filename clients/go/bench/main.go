@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"syscall"
 	"time"
@@ -32,6 +33,7 @@ func main() {
 	batchN := flag.Int("observations", 20000, "observations per throughput run")
 	batchSize := flag.Int("batch", keel.MaxBatch, "observations per batch frame")
 	stepN := flag.Int("steps", 2000, "observations per lock-step run")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the SDK throughput runs to this file")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -47,6 +49,20 @@ func main() {
 	b.bareThroughput(ctx, 2000)
 	b.lockStep(ctx, 200)
 	b.unary(ctx, 100)
+
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		_ = pprof.StartCPUProfile(f)
+		for range *rounds {
+			b.sdkThroughput(ctx, *batchN)
+		}
+		pprof.StopCPUProfile()
+		_ = f.Close()
+		return
+	}
 
 	var sdkTput, bareTput, sdkCPU, bareCPU, sdkP50, bareP50, sdkP99, bareP99, sdkU50, bareU50 []float64
 	for r := 1; r <= *rounds; r++ {
@@ -190,21 +206,25 @@ func (b *bench) lockStep(ctx context.Context, n int) (sdk, bare []time.Duration)
 	st := b.bareSession(ctx)
 	sdk, bare = make([]time.Duration, n), make([]time.Duration, n)
 	for i, o := range observations(n) {
-		start := time.Now()
-		if _, err := s.Process(ctx, o); err != nil {
-			log.Fatal(err)
+		sdkCall := func() {
+			start := time.Now()
+			if _, err := s.Process(ctx, o); err != nil {
+				log.Fatal(err)
+			}
+			sdk[i] = time.Since(start)
 		}
-		sdk[i] = time.Since(start)
-
-		start = time.Now()
-		req := &keelv1.SessionRequest{Frame: &keelv1.SessionRequest_Observation{Observation: &keelv1.SequencedObservation{Sequence: uint64(i + 1), Observation: o.Proto()}}}
-		if err := st.Send(req); err != nil {
-			log.Fatal(err)
+		bareCall := func() {
+			req := &keelv1.SessionRequest{Frame: &keelv1.SessionRequest_Observation{Observation: &keelv1.SequencedObservation{Sequence: uint64(i + 1), Observation: o.Proto()}}}
+			start := time.Now()
+			if err := st.Send(req); err != nil {
+				log.Fatal(err)
+			}
+			if _, err := st.Recv(); err != nil {
+				log.Fatal(err)
+			}
+			bare[i] = time.Since(start)
 		}
-		if _, err := st.Recv(); err != nil {
-			log.Fatal(err)
-		}
-		bare[i] = time.Since(start)
+		alternate(i, sdkCall, bareCall)
 	}
 	if err := s.Close(); err != nil {
 		log.Fatal(err)
@@ -219,19 +239,37 @@ func (b *bench) unary(ctx context.Context, n int) (sdk, bare []time.Duration) {
 	md := metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+os.Getenv("KEEL_API_KEY"))
 	sdk, bare = make([]time.Duration, n), make([]time.Duration, n)
 	for i, o := range observations(n) {
-		start := time.Now()
-		if _, err := b.client.Engine.Process(ctx, sdkID, o); err != nil {
-			log.Fatal(err)
+		sdkCall := func() {
+			start := time.Now()
+			if _, err := b.client.Engine.Process(ctx, sdkID, o); err != nil {
+				log.Fatal(err)
+			}
+			sdk[i] = time.Since(start)
 		}
-		sdk[i] = time.Since(start)
-
-		start = time.Now()
-		if _, err := b.stub.Process(md, &keelv1.ProcessRequest{InstanceId: bareID, Observation: o.Proto()}); err != nil {
-			log.Fatal(err)
+		bareCall := func() {
+			// With a request_id as well, as the SDK sends one: the server's idempotency check
+			// then costs both the same, and the difference is the client's.
+			req := &keelv1.ProcessRequest{InstanceId: bareID, Observation: o.Proto(), RequestId: fmt.Sprintf("bare-%s-%d", bareID, i)}
+			start := time.Now()
+			if _, err := b.stub.Process(md, req); err != nil {
+				log.Fatal(err)
+			}
+			bare[i] = time.Since(start)
 		}
-		bare[i] = time.Since(start)
+		alternate(i, sdkCall, bareCall)
 	}
 	return sdk, bare
+}
+
+// alternate runs both calls, taking turns at going first, so neither always follows the other.
+func alternate(i int, a, b func()) {
+	if i%2 == 0 {
+		a()
+		b()
+	} else {
+		b()
+		a()
+	}
 }
 
 func percentile(d []time.Duration, p int) time.Duration {

@@ -359,10 +359,12 @@ func runQuotaBackoff(t *testing.T, s suite, c caseSpec) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	start := time.Now()
 	outs, err := session.ProcessMany(ctxLong(t), s.range_(1, c.Observations))
 	if err != nil {
 		t.Fatal(err)
 	}
+	elapsed := time.Since(start)
 	if err := session.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -373,7 +375,8 @@ func runQuotaBackoff(t *testing.T, s suite, c caseSpec) {
 	if waited == 0 {
 		t.Fatal("the server never refused over quota: the case proves nothing")
 	}
-	t.Logf("waited out %d quota refusals", waited)
+	t.Logf("waited out %d quota refusals; %.0f observations/s under a quota of %d/s",
+		waited, float64(c.Observations)/elapsed.Seconds(), c.Server.QuotaCyclesPerSecond)
 }
 
 func runTakeover(t *testing.T, s suite, c caseSpec) {

@@ -41,8 +41,8 @@ type Client struct {
 }
 
 // Dial connects to the Keel server at target ("host:port"; KEEL_ADDR, then DefaultTarget, when
-// empty). It does not wait for the connection: the first call does, so Dial fails only on bad
-// options or a done ctx.
+// empty), sending the API key of WithAPIKey (else KEEL_API_KEY) with every call. It does not
+// wait for the connection: the first call does, so Dial fails only on bad options or a done ctx.
 func Dial(ctx context.Context, target string, opts ...Option) (*Client, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, toError(ctx, err)

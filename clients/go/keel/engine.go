@@ -137,6 +137,27 @@ func (e *Engine) Snapshots(ctx context.Context, instanceID string, page *ListOpt
 	return &Page[*keelv1.Snapshot]{Items: res.GetSnapshots(), NextPageToken: res.GetNextPageToken()}, nil
 }
 
+// HistoryOf binds an agent to History, for All.
+func (e *Engine) HistoryOf(instanceID string) func(context.Context, *ListOptions) (*Page[*HistoryEntry], error) {
+	return func(ctx context.Context, page *ListOptions) (*Page[*HistoryEntry], error) {
+		return e.History(ctx, instanceID, page)
+	}
+}
+
+// DriftEventsOf binds an agent to DriftEvents, for All.
+func (e *Engine) DriftEventsOf(instanceID string) func(context.Context, *ListOptions) (*Page[*DriftEvent], error) {
+	return func(ctx context.Context, page *ListOptions) (*Page[*DriftEvent], error) {
+		return e.DriftEvents(ctx, instanceID, page)
+	}
+}
+
+// SnapshotsOf binds an agent to Snapshots, for All.
+func (e *Engine) SnapshotsOf(instanceID string) func(context.Context, *ListOptions) (*Page[*keelv1.Snapshot], error) {
+	return func(ctx context.Context, page *ListOptions) (*Page[*keelv1.Snapshot], error) {
+		return e.Snapshots(ctx, instanceID, page)
+	}
+}
+
 func historyEntryFrom(p *keelv1.HistoryEntry) *HistoryEntry {
 	return &HistoryEntry{
 		Cycle:       p.GetCycle(),

@@ -99,8 +99,17 @@ func toError(ctx context.Context, err error) error {
 	}
 	st, _ := status.FromError(err)
 	e := &Error{Code: st.Code(), Message: st.Message(), status: st}
-	if ctx != nil && ctx.Err() != nil && (e.Code == codes.Canceled || e.Code == codes.DeadlineExceeded) {
-		e.cause = ctx.Err()
+	if ctx != nil {
+		switch {
+		case ctx.Err() != nil && (e.Code == codes.Canceled || e.Code == codes.DeadlineExceeded):
+			e.cause = ctx.Err()
+		case e.Code == codes.DeadlineExceeded:
+			// The server enforced the deadline this context sent, a moment before the context
+			// itself noticed it.
+			if _, has := ctx.Deadline(); has {
+				e.cause = context.DeadlineExceeded
+			}
+		}
 	}
 	for _, d := range st.Details() {
 		switch d := d.(type) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/durationpb"
 
@@ -30,6 +32,7 @@ type fakeEngine struct {
 	opens      []*keelv1.SessionOpen           // every open frame received
 	heartbeats int                             // heartbeat frames received
 	requestIDs []string                        // request_id of every Process call
+	auth       []string                        // the authorization header of every Process call
 	// fault, when set, is consulted before each frame is processed and after: it may end the
 	// stream with an error, "before" (nothing processed) or "after" (processed, unanswered).
 	fault func(frame int, after bool) error
@@ -38,6 +41,7 @@ type fakeEngine struct {
 	// openFault, when set, may refuse an open.
 	openFault func(open int) error
 	frames    int
+	listFault error
 }
 
 func newFakeEngine() *fakeEngine {
@@ -47,6 +51,17 @@ func newFakeEngine() *fakeEngine {
 // serve starts the fake on a loopback port and returns a client for it.
 func (f *fakeEngine) serve(t *testing.T, opts ...Option) *Client {
 	t.Helper()
+	c, err := Dial(context.Background(), f.listen(t), append([]Option{WithInsecure()}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// listen starts the fake on a loopback port and returns its address.
+func (f *fakeEngine) listen(t *testing.T) string {
+	t.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -54,15 +69,8 @@ func (f *fakeEngine) serve(t *testing.T, opts ...Option) *Client {
 	srv := grpc.NewServer()
 	keelv1.RegisterEngineServiceServer(srv, f)
 	go func() { _ = srv.Serve(lis) }()
-	c, err := Dial(context.Background(), lis.Addr().String(), append([]Option{WithInsecure()}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = c.Close()
-		srv.Stop()
-	})
-	return c
+	t.Cleanup(srv.Stop)
+	return lis.Addr().String()
 }
 
 // cycle processes one observation: the contract's cycle count is the number processed so far.
@@ -77,10 +85,12 @@ func (f *fakeEngine) cycle(seq uint64) *keelv1.CycleOutcome {
 	return out
 }
 
-func (f *fakeEngine) Process(_ context.Context, req *keelv1.ProcessRequest) (*keelv1.ProcessResponse, error) {
+func (f *fakeEngine) Process(ctx context.Context, req *keelv1.ProcessRequest) (*keelv1.ProcessResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.requestIDs = append(f.requestIDs, req.GetRequestId())
+	md, _ := metadata.FromIncomingContext(ctx)
+	f.auth = append(f.auth, strings.Join(md.Get("authorization"), ","))
 	if f.unary != nil {
 		if err := f.unary(len(f.requestIDs)); err != nil {
 			return nil, err
@@ -198,4 +208,18 @@ func (f *fakeEngine) snapshot() (last uint64, processed map[uint64]int, opens in
 		p[k] = v
 	}
 	return f.last, p, len(f.opens)
+}
+
+// ListHistory pages through five entries, two per page; page 3's token fails when listFault is set.
+func (f *fakeEngine) ListHistory(_ context.Context, req *keelv1.ListHistoryRequest) (*keelv1.ListHistoryResponse, error) {
+	start := map[string]int{"": 0, "p2": 2, "p3": 4}[req.GetPageToken()]
+	if req.GetPageToken() == "p3" && f.listFault != nil {
+		return nil, f.listFault
+	}
+	res := &keelv1.ListHistoryResponse{}
+	for c := start; c < min(start+2, 5); c++ {
+		res.Entries = append(res.Entries, &keelv1.HistoryEntry{Cycle: uint64(5 - c)})
+	}
+	res.NextPageToken = map[int]string{0: "p2", 2: "p3"}[start]
+	return res, nil
 }

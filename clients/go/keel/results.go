@@ -1,6 +1,8 @@
 package keel
 
 import (
+	"context"
+	"iter"
 	"slices"
 	"time"
 
@@ -188,4 +190,33 @@ func mapItems[P any, T any](items []P, convert func(P) T) []T {
 		out[i] = convert(item)
 	}
 	return out
+}
+
+// All walks every page of a list, fetching the next page as the loop reaches it:
+//
+//	for inst, err := range keel.All(ctx, client.Instances.List) { ... }
+//	for e, err := range keel.All(ctx, client.Engine.HistoryOf(id)) { ... }
+//
+// A failed page yields its error once and ends the loop.
+func All[T any](ctx context.Context, list func(context.Context, *ListOptions) (*Page[T], error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		opts := &ListOptions{}
+		for {
+			page, err := list(ctx, opts)
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			for _, item := range page.Items {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			if page.NextPageToken == "" {
+				return
+			}
+			opts = &ListOptions{PageToken: page.NextPageToken}
+		}
+	}
 }

@@ -27,7 +27,7 @@ type RetryPolicy struct {
 	MaxBackoff     time.Duration
 }
 
-// DefaultRetryPolicy: 4 attempts, backoff from 50 ms to 2 s.
+// DefaultRetryPolicy is what Dial uses: 4 attempts, backoff from 50 ms to 2 s.
 var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 4, InitialBackoff: 50 * time.Millisecond, MaxBackoff: 2 * time.Second}
 
 // retryable says whether a unary call ends up safe to repeat.

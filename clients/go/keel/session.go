@@ -46,7 +46,8 @@ type Session struct {
 	next     uint64      // the sequence of the next observation
 	acked    uint64      // the highest sequence answered
 	contract *keelv1.ExecutionContract
-	live     *link // the open stream, nil while (re)connecting
+	live     *link         // the open stream, nil while (re)connecting
+	pace     time.Duration // between observations, after quota refusals (see setPace)
 	closing  bool
 	err      error // set once the session has failed; terminal
 }
@@ -119,6 +120,9 @@ func (s *Session) Process(ctx context.Context, obs Observation) (*Outcome, error
 	if err := obs.check("observation"); err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, toError(ctx, err) // not sent: no sequence taken
+	}
 	f, err := s.enqueue([]Observation{obs}, false)
 	if err != nil {
 		return nil, err
@@ -138,6 +142,9 @@ func (s *Session) ProcessMany(ctx context.Context, obs []Observation) ([]*Outcom
 		if err := o.check(fmt.Sprintf("observations[%d]", i)); err != nil {
 			return nil, err
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, toError(ctx, err)
 	}
 	frames, err := s.enqueue(obs, true)
 	if err != nil {

@@ -12,6 +12,10 @@ import (
 type link struct {
 	stream  keelv1.EngineService_SessionClient
 	stopped chan struct{} // closed when the sender has returned
+	// pace spaces observations out after a quota refusal (0: as fast as the stream takes them).
+	// It shrinks by 1% per frame, so the sender creeps back up to the key's real rate; sending
+	// too fast only costs another refusal and a new estimate.
+	pace time.Duration
 
 	mu        sync.Mutex
 	queue     []*keelv1.SessionRequest
@@ -19,8 +23,8 @@ type link struct {
 	wake      chan struct{} // capacity 1: "the queue changed"
 }
 
-func newLink(stream keelv1.EngineService_SessionClient) *link {
-	return &link{stream: stream, stopped: make(chan struct{}), wake: make(chan struct{}, 1)}
+func newLink(stream keelv1.EngineService_SessionClient, pace time.Duration) *link {
+	return &link{stream: stream, pace: pace, stopped: make(chan struct{}), wake: make(chan struct{}, 1)}
 }
 
 // push queues a frame for this stream.
@@ -58,12 +62,20 @@ func (l *link) send(heartbeat time.Duration) {
 		beat = ticker.C
 	}
 	ctx := l.stream.Context()
+	var next time.Time // when paced: the earliest time of the next frame
 	for {
 		l.mu.Lock()
 		batch, finishing := l.queue, l.finishing
 		l.queue = nil
 		l.mu.Unlock()
 		for _, frame := range batch {
+			if l.pace > 0 {
+				if sleep(ctx, time.Until(next)) != nil {
+					return
+				}
+				next = later(next, time.Now()).Add(l.pace * time.Duration(observationsIn(frame)))
+				l.pace -= l.pace / 100
+			}
 			if err := l.stream.Send(frame); err != nil {
 				return
 			}
@@ -91,3 +103,17 @@ func (l *link) send(heartbeat time.Duration) {
 }
 
 var heartbeatFrame = &keelv1.SessionRequest{Frame: &keelv1.SessionRequest_Heartbeat{Heartbeat: &keelv1.Heartbeat{}}}
+
+func observationsIn(frame *keelv1.SessionRequest) int {
+	if b := frame.GetBatch(); b != nil {
+		return len(b.GetObservations())
+	}
+	return 1
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}

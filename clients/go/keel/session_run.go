@@ -37,7 +37,8 @@ func (s *Session) run() {
 		if err == nil {
 			err = newError(codes.Unavailable, "the server ended the session stream")
 		}
-		kerr := toError(nil, err).(*Error)
+		kerr := toError(s.ctx, err).(*Error)
+		s.setPace(kerr)
 		attempt++
 		delay, retry := s.reconnectDelay(attempt, kerr)
 		if !retry {
@@ -54,6 +55,24 @@ func (s *Session) run() {
 			return
 		}
 	}
+}
+
+// setPace slows the next stream down after a quota refusal. RetryInfo's delay is the time the
+// key's token bucket needs to refill for the refused frame (the oldest pending one), a lower
+// bound for its pace; consecutive refusals double the pace instead (the sender speeds up by 1%
+// per frame meanwhile), so a throttled session settles near the key's rate rather than being
+// refused, and reconnecting, frame after frame.
+func (s *Session) setPace(err *Error) {
+	if err.Code != codes.ResourceExhausted || err.RetryDelay <= 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.pending) == 0 {
+		return
+	}
+	f := s.pending[0]
+	s.pace = max(err.RetryDelay/time.Duration(f.last-f.first+1), 2*s.pace)
 }
 
 // finished reports whether run should stop: the session failed, or it is closed and drained.
@@ -118,7 +137,7 @@ func (s *Session) stream() (opened bool, err error) {
 		s.mu.Unlock()
 		return true, errReposition
 	}
-	l := newLink(st)
+	l := newLink(st, s.pace)
 	for _, f := range s.pending {
 		l.queue = append(l.queue, f.frame)
 	}
@@ -139,6 +158,9 @@ func (s *Session) stream() (opened bool, err error) {
 	// The sender belongs to this stream alone; wait for it, so that nothing of this stream runs
 	// once the next one starts.
 	<-l.stopped
+	s.mu.Lock()
+	s.pace = l.pace // the sender's last pace carries over to the next stream
+	s.mu.Unlock()
 	return true, err
 }
 

@@ -328,3 +328,58 @@ func TestSessionOpenHonoursContext(t *testing.T) {
 		t.Fatalf("got %v, want the context's deadline", err)
 	}
 }
+
+// bucket is a token bucket like Keel's per-key quota: refuses a frame it cannot pay for, with
+// the delay until it could.
+type bucket struct {
+	mu     sync.Mutex
+	rate   float64 // tokens per second
+	burst  float64
+	tokens float64
+	last   time.Time
+}
+
+func (b *bucket) take(n float64) time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := time.Now()
+	b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
+	b.last = now
+	if n <= b.tokens {
+		b.tokens -= n
+		return 0
+	}
+	return time.Duration((n - b.tokens) / b.rate * float64(time.Second))
+}
+
+func TestSessionPacesItselfUnderAQuota(t *testing.T) {
+	f := newFakeEngine()
+	quota := &bucket{rate: 2000, burst: 64, tokens: 64, last: time.Now()}
+	f.fault = func(frame int, after bool) error {
+		if after {
+			return nil
+		}
+		if wait := quota.take(16); wait > 0 {
+			return quotaError(max(wait, time.Millisecond))
+		}
+		return nil
+	}
+	c := f.serve(t)
+	refusals := 0
+	s, err := c.Session(context.Background(), "inst_0000000000000001", WithBatchSize(16),
+		WithOnReconnect(func(int, *Error, time.Duration) { refusals++ }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs, err := s.ProcessMany(context.Background(), observations(1600))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = s.Close()
+	checkExactlyOnce(t, f, outs, 1600)
+	// Unpaced, nearly every one of the 96 frames past the burst is refused once.
+	if refusals > 20 {
+		t.Fatalf("%d quota refusals for 100 frames: the session does not pace itself", refusals)
+	}
+	t.Logf("%d refusals", refusals)
+}

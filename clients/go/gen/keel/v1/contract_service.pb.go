@@ -1136,16 +1136,16 @@ const file_keel_v1_contract_service_proto_rawDesc = "" +
 	"\x14SEAL_STATUS_UNSEALED\x10\x02\x12\x1e\n" +
 	"\x1aSEAL_STATUS_UNKNOWN_SIGNER\x10\x03\x12\x19\n" +
 	"\x15SEAL_STATUS_MALFORMED\x10\x04\x12\x17\n" +
-	"\x13SEAL_STATUS_INVALID\x10\x052\xca\x05\n" +
+	"\x13SEAL_STATUS_INVALID\x10\x052\xe8\x05\n" +
 	"\x0fContractService\x12H\n" +
-	"\vPutContract\x12\x1b.keel.v1.PutContractRequest\x1a\x1c.keel.v1.PutContractResponse\x12Z\n" +
-	"\x11GetActiveContract\x12!.keel.v1.GetActiveContractRequest\x1a\".keel.v1.GetActiveContractResponse\x12]\n" +
-	"\x12GetContractVersion\x12\".keel.v1.GetContractVersionRequest\x1a#.keel.v1.GetContractVersionResponse\x12`\n" +
-	"\x13ListContractHistory\x12#.keel.v1.ListContractHistoryRequest\x1a$.keel.v1.ListContractHistoryResponse\x12N\n" +
-	"\rDiffContracts\x12\x1d.keel.v1.DiffContractsRequest\x1a\x1e.keel.v1.DiffContractsResponse\x12Q\n" +
-	"\x0eVerifyContract\x12\x1e.keel.v1.VerifyContractRequest\x1a\x1f.keel.v1.VerifyContractResponse\x12W\n" +
-	"\x10GenerateContract\x12 .keel.v1.GenerateContractRequest\x1a!.keel.v1.GenerateContractResponse\x12T\n" +
-	"\x0fListSigningKeys\x12\x1f.keel.v1.ListSigningKeysRequest\x1a .keel.v1.ListSigningKeysResponseB\x9c\x01\n" +
+	"\vPutContract\x12\x1b.keel.v1.PutContractRequest\x1a\x1c.keel.v1.PutContractResponse\x12_\n" +
+	"\x11GetActiveContract\x12!.keel.v1.GetActiveContractRequest\x1a\".keel.v1.GetActiveContractResponse\"\x03\x90\x02\x01\x12b\n" +
+	"\x12GetContractVersion\x12\".keel.v1.GetContractVersionRequest\x1a#.keel.v1.GetContractVersionResponse\"\x03\x90\x02\x01\x12e\n" +
+	"\x13ListContractHistory\x12#.keel.v1.ListContractHistoryRequest\x1a$.keel.v1.ListContractHistoryResponse\"\x03\x90\x02\x01\x12S\n" +
+	"\rDiffContracts\x12\x1d.keel.v1.DiffContractsRequest\x1a\x1e.keel.v1.DiffContractsResponse\"\x03\x90\x02\x01\x12V\n" +
+	"\x0eVerifyContract\x12\x1e.keel.v1.VerifyContractRequest\x1a\x1f.keel.v1.VerifyContractResponse\"\x03\x90\x02\x01\x12W\n" +
+	"\x10GenerateContract\x12 .keel.v1.GenerateContractRequest\x1a!.keel.v1.GenerateContractResponse\x12Y\n" +
+	"\x0fListSigningKeys\x12\x1f.keel.v1.ListSigningKeysRequest\x1a .keel.v1.ListSigningKeysResponse\"\x03\x90\x02\x01B\x9c\x01\n" +
 	"\vcom.keel.v1B\x14ContractServiceProtoP\x01Z:github.com/keel-runtime/keel/clients/go/gen/keel/v1;keelv1\xa2\x02\x03KXX\xaa\x02\aKeel.V1\xca\x02\aKeel\\V1\xe2\x02\x13Keel\\V1\\GPBMetadata\xea\x02\bKeel::V1b\x06proto3"
 
 var (

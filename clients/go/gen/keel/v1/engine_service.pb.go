@@ -1807,17 +1807,17 @@ const file_keel_v1_engine_service_proto_rawDesc = "" +
 	"\vResetTarget\x12\x1c\n" +
 	"\x18RESET_TARGET_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14RESET_TARGET_INITIAL\x10\x01\x12\x1e\n" +
-	"\x1aRESET_TARGET_LAST_SNAPSHOT\x10\x022\x8f\x05\n" +
+	"\x1aRESET_TARGET_LAST_SNAPSHOT\x10\x022\xa8\x05\n" +
 	"\rEngineService\x12<\n" +
 	"\aProcess\x12\x17.keel.v1.ProcessRequest\x1a\x18.keel.v1.ProcessResponse\x12K\n" +
 	"\fProcessBatch\x12\x1c.keel.v1.ProcessBatchRequest\x1a\x1d.keel.v1.ProcessBatchResponse\x12@\n" +
-	"\aSession\x12\x17.keel.v1.SessionRequest\x1a\x18.keel.v1.SessionResponse(\x010\x01\x12?\n" +
-	"\bGetState\x12\x18.keel.v1.GetStateRequest\x1a\x19.keel.v1.GetStateResponse\x12H\n" +
-	"\vGetContract\x12\x1b.keel.v1.GetContractRequest\x1a\x1c.keel.v1.GetContractResponse\x126\n" +
-	"\x05Reset\x12\x15.keel.v1.ResetRequest\x1a\x16.keel.v1.ResetResponse\x12H\n" +
-	"\vListHistory\x12\x1b.keel.v1.ListHistoryRequest\x1a\x1c.keel.v1.ListHistoryResponse\x12T\n" +
-	"\x0fListDriftEvents\x12\x1f.keel.v1.ListDriftEventsRequest\x1a .keel.v1.ListDriftEventsResponse\x12N\n" +
-	"\rListSnapshots\x12\x1d.keel.v1.ListSnapshotsRequest\x1a\x1e.keel.v1.ListSnapshotsResponseB\x9a\x01\n" +
+	"\aSession\x12\x17.keel.v1.SessionRequest\x1a\x18.keel.v1.SessionResponse(\x010\x01\x12D\n" +
+	"\bGetState\x12\x18.keel.v1.GetStateRequest\x1a\x19.keel.v1.GetStateResponse\"\x03\x90\x02\x01\x12M\n" +
+	"\vGetContract\x12\x1b.keel.v1.GetContractRequest\x1a\x1c.keel.v1.GetContractResponse\"\x03\x90\x02\x01\x126\n" +
+	"\x05Reset\x12\x15.keel.v1.ResetRequest\x1a\x16.keel.v1.ResetResponse\x12M\n" +
+	"\vListHistory\x12\x1b.keel.v1.ListHistoryRequest\x1a\x1c.keel.v1.ListHistoryResponse\"\x03\x90\x02\x01\x12Y\n" +
+	"\x0fListDriftEvents\x12\x1f.keel.v1.ListDriftEventsRequest\x1a .keel.v1.ListDriftEventsResponse\"\x03\x90\x02\x01\x12S\n" +
+	"\rListSnapshots\x12\x1d.keel.v1.ListSnapshotsRequest\x1a\x1e.keel.v1.ListSnapshotsResponse\"\x03\x90\x02\x01B\x9a\x01\n" +
 	"\vcom.keel.v1B\x12EngineServiceProtoP\x01Z:github.com/keel-runtime/keel/clients/go/gen/keel/v1;keelv1\xa2\x02\x03KXX\xaa\x02\aKeel.V1\xca\x02\aKeel\\V1\xe2\x02\x13Keel\\V1\\GPBMetadata\xea\x02\bKeel::V1b\x06proto3"
 
 var (

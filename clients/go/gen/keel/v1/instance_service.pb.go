@@ -599,12 +599,12 @@ const file_keel_v1_instance_service_proto_rawDesc = "" +
 	"\x15DeleteInstanceRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\"\x18\n" +
-	"\x16DeleteInstanceResponse2\xa4\x03\n" +
+	"\x16DeleteInstanceResponse2\xb3\x03\n" +
 	"\x0fInstanceService\x12Q\n" +
-	"\x0eCreateInstance\x12\x1e.keel.v1.CreateInstanceRequest\x1a\x1f.keel.v1.CreateInstanceResponse\x12H\n" +
-	"\vGetInstance\x12\x1b.keel.v1.GetInstanceRequest\x1a\x1c.keel.v1.GetInstanceResponse\x12N\n" +
-	"\rListInstances\x12\x1d.keel.v1.ListInstancesRequest\x1a\x1e.keel.v1.ListInstancesResponse\x12Q\n" +
-	"\x0eUpdateInstance\x12\x1e.keel.v1.UpdateInstanceRequest\x1a\x1f.keel.v1.UpdateInstanceResponse\x12Q\n" +
+	"\x0eCreateInstance\x12\x1e.keel.v1.CreateInstanceRequest\x1a\x1f.keel.v1.CreateInstanceResponse\x12M\n" +
+	"\vGetInstance\x12\x1b.keel.v1.GetInstanceRequest\x1a\x1c.keel.v1.GetInstanceResponse\"\x03\x90\x02\x01\x12S\n" +
+	"\rListInstances\x12\x1d.keel.v1.ListInstancesRequest\x1a\x1e.keel.v1.ListInstancesResponse\"\x03\x90\x02\x01\x12V\n" +
+	"\x0eUpdateInstance\x12\x1e.keel.v1.UpdateInstanceRequest\x1a\x1f.keel.v1.UpdateInstanceResponse\"\x03\x90\x02\x02\x12Q\n" +
 	"\x0eDeleteInstance\x12\x1e.keel.v1.DeleteInstanceRequest\x1a\x1f.keel.v1.DeleteInstanceResponseB\x9c\x01\n" +
 	"\vcom.keel.v1B\x14InstanceServiceProtoP\x01Z:github.com/keel-runtime/keel/clients/go/gen/keel/v1;keelv1\xa2\x02\x03KXX\xaa\x02\aKeel.V1\xca\x02\aKeel\\V1\xe2\x02\x13Keel\\V1\\GPBMetadata\xea\x02\bKeel::V1b\x06proto3"
 

@@ -690,13 +690,13 @@ const file_keel_v1_key_service_proto_rawDesc = "" +
 	"\x15KEY_SCOPE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eKEY_SCOPE_READ\x10\x01\x12\x14\n" +
 	"\x10KEY_SCOPE_ENGINE\x10\x02\x12\x13\n" +
-	"\x0fKEY_SCOPE_ADMIN\x10\x032\x90\x02\n" +
+	"\x0fKEY_SCOPE_ADMIN\x10\x032\x9f\x02\n" +
 	"\n" +
 	"KeyService\x12B\n" +
-	"\tCreateKey\x12\x19.keel.v1.CreateKeyRequest\x1a\x1a.keel.v1.CreateKeyResponse\x12?\n" +
-	"\bListKeys\x12\x18.keel.v1.ListKeysRequest\x1a\x19.keel.v1.ListKeysResponse\x12B\n" +
-	"\tRevokeKey\x12\x19.keel.v1.RevokeKeyRequest\x1a\x1a.keel.v1.RevokeKeyResponse\x129\n" +
-	"\x06WhoAmI\x12\x16.keel.v1.WhoAmIRequest\x1a\x17.keel.v1.WhoAmIResponseB\x97\x01\n" +
+	"\tCreateKey\x12\x19.keel.v1.CreateKeyRequest\x1a\x1a.keel.v1.CreateKeyResponse\x12D\n" +
+	"\bListKeys\x12\x18.keel.v1.ListKeysRequest\x1a\x19.keel.v1.ListKeysResponse\"\x03\x90\x02\x01\x12G\n" +
+	"\tRevokeKey\x12\x19.keel.v1.RevokeKeyRequest\x1a\x1a.keel.v1.RevokeKeyResponse\"\x03\x90\x02\x02\x12>\n" +
+	"\x06WhoAmI\x12\x16.keel.v1.WhoAmIRequest\x1a\x17.keel.v1.WhoAmIResponse\"\x03\x90\x02\x01B\x97\x01\n" +
 	"\vcom.keel.v1B\x0fKeyServiceProtoP\x01Z:github.com/keel-runtime/keel/clients/go/gen/keel/v1;keelv1\xa2\x02\x03KXX\xaa\x02\aKeel.V1\xca\x02\aKeel\\V1\xe2\x02\x13Keel\\V1\\GPBMetadata\xea\x02\bKeel::V1b\x06proto3"
 
 var (
