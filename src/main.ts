@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
 import { deferredStore } from "./store/deferred.js";
 import { openStore } from "./store/open.js";
+import { startTracing, stopTracing } from "./tracing/tracing.js";
 
 const EXIT_FAILED = 1;
 const EXIT_CONFIG = 2;
@@ -15,6 +16,8 @@ const EXIT_STARTUP = 3;
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  // Before anything else, so every span has its SDK; nothing is loaded when OTEL_* asks for no traces.
+  if (await startTracing(process.env)) logger.info("tracing on: spans exported over OTLP/HTTP (OTEL_* variables)");
   // The server listens at once; the database may come up later (bounded backoff, alive but not ready).
   const { store, ready } = deferredStore({
     connect: () => openStore(config, logger),
@@ -53,7 +56,7 @@ function handleSignals(config: Config, logger: Logger, app: App): void {
       logger.error("drain did not finish in time; exiting");
       process.exit(EXIT_FAILED);
     }, config.lifecycle.drainDelayMs + config.shutdownGraceMs + 5_000).unref();
-    app.shutdown().then(
+    app.shutdown().then(stopTracing).then(
       () => {
         logger.info("stopped");
         logger.flush();

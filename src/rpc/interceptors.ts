@@ -6,6 +6,8 @@ import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { principalKey } from "../auth/principal.js";
 import type { Logger } from "../logger.js";
 import type { MethodKind, MethodSeries } from "../metrics/rpc-metrics.js";
+import { SpanStatusCode, type Span } from "@opentelemetry/api";
+import { tracing } from "../tracing/tracing.js";
 import { toConnectError } from "./errors.js";
 
 export interface CallTracker {
@@ -21,7 +23,15 @@ export interface RpcObserver {
 }
 
 export function callInterceptor(logger: Logger, tracker: CallTracker, observer?: RpcObserver): Interceptor {
-  return (next) => async (req) => {
+  return (next) => (req) => {
+    const t = tracing();
+    if (!t) return call(next, req, null);
+    // The call runs inside its server span, child of the caller's traceparent (any transport).
+    const attributes = { "rpc.system": "grpc", "rpc.service": req.service.typeName, "rpc.method": req.method.name };
+    return t.serverSpan(`${req.service.typeName}/${req.method.name}`, req.header, attributes, (span) => call(next, req, span));
+  };
+
+  async function call(next: Parameters<Interceptor>[0], req: Parameters<ReturnType<Interceptor>>[0], span: Span | null) {
     const requestId = req.header.get("x-request-id") || randomUUID();
     const method = `${req.service.typeName}/${req.method.name}`;
     const series = observer?.method(req.service.typeName, req.method.name, req.method.methodKind);
@@ -48,6 +58,14 @@ export function callInterceptor(logger: Logger, tracker: CallTracker, observer?:
         const idempotencyKey = req.stream ? undefined : (req.message as { requestId?: unknown }).requestId;
         if (typeof idempotencyKey === "string" && idempotencyKey !== "") fields.idempotencyKey = idempotencyKey;
         series?.handled(err ? Code[err.code]! : "OK", (fields.ms as number) / 1000);
+        if (span) {
+          const { traceId, spanId } = span.spanContext();
+          fields.traceId = traceId;
+          fields.spanId = spanId;
+          span.setAttribute("rpc.grpc.status_code", err ? err.code : 0);
+          if (err) span.setStatus({ code: SpanStatusCode.ERROR, message: err.rawMessage });
+          span.end();
+        }
         if (err?.code === Code.Internal) logger.error({ ...fields, err: raw }, "rpc failed");
         else log(err ? { ...fields, error: err.rawMessage } : fields, req.stream ? "stream closed" : "rpc");
       }
@@ -62,13 +80,15 @@ export function callInterceptor(logger: Logger, tracker: CallTracker, observer?:
         done();
         return res;
       }
-      return { ...res, message: logged(res.message, done, series?.sent) };
+      const message = logged(res.message, done, series?.sent);
+      // A stream's messages are pulled later by the transport: keep them in the call's span.
+      return { ...res, message: span ? tracing()!.bind(message) : message };
     } catch (raw) {
       throw done(raw)!;
     } finally {
       if (!req.stream) tracker.inFlight--;
     }
-  };
+  }
 }
 
 /** Passes a response stream through, counting messages and logging once when it ends or fails. */

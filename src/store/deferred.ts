@@ -36,7 +36,7 @@ export function deferredStore(options: DeferredStoreOptions): DeferredStore {
   let closed = false;
   let wake: (() => void) | null = null;
   const listeners: ((healthy: boolean) => void)[] = [];
-  const notConnected = () => new StoreUnavailableError("still connecting to the database - retry shortly");
+  const notConnected = () => new StoreUnavailableError("still connecting to the database");
 
   const ready = (async () => {
     const started = Date.now();
