@@ -21,7 +21,7 @@ export function startOtel(env: Record<string, string | undefined>): ActiveTracin
       "service.name": env.OTEL_SERVICE_NAME || "keel",
       "service.version": buildInfo(env).version,
     }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(env) }))],
   });
   // Global context manager (AsyncLocalStorage) and W3C propagator, so child spans find their parent.
   provider.register();
@@ -80,6 +80,13 @@ export function startOtel(env: Record<string, string | undefined>): ActiveTracin
       await provider.shutdown();
     },
   };
+}
+
+/** The OTLP/HTTP traces URL by the specification's rules (the signal-specific variable is used as is). */
+function tracesUrl(env: Record<string, string | undefined>): string | undefined {
+  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT) return `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, "")}/v1/traces`;
+  return undefined;
 }
 
 function fail(span: Span, err: unknown): void {
