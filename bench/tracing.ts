@@ -15,11 +15,12 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { EngineService } from "../gen/keel/v1/engine_service_pb.js";
 import { InstanceService } from "../gen/keel/v1/instance_service_pb.js";
 import { Mode } from "../gen/keel/v1/modes_pb.js";
+import { emit, scaled } from "./report/emit.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
-const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const rounds = Number(process.env.BENCH_ROUNDS ?? scaled(5, 1));
+const seconds = Number(process.env.BENCH_SECONDS ?? scaled(5, 1));
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? scaled(32, 4));
 
 /** Child mode: serve Keel on a free port, print it, run until killed. */
 async function serve(): Promise<void> {
@@ -119,5 +120,9 @@ if (process.env.BENCH_CHILD) {
   console.log(`unary Process at saturation, ${concurrency} in flight, ${rounds} rounds × ${seconds} s (median, min–max):`);
   console.log(`  tracing off          ${fmt(off)}`);
   console.log(`  tracing on, 100 %    ${fmt(on)}  (${exported} OTLP export requests received)`);
-  console.log(`  cost of tracing on   ${(((off.median - on.median) / off.median) * 100).toFixed(1)} % of the off median`);
+  const cost = ((off.median - on.median) / off.median) * 100;
+  console.log(`  cost of tracing on   ${cost.toFixed(1)} % of the off median`);
+  emit("tracing.off_calls_per_second", off.median);
+  emit("tracing.on_calls_per_second", on.median);
+  emit("tracing.on_cost_percent", cost);
 }
