@@ -38,6 +38,8 @@ export function callInterceptor(logger: Logger, tracker: CallTracker, observer?:
     series?.started();
     if (tracker.draining) {
       series?.handled(Code[Code.Unavailable], 0);
+      span?.setAttribute("rpc.grpc.status_code", Code.Unavailable);
+      span?.end();
       throw new ConnectError("server is shutting down - retry against another replica", Code.Unavailable);
     }
     const started = performance.now();
