@@ -56,15 +56,16 @@ from keel_client._results import (
     WhoAmI,
 )
 from keel_client._session import Session
+from keel_client.guard import AsyncGuard, Guard, KeelDenied, KeelUnreachable
 from keel_client._session_core import MAX_BATCH
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Aborted", "AlreadyExists", "ApiKey", "AsyncKeel", "AsyncSession", "BatchResult", "Cancelled",
+    "Aborted", "AlreadyExists", "ApiKey", "AsyncGuard", "AsyncKeel", "AsyncSession", "BatchResult", "Cancelled",
     "Contract", "CreatedKey", "DataLoss", "DeadlineExceeded", "DecisionStyle", "Drift", "DriftEvent",
-    "FailedPrecondition", "GeneratedContract", "HistoryEntry", "Instance", "Internal", "InvalidArgument",
-    "Keel", "KeelError", "KeyScope", "MAX_BATCH", "Mode", "NotFound", "Observation", "OutOfRange",
+    "FailedPrecondition", "GeneratedContract", "Guard", "HistoryEntry", "Instance", "Internal", "InvalidArgument",
+    "Keel", "KeelDenied", "KeelError", "KeelUnreachable", "KeyScope", "MAX_BATCH", "Mode", "NotFound", "Observation", "OutOfRange",
     "Outcome", "Page", "PermissionDenied", "ResetResult", "ResetTarget", "ResourceExhausted",
     "Restriction", "Session", "SessionOutcome", "Snapshot", "State", "Unauthenticated", "Unavailable",
     "Unimplemented", "Unknown", "VerifyResult", "WhoAmI",
