@@ -4,7 +4,8 @@
 # agents), install the Python SDK (clients/python) into a fresh venv as a user would, build the
 # Go example over the Go SDK, run the TypeScript, Python and Go tutorials against the server,
 # each sending the key, and fail unless each exits 0 and all three print the same five "Turn"
-# lines. Needs only the registries: PyPI and the Go module proxy.
+# lines; then run the guarded support agent (examples/python/support_agent.py) and check its
+# refusal, recovery and drift lines. Needs only the registries: PyPI and the Go module proxy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export KEEL_ADDR="${KEEL_ADDR:-127.0.0.1:8080}"
@@ -68,4 +69,16 @@ for lang in python go; do
   fi
 done
 [ "$status" = 0 ] && echo "examples: all three printed the same five Turn lines"
+
+# The guarded-tools agent (docs/agents.md): its risky refund must be refused with a reason, the
+# agent must recover through an allowed tool, and Keel must have recorded drift.
+run support-agent "$out/venv/bin/python" examples/python/support_agent.py
+for expect in '^REFUSED refund \(execute\) on orders/117:' '^  - action .execute. is (not among the allowed actions|forbidden)' \
+    '^RECOVERED via escalate_to_human: ticket opened' '^REFUSED lookup_order: .*outside the declared scope' '^DRIFT D[123]_'; do
+  if ! grep -qE "$expect" "$out/support-agent.txt"; then
+    echo "the support agent's output has no line matching: $expect" >&2
+    status=1
+  fi
+done
+[ "$status" = 0 ] && echo "examples: the support agent was refused, recovered and drifted as expected"
 exit "$status"
