@@ -337,3 +337,12 @@ class AsyncGuard(_GuardBase):
             self.pending.pop(0)
             self.unreachable = None
         return True
+
+
+def declared_scope(contract: Any) -> Optional[List[str]]:
+    """The target prefixes a declared behavioral contract authorizes, for `Guard(scope=...)`:
+    `declared_scope(client.contracts.get_active(agent_id))`. None when it leaves targets
+    unrestricted. (Its action scope needs nothing here: Keel already removes actions outside it
+    from the contract's allowed_actions.)"""
+    targets = [str(t) for t in contract.authorized_scope.targets]
+    return targets or None

@@ -194,3 +194,13 @@ def test_async_guard(agent: Tuple[Keel, str, Harness]) -> None:
 
     asyncio.run(scenario())
     assert [r[2] for r in reported(client, instance_id)][:2] == ["success", "error:KeyError"]
+
+
+def test_declared_scope_reads_a_declared_contracts_target_prefixes() -> None:
+    from keel_client._gen.keel.v1 import behavioral_contract_pb2 as bc
+    from keel_client.guard import declared_scope
+
+    contract = bc.BehavioralContract()
+    assert declared_scope(contract) is None
+    contract.authorized_scope.targets.extend(["orders/", "tickets/"])
+    assert declared_scope(contract) == ["orders/", "tickets/"]
