@@ -135,7 +135,7 @@ def check(spec: ToolSpec, contract: Optional[Contract], target: Optional[str],
     elif spec.action not in allowed:
         causes.append("not_allowed")
         reasons.append(f"action {spec.action!r} is not among the allowed actions")
-    if scope is not None:
+    if scope is not None and spec.target is not None:  # a tool that touches no target has none to scope
         if target is None:
             causes.append("scope")
             reasons.append("the call names no target and the declared scope restricts targets")
@@ -155,9 +155,12 @@ def target_of(spec: ToolSpec, fn: Callable[..., Any], args: Tuple[Any, ...], kwa
     try:
         bound = inspect.signature(fn).bind(*args, **kwargs)
         bound.apply_defaults()
-        arguments: Mapping[str, Any] = bound.arguments
+        arguments: Dict[str, Any] = dict(bound.arguments)
+        for param in inspect.signature(fn).parameters.values():
+            if param.kind is inspect.Parameter.VAR_KEYWORD:  # def tool(**kwargs): read the target by its key
+                arguments.update(arguments.pop(param.name, {}))
     except (TypeError, ValueError):
-        arguments = kwargs
+        arguments = dict(kwargs)
     if isinstance(spec.target, str):
         value = arguments.get(spec.target)
     else:

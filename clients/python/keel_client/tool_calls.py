@@ -28,7 +28,7 @@ def refusal_text(denied: KeelDenied) -> str:
         return (f"REFUSED: {denied.tool} was not run because Keel, which authorises actions, cannot be reached "
                 f"right now. Do not retry it now; tell the user it will be done later or offer another way.")
     allowed = ", ".join(denied.allowed_actions) or "none"
-    return (f"REFUSED: {denied.tool} was not run. Keel does not allow the action {denied.action!r} now: "
+    return (f"REFUSED: {denied.tool} was not run. Keel refused the action {denied.action!r} now: "
             f"{'; '.join(denied.reasons)}. Actions allowed now: {allowed}. "
             f"Do not retry the same call; choose an allowed way to help the user.")
 

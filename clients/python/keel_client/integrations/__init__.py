@@ -1,0 +1,1 @@
+"""Optional framework integrations: `pip install keel-client[langchain]` / `[openai-agents]`."""
