@@ -229,6 +229,20 @@ class Guard(_GuardBase):
         spec, fn = self._lookup(name)
         return self._call(spec, fn, args, kwargs)
 
+    def precheck(self, name: str, /, *args: Any, **kwargs: Any) -> Optional[KeelDenied]:
+        """Checks a call of a guarded tool without running it: None if it may run, else the
+        refusal, already reported (for frameworks whose guardrails run before the tool)."""
+        spec, fn = self._lookup(name)
+        with self._lock:
+            target = target_of(spec, fn, args, kwargs)
+            if not self._flush() and not spec.fail_open:
+                assert self.unreachable is not None
+                return KeelUnreachable(spec.name, spec.action, self.unreachable)
+            denied = check(spec, self.session.contract, target, self.scope)
+            if denied is not None:
+                self._report((spec.mode, spec.strength, spec.operation, target, "denied"))
+            return denied
+
     def _call(self, spec: ToolSpec, fn: Callable[..., Any], args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Any:
         with self._lock:
             target = target_of(spec, fn, args, kwargs)
@@ -298,12 +312,28 @@ class AsyncGuard(_GuardBase):
         spec, fn = self._lookup(name)
         return await self._call(spec, fn, args, kwargs)
 
-    async def _call(self, spec: ToolSpec, fn: Callable[..., Any], args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Any:
+    def _async_lock(self) -> Any:
         import asyncio
 
         if self._lock is None:
             self._lock = asyncio.Lock()
-        async with self._lock:
+        return self._lock
+
+    async def precheck(self, name: str, /, *args: Any, **kwargs: Any) -> Optional[KeelDenied]:
+        """Guard.precheck for asyncio."""
+        spec, fn = self._lookup(name)
+        async with self._async_lock():
+            target = target_of(spec, fn, args, kwargs)
+            if not await self._flush() and not spec.fail_open:
+                assert self.unreachable is not None
+                return KeelUnreachable(spec.name, spec.action, self.unreachable)
+            denied = check(spec, self.session.contract, target, self.scope)
+            if denied is not None:
+                await self._report((spec.mode, spec.strength, spec.operation, target, "denied"))
+            return denied
+
+    async def _call(self, spec: ToolSpec, fn: Callable[..., Any], args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Any:
+        async with self._async_lock():
             target = target_of(spec, fn, args, kwargs)
             if not await self._flush() and not spec.fail_open:
                 assert self.unreachable is not None
