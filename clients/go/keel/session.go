@@ -117,7 +117,7 @@ func (s *Session) Contract() *Contract {
 // its error, but the observation stays in flight and will be processed: its sequence number is
 // taken.
 func (s *Session) Process(ctx context.Context, obs Observation) (*Outcome, error) {
-	if err := obs.check("observation"); err != nil {
+	if err := obs.check(func() string { return "observation" }); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -139,7 +139,7 @@ func (s *Session) Process(ctx context.Context, obs Observation) (*Outcome, error
 // it returns the outcomes received before it.
 func (s *Session) ProcessMany(ctx context.Context, obs []Observation) ([]*Outcome, error) {
 	for i, o := range obs {
-		if err := o.check(fmt.Sprintf("observations[%d]", i)); err != nil {
+		if err := o.check(func() string { return fmt.Sprintf("observations[%d]", i) }); err != nil {
 			return nil, err
 		}
 	}
