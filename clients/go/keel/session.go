@@ -98,6 +98,13 @@ func (c *Client) Session(ctx context.Context, instanceID string, opts ...Session
 // InstanceID is the agent this session is for.
 func (s *Session) InstanceID() string { return s.instanceID }
 
+// Done is closed when the session has ended: closed, or failed (Err says why), e.g. taken over
+// by a newer session for the agent while idle.
+func (s *Session) Done() <-chan struct{} { return s.done }
+
+// Err is the error that ended the session; nil while it runs and after a clean Close.
+func (s *Session) Err() error { return s.failure() }
+
 // LastSequence is the highest sequence answered so far. Save it to continue the session in
 // another process with WithResumeAfter.
 func (s *Session) LastSequence() uint64 {

@@ -229,6 +229,10 @@ func TestSessionDoesNotRetryTerminalErrors(t *testing.T) {
 			if _, err := s.Process(context.Background(), Observe(ModeOrder, 0.5)); !errors.As(err, &kerr) || kerr.Code != code {
 				t.Fatalf("a later call got %v, want the session's %v", err, code)
 			}
+			<-s.Done()
+			if !errors.As(s.Err(), &kerr) || kerr.Code != code {
+				t.Fatalf("Err() = %v, want %v", s.Err(), code)
+			}
 		})
 	}
 }
@@ -310,6 +314,14 @@ func TestSessionCloseDrainsAndRefusesLaterCalls(t *testing.T) {
 	}
 	if _, err := s.Process(context.Background(), Observe(ModeOrder, 0.5)); !errors.Is(err, ErrSessionClosed) {
 		t.Fatalf("Process after Close: %v, want ErrSessionClosed", err)
+	}
+	select {
+	case <-s.Done():
+	default:
+		t.Fatal("Done is open after Close")
+	}
+	if s.Err() != nil {
+		t.Fatalf("Err() = %v after a clean Close", s.Err())
 	}
 	last, processed, _ := f.snapshot()
 	if int(last) != len(processed) {
