@@ -187,7 +187,9 @@ func (s *Session) Close() error {
 	}
 	s.mu.Lock()
 	if s.live != nil {
-		s.live.finish()
+		s.live.finish() // half-close: the server ends the stream cleanly
+	} else {
+		s.cancel() // between streams: nothing to say goodbye to
 	}
 	s.mu.Unlock()
 	select {
