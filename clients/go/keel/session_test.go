@@ -395,3 +395,31 @@ func TestSessionPacesItselfUnderAQuota(t *testing.T) {
 	}
 	t.Logf("%d refusals", refusals)
 }
+
+func TestSessionResumesAfterTheServerEndsTheStreamCleanly(t *testing.T) {
+	f := newFakeEngine()
+	f.fault = func(frame int, after bool) error {
+		if frame == 3 && !after {
+			return errEndCleanly
+		}
+		return nil
+	}
+	c := f.serve(t)
+	s, err := c.Session(context.Background(), "inst_0000000000000001", WithReconnect(5, time.Millisecond, 5*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outs []*Outcome
+	for range 5 {
+		out, err := s.Process(context.Background(), Observe(ModeOrder, 0.5))
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, out)
+	}
+	_ = s.Close()
+	checkExactlyOnce(t, f, outs, 5)
+	if _, _, opens := f.snapshot(); opens != 2 {
+		t.Fatalf("%d opens, want 2", opens)
+	}
+}
