@@ -1,8 +1,9 @@
 // Command bench measures what the Go SDK costs on top of the bare generated grpc-go stub, against
 // a running Keel server (KEEL_ADDR, KEEL_API_KEY; clients/go/bench/run.sh starts one):
 //
-//   - throughput: N observations through one session in batch frames, all in flight
-//     (Session.ProcessMany vs a bare stream with a sender goroutine), in contracts/s;
+//   - throughput: N observations through one session in batch frames, pipelined
+//     (Session.ProcessMany, 16 frames in flight, vs a bare stream with a sender goroutine that
+//     sends them all), in contracts/s;
 //   - lock-step latency: one observation at a time through a session (Session.Process vs bare
 //     Send/Recv), p50 and p99; and unary Process (Engine.Process vs the bare stub), p50. SDK and
 //     bare calls alternate, so both see the same load.

@@ -8,6 +8,7 @@ type SessionOption func(*sessionOptions)
 type sessionOptions struct {
 	resumeAfter   uint64
 	batchSize     int
+	maxInFlight   int
 	heartbeat     time.Duration
 	openTimeout   time.Duration
 	maxReconnects int
@@ -19,6 +20,7 @@ type sessionOptions struct {
 func defaultSessionOptions() sessionOptions {
 	return sessionOptions{
 		batchSize:     MaxBatch,
+		maxInFlight:   16,
 		heartbeat:     30 * time.Second,
 		openTimeout:   10 * time.Second,
 		maxReconnects: 8,
@@ -38,6 +40,13 @@ func WithResumeAfter(sequence uint64) SessionOption {
 // default MaxBatch).
 func WithBatchSize(n int) SessionOption {
 	return func(o *sessionOptions) { o.batchSize = min(max(n, 1), MaxBatch) }
+}
+
+// WithMaxInFlight bounds how many frames a session has sent and not yet seen answered (default
+// 16, i.e. up to 1,024 observations in batch frames of 64; 0 for no bound). Later frames wait in
+// the session, so a cut or a quota refusal discards little work on the wire.
+func WithMaxInFlight(frames int) SessionOption {
+	return func(o *sessionOptions) { o.maxInFlight = max(frames, 0) }
 }
 
 // WithHeartbeat sets how long a session may stay silent before it sends a heartbeat frame, so
