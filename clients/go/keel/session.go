@@ -141,9 +141,9 @@ func (s *Session) Process(ctx context.Context, obs Observation) (*Outcome, error
 	return outs[0], nil
 }
 
-// ProcessMany sends observations in batch frames (WithBatchSize each, pipelined up to WithMaxInFlight)
-// and returns their outcomes in order. Each frame is processed and committed as a unit. On error
-// it returns the outcomes received before it.
+// ProcessMany sends observations in batch frames (WithBatchSize each, pipelined up to
+// WithMaxInFlight) and returns their outcomes in order. Each frame is processed and committed as
+// a unit. On error it returns the outcomes received before it.
 func (s *Session) ProcessMany(ctx context.Context, obs []Observation) ([]*Outcome, error) {
 	for i, o := range obs {
 		if err := o.check(func() string { return fmt.Sprintf("observations[%d]", i) }); err != nil {

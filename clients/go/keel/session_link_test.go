@@ -27,8 +27,8 @@ func (r *recordingStream) Send(req *keelv1.SessionRequest) error {
 }
 
 func (r *recordingStream) Recv() (*keelv1.SessionResponse, error) { select {} }
-func (r *recordingStream) CloseSend() error                        { return nil }
-func (r *recordingStream) Context() context.Context                { return r.ctx }
+func (r *recordingStream) CloseSend() error                       { return nil }
+func (r *recordingStream) Context() context.Context               { return r.ctx }
 
 func (r *recordingStream) count() int {
 	r.mu.Lock()
