@@ -141,7 +141,7 @@ func (s *Session) Process(ctx context.Context, obs Observation) (*Outcome, error
 	return outs[0], nil
 }
 
-// ProcessMany sends observations in batch frames (WithBatchSize each, pipelined up to
+// ProcessMany sends observations in batch frames (WithBatchSize each, pipelined; see
 // WithMaxInFlight) and returns their outcomes in order. Each frame is processed and committed as
 // a unit. On error it returns the outcomes received before it.
 func (s *Session) ProcessMany(ctx context.Context, obs []Observation) ([]*Outcome, error) {

@@ -79,7 +79,13 @@ func (l *link) send(heartbeat time.Duration) {
 		l.mu.Lock()
 		n := len(l.queue)
 		if l.window > 0 {
-			n = max(0, min(n, l.window-l.unanswered))
+			// Refill only once half the window is answered, then in one burst: frames written
+			// together share writes on both ends, where one frame per answer costs a write each.
+			room := l.window - l.unanswered
+			if room < (l.window+1)/2 {
+				room = 0
+			}
+			n = min(n, room)
 		}
 		batch := l.queue[:n:n]
 		l.queue = l.queue[n:]

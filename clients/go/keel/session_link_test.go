@@ -36,10 +36,11 @@ func (r *recordingStream) count() int {
 	return len(r.sent)
 }
 
+// The window of 4 keeps at most 4 frames unanswered, refilling once 2 are free.
 func TestLinkKeepsAtMostTheWindowUnanswered(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	st := &recordingStream{ctx: ctx}
-	l := newLink(st, 3, 0)
+	l := newLink(st, 4, 0)
 	frame := frameOf(observations(1), 1, false)
 	for range 10 {
 		l.push(frame)
@@ -61,10 +62,13 @@ func TestLinkKeepsAtMostTheWindowUnanswered(t *testing.T) {
 			t.Fatalf("sent %d frames, want %d", got, want)
 		}
 	}
-	waitFor(3)
-	l.answered()
 	waitFor(4)
-	l.answered()
-	l.answered()
+	l.answered() // 3 unanswered: less than half the window is free
+	waitFor(4)
+	l.answered() // 2 unanswered: refill to 4
 	waitFor(6)
+	for range 4 {
+		l.answered()
+	}
+	waitFor(10)
 }
