@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
 import { deferredStore } from "./store/deferred.js";
 import { openStore } from "./store/open.js";
+import { KEEL_VERSION } from "./version.js";
 import { startTracing, stopTracing } from "./tracing/tracing.js";
 
 const EXIT_FAILED = 1;
@@ -35,8 +36,8 @@ async function main(): Promise<void> {
   const tls = config.tls ? (config.tls.clientCa ? "mtls" : "tls") : "off";
   const mode = { off: "", tls: " (TLS)", mtls: " (TLS, client certificates required)" }[tls];
   logger.info(
-    { host: config.host, port: app.port, store: config.mongodbUri ? "mongodb" : "memory", tls },
-    `keel listening on ${config.host}:${app.port}${mode}`,
+    { version: KEEL_VERSION, host: config.host, port: app.port, store: config.mongodbUri ? "mongodb" : "memory", tls },
+    `keel ${KEEL_VERSION} listening on ${config.host}:${app.port}${mode}`,
   );
   app.started.then(
     () => logger.info("ready"),
