@@ -19,7 +19,7 @@ export interface Figure {
   readonly target?: Target;
 }
 
-export type Unit = "cycles/s" | "commits/s" | "contracts/s" | "messages/s" | "calls/s" | "bytes" | "µs" | "ms";
+export type Unit = "cycles/s" | "commits/s" | "contracts/s" | "messages/s" | "calls/s" | "bytes" | "µs" | "ms" | "%";
 
 export interface Benchmark {
   readonly id: string;
@@ -123,6 +123,25 @@ export const BENCHMARKS: readonly Benchmark[] = [
       { id: "floor.lockstep_p99_ms", label: "bare lock-step p99", unit: "ms" },
       { id: "floor.unary_1k_p50_ms", label: "bare unary at 1,000 calls/s, p50", unit: "ms" },
       { id: "floor.unary_1k_p99_ms", label: "bare unary at 1,000 calls/s, p99", unit: "ms" },
+    ],
+  },
+  {
+    id: "idempotency",
+    script: "bench/idempotency.ts",
+    what: "the request_id check on the in-process store: Process through AgentService with and without an id",
+    figures: [
+      { id: "idempotency.check_us", label: "the check alone (digest + lookup of a new id)", unit: "µs", target: { atMost: 5, source: "issue 14: the idempotency check adds ≤ 5 µs per call" } },
+      { id: "idempotency.added_us", label: "added per Process call, paired rounds", unit: "µs" },
+    ],
+  },
+  {
+    id: "tracing",
+    script: "bench/tracing.ts",
+    what: "unary Process at saturation (in-process store, auth off) with OpenTelemetry off and on at 100 % sampling",
+    figures: [
+      { id: "tracing.off_calls_per_second", label: "tracing off", unit: "calls/s" },
+      { id: "tracing.on_calls_per_second", label: "tracing on, 100 % sampling", unit: "calls/s" },
+      { id: "tracing.on_cost_percent", label: "throughput lost with tracing on", unit: "%", target: { atMost: 10, source: "issue 14: tracing on at 100 % costs ≤ 10 % of unary saturation" } },
     ],
   },
 ];
