@@ -200,7 +200,7 @@ async function lockStep(count: number, warmUp: number): Promise<void> {
   const responses = engine.session(requests as AsyncIterable<SessionRequest>)[Symbol.asyncIterator]();
   await responses.next();
   const samples: number[] = [];
-  for (let s = 1; s <= count; s++) {
+  for (let s = 1; s <= warmUp + count; s++) {
     const t = performance.now();
     requests.push({ frame: { case: "observation", value: observation(s) } });
     await responses.next();
