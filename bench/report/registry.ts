@@ -99,6 +99,17 @@ export const BENCHMARKS: readonly Benchmark[] = [
     ],
   },
   {
+    id: "idempotency",
+    script: "bench/idempotency.ts",
+    what: "what the request_id check adds to Process through AgentService on the in-process store (each run: the median of its own alternating rounds)",
+    figures: [
+      { id: "idempotency.without_us", label: "Process without request_id", unit: "µs" },
+      { id: "idempotency.with_us", label: "Process with request_id", unit: "µs" },
+      { id: "idempotency.added_us", label: "added by the check (paired per round)", unit: "µs", target: { atMost: 5, source: "issue 14: ≤ 5 µs per call on the in-process store" } },
+      { id: "idempotency.check_us", label: "the check alone (digest + lookup of a new id)", unit: "µs" },
+    ],
+  },
+  {
     id: "floor",
     script: "bench/floor.ts",
     what: "a bare grpc-js server with canned answers and no Keel code: the machine's floor under the same clients",
