@@ -9,8 +9,8 @@ import { writeRequest } from "../src/rpc/write-request.js";
 import { AgentService } from "../src/service/agent-service.js";
 import { MemoryStore } from "../src/store/memory.js";
 import { Mode } from "../gen/keel/v1/modes_pb.js";
-import { ObservationSchema } from "../gen/keel/v1/observation_pb.js";
 import { emit, scaled } from "./report/emit.js";
+import { ObservationSchema } from "../gen/keel/v1/observation_pb.js";
 
 const calls = Number(process.env.BENCH_CALLS ?? scaled(20_000, 200));
 const rounds = Number(process.env.BENCH_ROUNDS ?? scaled(7, 1));
@@ -81,12 +81,10 @@ async function checkOnly(round: number): Promise<number> {
 const isolated: number[] = [];
 for (let r = 0; r < rounds; r++) isolated.push(await checkOnly(r));
 
-emit("idempotency.without_us", stats(without).median);
-emit("idempotency.with_us", stats(withId).median);
-emit("idempotency.added_us", stats(added).median);
-emit("idempotency.check_us", stats(isolated).median);
 console.log(`Process through AgentService on the in-process store, ${calls} calls × ${rounds} rounds (median, min–max):`);
 console.log(`  without request_id  ${fmt(stats(without))} per call`);
 console.log(`  with request_id     ${fmt(stats(withId))} per call`);
 console.log(`  added by the check  ${fmt(stats(added))} per call (paired per round)`);
 console.log(`  the check alone     ${fmt(stats(isolated))} per call (digest + lookup of a new id)`);
+emit("idempotency.check_us", stats(isolated).median);
+emit("idempotency.added_us", stats(added).median);
