@@ -9,7 +9,7 @@
 // --only: run a subset and print the summary without writing anything.
 // --render-only: run nothing; rewrite the report, charts and README block from bench/history.jsonl.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createInterface } from "node:readline";
@@ -146,7 +146,11 @@ console.log(`wrote docs/performance.md, docs/performance/*.svg, README.md's head
 function writeOutputs(history: RunRecord[]): void {
   const latest = history[history.length - 1];
   if (!latest) throw new Error("bench/history.jsonl is empty: run npm run bench:report first");
-  mkdirSync(path.join(root, "docs/performance"), { recursive: true });
+  const charts = path.join(root, "docs/performance");
+  mkdirSync(charts, { recursive: true });
+  // Charts of figures no longer declared go: the directory holds exactly the registry's figures.
+  const declared = new Set(BENCHMARKS.flatMap((b) => b.figures.map((f) => path.basename(chartPath(f)))));
+  for (const file of readdirSync(charts)) if (file.endsWith(".svg") && !declared.has(file)) rmSync(path.join(charts, file));
   for (const figure of BENCHMARKS.flatMap((b) => b.figures)) writeFileSync(path.join(root, "docs", chartPath(figure)), figureChart(figure, history));
   writeFileSync(REPORT, renderReport(latest, history));
   const readme = readFileSync(README, "utf8");

@@ -34,6 +34,8 @@ export function format(value: number, unit: Figure["unit"]): string {
       return value.toFixed(2);
     case "ms":
       return value.toFixed(3);
+    case "%":
+      return value.toFixed(1);
     case "bytes":
       return Math.round(value).toLocaleString("en-US");
     default:
