@@ -24,8 +24,10 @@ function healthcheck(...args: string[]): Promise<number> {
 }
 
 describe("container health check", () => {
-  it("exits 0 for the whole server and for a service the server reports SERVING", async () => {
+  it("exits 0 for the whole server and for the probes' service names while the server is SERVING", async () => {
     expect(await healthcheck()).toBe(0);
+    expect(await healthcheck("liveness")).toBe(0);
+    expect(await healthcheck("readiness")).toBe(0);
     expect(await healthcheck("keel.v1.EngineService")).toBe(0);
   });
 
