@@ -48,7 +48,8 @@ if (only && selected.length !== only.length) throw new Error(`--only names unkno
 /** One run of one benchmark: its figures by id. Rejects on a crash, a timeout or a bad figure set. */
 function runOnce(bench: Benchmark): Promise<Map<string, number>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, bench.script)], {
+    const [file, ...argv] = bench.command ?? [process.execPath, "--import", "tsx", path.join(root, bench.script)];
+    const child = spawn(file!, argv, {
       cwd: root,
       env: { ...process.env, BENCH_SMOKE: smoke ? "1" : "0" },
       stdio: ["ignore", "pipe", "inherit"],
