@@ -23,8 +23,14 @@ export type Unit = "cycles/s" | "commits/s" | "contracts/s" | "messages/s" | "ca
 
 export interface Benchmark {
   readonly id: string;
-  /** Path from the repository root, run with `node --import tsx`. */
+  /** Path from the repository root, run with `node --import tsx` unless `command` says otherwise. */
   readonly script: string;
+  /**
+   * For a benchmark in another language (the Go or Python SDK's): the argv that runs it from the
+   * repository root, e.g. ["python3", "bench/python-sdk/bench.py"]. It prints the same
+   * `BENCH-FIGURE {"id":…,"value":…}` lines as emit() and reads BENCH_SMOKE=1 from its environment.
+   */
+  readonly command?: readonly string[];
   readonly what: string;
   readonly figures: readonly Figure[];
 }
