@@ -26,6 +26,7 @@ import {
 } from "./engine-mapping.js";
 import { invalidArgument } from "./errors.js";
 import { observationFromWire } from "./observation-mapping.js";
+import { AbortFanout } from "./abort-fanout.js";
 import { MAX_BATCH, runSession, SessionRegistry } from "./session.js";
 import * as v from "./validate.js";
 
@@ -34,6 +35,7 @@ export function engineService(
   sessions: SessionRegistry,
   drain: AbortSignal,
 ): ServiceImpl<typeof EngineService> {
+  const sessionDrain = new AbortFanout(drain);
   return {
     async process(req, ctx) {
       const id = v.instanceId("instance_id", req.instanceId);
@@ -57,7 +59,7 @@ export function engineService(
     },
 
     session(requests, ctx: HandlerContext) {
-      return runSession(agents, sessions, requests, ctx, drain);
+      return runSession(agents, sessions, requests, ctx, sessionDrain);
     },
 
     async getState(req, ctx) {
