@@ -1,9 +1,12 @@
 // Cross-cutting concerns of every call: a request id, one structured log line per call (and per
 // stream end), error mapping, and refusing new calls while the server drains.
 import { randomUUID } from "node:crypto";
-import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { Code, ConnectError, createContextKey, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "../logger.js";
 import { toConnectError } from "./errors.js";
+
+/** Set when this interceptor has logged a call's failure, so the adapter does not log it again. */
+export const failureReported = createContextKey(false, { description: "keel failure reported" });
 
 export interface CallTracker {
   /** True once graceful shutdown began: new calls are refused with UNAVAILABLE. */
@@ -32,7 +35,10 @@ export function callInterceptor(logger: Logger, tracker: CallTracker, observer?:
       const err = raw === undefined ? undefined : toConnectError(raw);
       const fields = { requestId, method, code: err ? Code[err.code] : "ok", ms: elapsed(started) };
       observer?.rpc(method, err ? codeLabel(err.code) : "ok", fields.ms / 1000);
-      if (err?.code === Code.Internal) logger.error({ ...fields, err: raw }, "rpc failed");
+      if (err?.code === Code.Internal) {
+        logger.error({ ...fields, err: raw }, "rpc failed");
+        req.contextValues.set(failureReported, true);
+      }
       else log(err ? { ...fields, error: err.rawMessage } : fields, req.stream ? "stream closed" : "rpc");
       err?.metadata.set("x-request-id", requestId);
       return err;

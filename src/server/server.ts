@@ -2,11 +2,11 @@
 import type * as http2 from "node:http2";
 import type * as net from "node:net";
 import { Code, ConnectError, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "../logger.js";
 import { METRICS_PATH, type KeelMetrics } from "../metrics/metrics.js";
 import { anonymousInterceptor } from "../auth/anonymous.js";
 import { callInterceptor, type CallTracker } from "../rpc/interceptors.js";
+import { keelConnectAdapter } from "./connect-adapter.js";
 import { createGrpcPath, type MessageDecoder, type MessageEncoder } from "./grpc-path.js";
 import { hotDecoders, hotEncoders } from "./hot-encoders.js";
 import { createDualProtocolServer, type Handler, type TlsMaterial } from "./listener.js";
@@ -59,8 +59,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     options.auth ?? anonymousInterceptor("default"),
   ];
   const readMaxBytes = options.maxMessageBytes;
-  const handler = connectNodeAdapter({
+  const handler = keelConnectAdapter({
     routes: options.routes,
+    logger: options.logger,
     interceptors,
     readMaxBytes,
     writeMaxBytes: WRITE_MAX_BYTES,
@@ -78,7 +79,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         if ((req.url ?? "").split("?")[0] === METRICS_PATH) void metrics.serve(req, res);
         else handler(req, res);
       }
-    : (handler as Handler);
+    : handler;
   const grpcPath =
     (options.grpcServer ?? "grpc-js") === "grpc-js"
       ? createGrpcPath(
