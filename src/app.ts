@@ -134,6 +134,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     maxMessageBytes: config.maxMessageBytes,
     maxTimeoutMs: config.maxTimeoutMs,
     grpcServer: config.grpcServer,
+    limits: { idleMs: config.idleTimeoutMs, requestMs: config.requestTimeoutMs },
     drain,
     metrics,
     tls: config.tls,

@@ -121,7 +121,7 @@ function injectedHttp2Server(server: grpc.Server): http2.Http2Server {
 }
 
 /** Records what `routes` registers, as connect's router would, without serving it. */
-function collectSpecs(routes: (router: ConnectRouter) => void): MethodImplSpec[] {
+export function collectSpecs(routes: (router: ConnectRouter) => void): MethodImplSpec[] {
   const specs: MethodImplSpec[] = [];
   const recorder = {
     handlers: [],

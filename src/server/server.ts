@@ -7,7 +7,8 @@ import { METRICS_PATH, type KeelMetrics } from "../metrics/metrics.js";
 import { anonymousInterceptor } from "../auth/anonymous.js";
 import { callInterceptor, type CallTracker } from "../rpc/interceptors.js";
 import { keelConnectAdapter } from "./connect-adapter.js";
-import { createGrpcPath, type MessageDecoder, type MessageEncoder } from "./grpc-path.js";
+import { drainRequestBodies, limitHttp1, limitHttp2, type ConnectionLimits } from "./connection-limits.js";
+import { collectSpecs, createGrpcPath, type MessageDecoder, type MessageEncoder } from "./grpc-path.js";
 import { hotDecoders, hotEncoders } from "./hot-encoders.js";
 import { createDualProtocolServer, type Handler, type TlsMaterial } from "./listener.js";
 
@@ -35,6 +36,8 @@ export interface ServerOptions {
    * "connect" (connect-node, as every other protocol is). KEEL_GRPC_SERVER sets it.
    */
   grpcServer?: "grpc-js" | "connect";
+  /** Idle connections and slow requests (KEEL_IDLE_TIMEOUT_MS, KEEL_REQUEST_TIMEOUT_MS). */
+  limits?: ConnectionLimits;
   /** Encoders for response types on the grpc-js path, by type name; hotEncoders() by default. */
   encoders?: ReadonlyMap<string, MessageEncoder>;
   /** Decoders for request types on the grpc-js path, by type name; hotDecoders() by default. */
@@ -74,12 +77,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { metrics } = options;
   // /metrics shares the port with everything else; it is matched before the RPC router, on
   // HTTP/1.1 and HTTP/2 alike, and is as open as health is.
-  const httpHandler: Handler = metrics
-    ? (req, res) => {
-        if ((req.url ?? "").split("?")[0] === METRICS_PATH) void metrics.serve(req, res);
-        else handler(req, res);
-      }
-    : handler;
+  const httpHandler: Handler = drainRequestBodies(
+    metrics
+      ? (req, res) => {
+          if ((req.url ?? "").split("?")[0] === METRICS_PATH) void metrics.serve(req, res);
+          else handler(req, res);
+        }
+      : handler,
+    // Bodies up to this are read to their end so the connection stays whole; beyond, GOAWAY.
+    16 * readMaxBytes,
+  );
   const grpcPath =
     (options.grpcServer ?? "grpc-js") === "grpc-js"
       ? createGrpcPath(
@@ -101,6 +108,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     tls: options.tls ?? null,
     ...(grpcPath ? { http2: grpcPath.http2 } : {}),
   });
+
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const streamPaths = new Set(
+    collectSpecs(options.routes)
+      .filter((spec) => spec.method.methodKind !== "unary")
+      .map((spec) => `/${spec.method.parent.typeName}/${spec.method.name}`),
+  );
+  limitHttp2(servers.http2, limits, (path) => streamPaths.has(path));
+  limitHttp1(servers.http1, limits);
 
   const sessions = new Set<http2.ServerHttp2Session>();
   servers.http2.on("session", (s) => {
@@ -148,6 +164,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 // grpc-js clients refuse messages over 4 MiB by default; fail on our side first.
 const WRITE_MAX_BYTES = 4 * 1024 * 1024;
 const MAX_SESSION_MEMORY_MB = 64;
+const DEFAULT_LIMITS: ConnectionLimits = { idleMs: 30_000, requestMs: 30_000 };
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
