@@ -34,6 +34,7 @@ export function engineService(
   agents: AgentService,
   sessions: SessionRegistry,
   drain: AbortSignal,
+  sessionOpenTimeoutMs?: number,
 ): ServiceImpl<typeof EngineService> {
   const sessionDrain = new AbortFanout(drain);
   return {
@@ -59,7 +60,7 @@ export function engineService(
     },
 
     session(requests, ctx: HandlerContext) {
-      return runSession(agents, sessions, requests, ctx, sessionDrain);
+      return runSession(agents, sessions, requests, ctx, sessionDrain, sessionOpenTimeoutMs);
     },
 
     async getState(req, ctx) {

@@ -25,6 +25,7 @@ import { observationFromWire } from "./observation-mapping.js";
 import * as v from "./validate.js";
 
 export const MAX_BATCH = 64;
+const DEFAULT_OPEN_TIMEOUT_MS = 10_000;
 
 /**
  * One open session per agent per server: opening a new one ends the previous one with ABORTED.
@@ -61,6 +62,7 @@ export async function* runSession(
   requests: AsyncIterable<SessionRequest>,
   ctx: HandlerContext,
   drain: AbortFanout,
+  openTimeoutMs: number = DEFAULT_OPEN_TIMEOUT_MS,
 ): AsyncGenerator<SessionResponse> {
   const frames = requests[Symbol.asyncIterator]();
   let claim: { tenant: string; id: string; controller: AbortController } | undefined;
@@ -70,8 +72,14 @@ export async function* runSession(
   if (ctx.signal.aborted) onCallEnd();
   else ctx.signal.addEventListener("abort", onCallEnd, { once: true });
   const signals = [stop.signal];
+  // A stream that never sends its open frame would hold a socket and a stream slot for good.
+  const openTimer = setTimeout(
+    () => stop.abort(new ConnectError(`no open frame within ${openTimeoutMs} ms - send open first`, Code.DeadlineExceeded)),
+    openTimeoutMs,
+  );
   try {
     const first = await nextOrAbort(frames, signals);
+    clearTimeout(openTimer);
     if (first.done) return;
     if (first.value.frame.case !== "open") throw invalidArgument("frame", "the first frame of a session must be open");
     const open = first.value.frame.value;
@@ -139,6 +147,7 @@ export async function* runSession(
   } catch (err) {
     throw toConnectError(err);
   } finally {
+    clearTimeout(openTimer);
     leaveDrain();
     ctx.signal.removeEventListener("abort", onCallEnd);
     if (claim) sessions.release(claim.tenant, claim.id, claim.controller);
