@@ -5,7 +5,7 @@
 // cycles) under new ids, bulk-inserted, so seeding is fast and the shapes are the store's own.
 // Each step loads SAMPLE random agents plus the heaviest one, each on a fresh connection's cold
 // cache. Shared 2-core machine: numbers are noisy.
-//   npx tsx bench/cold-load.ts [cycles=1000000]
+//   npx tsx bench/cold-load.ts [cycles=1000000] [agent steps=1,1000,100000] [sample=15]
 import { MongoClient } from "mongodb";
 import { defaultProfile, DEFAULT_CONFIG } from "../src/engine/index.js";
 import { AgentService } from "../src/service/agent-service.js";
@@ -14,8 +14,8 @@ import { connectMongoStore } from "../src/store/mongo/index.js";
 import { startMongoServer } from "../test/support/mongo-server.js";
 
 const CYCLES = Number(process.argv[2] ?? 1_000_000);
-const STEPS = [1, 1_000, 100_000];
-const SAMPLE = 15;
+const STEPS = (process.argv[3] ?? "1,1000,100000").split(",").map(Number);
+const SAMPLE = Number(process.argv[4] ?? 15);
 const TENANT = "default";
 const server = await startMongoServer();
 const dbName = server.database("coldload");
