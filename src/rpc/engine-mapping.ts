@@ -113,7 +113,6 @@ export function contractToWire(instanceId: string, c: EnforcedContract): WireCon
     memoryContext: c.memoryContext ? memoryToWire(c.memoryContext) : undefined,
     selfModelContext: c.selfModelContext ? selfModelToWire(c.selfModelContext) : undefined,
     enforcement: c.enforcement ? enforcementToWire(c.enforcement) : undefined,
-    // Fields pre-allocated on main, filled by the trust work; empty here so contracts encode.
     restrictions: [],
     engineVersionHash: "",
     contractVersionHash: "",
