@@ -80,7 +80,7 @@ async function seedAgents(from: number, to: number, cyclesEach: (i: number) => n
 async function coldLoads(ids: string[]): Promise<{ ms: number[] }> {
   const ms: number[] = [];
   for (const id of ids) {
-    const store = await connectMongoStore({ uri: server.uri, dbName });
+    const store = await connectMongoStore({ uri: server.uri, dbName, socketTimeoutMS: 600_000 });
     const t0 = performance.now();
     const state = await store.loadState(TENANT, id);
     ms.push(performance.now() - t0);
