@@ -17,6 +17,7 @@ import {
   type SessionRequest,
   type SessionResponse,
 } from "../../gen/keel/v1/engine_service_pb.js";
+import { pacedTurn } from "../paced-queue.js";
 import type { AbortFanout } from "./abort-fanout.js";
 import { nextOrAbort } from "./abortable.js";
 import { contractToWire, outcomeToWire } from "./engine-mapping.js";
@@ -145,6 +146,8 @@ export async function* runSession(
       }
     }
   } catch (err) {
+    // A dropped connection ends all its sessions at once: unwind on a paced turn (src/paced-queue.ts).
+    await pacedTurn();
     throw toConnectError(err);
   } finally {
     clearTimeout(openTimer);

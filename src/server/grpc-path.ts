@@ -30,6 +30,7 @@ import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import * as grpc from "@grpc/grpc-js";
 import { toConnectError } from "../rpc/errors.js";
 import { malformedMessage } from "./connect-adapter.js";
+import { sessionTeardown as teardown } from "../paced-queue.js";
 
 /** A faster, byte-identical replacement for toBinary for one message type. */
 export type MessageEncoder = (message: unknown) => Uint8Array;
@@ -233,7 +234,8 @@ function runStream(
   requests: AsyncIterable<unknown>,
 ): void {
   const ctx = handlerContext(call, method, path, options.maxTimeoutMs);
-  const onCancel = (): void => ctx.abort(CANCELED);
+  // A stream's end is paced: a closed connection cancels all its streams at once.
+  const onCancel = (): void => teardown.push(() => ctx.abort(CANCELED));
   call.once("cancelled", onCancel);
   const responses = transformInvokeImplementation(spec, ctx, options.interceptors)(requests as AsyncIterable<never>)[Symbol.asyncIterator]();
   void (async () => {
