@@ -125,7 +125,7 @@ export async function startApp(options: AppOptions): Promise<App> {
 
   const routes = (router: ConnectRouter): void => {
     router.service(InstanceService, instanceService(agents));
-    router.service(EngineService, engineService(agents, sessions, drain.signal));
+    router.service(EngineService, engineService(agents, sessions, drain.signal, config.sessionOpenTimeoutMs));
     router.service(ContractService, contractService(contracts));
     router.service(KeyService, keyService({ keys: store.keys, authenticator, now }));
     router.service(Health, healthService(health));
@@ -141,6 +141,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     maxMessageBytes: config.maxMessageBytes,
     maxTimeoutMs: config.maxTimeoutMs,
     grpcServer: config.grpcServer,
+    limits: { idleMs: config.idleTimeoutMs, requestMs: config.requestTimeoutMs },
     drain,
     metrics,
     tls: config.tls,

@@ -2,7 +2,8 @@
 // (never thrown one at a time) so a rejected Put names them all; defaults are applied here, so
 // the model is always complete.
 import { create, fromJson, type JsonValue as ProtoJson, type MessageInitShape } from "@bufbuild/protobuf";
-import { timestampFromMs, timestampMs, ValueSchema } from "@bufbuild/protobuf/wkt";
+import { timestampMs, ValueSchema } from "@bufbuild/protobuf/wkt";
+import { inRange, wireTimestamp } from "./timestamps.js";
 import type { Action } from "../engine/index.js";
 import type { FieldChange } from "../contracts/diff.js";
 import {
@@ -100,7 +101,8 @@ export function contractFromWire(w: WireContract): { contract: ContractDraft; pr
 
   let createdAtMs: number | null = null;
   if (w.createdAt) {
-    if (w.createdAt.nanos % 1_000_000 !== 0) problems.push("created_at must be in whole milliseconds");
+    if (!inRange(w.createdAt)) problems.push("created_at must lie from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z");
+    else if (w.createdAt.nanos % 1_000_000 !== 0) problems.push("created_at must be in whole milliseconds");
     createdAtMs = Math.floor(timestampMs(w.createdAt));
   }
   const t = w.driftThresholds;
@@ -218,7 +220,7 @@ export function contractToWire(c: BehavioralContract): WireContract {
     contractId: c.contractId,
     version: c.version,
     agentId: c.agentId,
-    createdAt: timestampFromMs(c.createdAtMs),
+    createdAt: wireTimestamp(c.createdAtMs),
     certificateId: c.certificateId,
     archetype: c.archetype,
     expectedActionDistribution: c.expectedActionDistribution,

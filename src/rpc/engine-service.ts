@@ -25,6 +25,7 @@ import {
   stateToWire,
 } from "./engine-mapping.js";
 import { invalidArgument } from "./errors.js";
+import { AbortFanout } from "./abort-fanout.js";
 import { observationContent, observationFromWire } from "./observation-mapping.js";
 import { writeRequest } from "./write-request.js";
 import { MAX_BATCH, runSession, SessionRegistry } from "./session.js";
@@ -34,7 +35,9 @@ export function engineService(
   agents: AgentService,
   sessions: SessionRegistry,
   drain: AbortSignal,
+  sessionOpenTimeoutMs?: number,
 ): ServiceImpl<typeof EngineService> {
+  const sessionDrain = new AbortFanout(drain);
   return {
     async process(req, ctx) {
       const id = v.instanceId("instance_id", req.instanceId);
@@ -64,7 +67,7 @@ export function engineService(
     },
 
     session(requests, ctx: HandlerContext) {
-      return runSession(agents, sessions, requests, ctx, drain);
+      return runSession(agents, sessions, requests, ctx, sessionDrain, sessionOpenTimeoutMs);
     },
 
     async getState(req, ctx) {

@@ -1,6 +1,6 @@
 // IdentityProfile and Instance between the wire and the engine.
 import { create } from "@bufbuild/protobuf";
-import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { wireTimestamp } from "./timestamps.js";
 import { defaultProfile, MODES, type IdentityProfile } from "../engine/index.js";
 import type { InstanceRecord } from "../store/types.js";
 import { InstanceSchema, type Instance } from "../../gen/keel/v1/instance_pb.js";
@@ -70,7 +70,7 @@ export function instanceToWire(r: InstanceRecord): Instance {
     description: r.description,
     profile: profileToWire(r.profile),
     labels: r.labels,
-    createTime: timestampFromMs(r.createdAtMs),
-    updateTime: timestampFromMs(r.updatedAtMs),
+    createTime: wireTimestamp(r.createdAtMs),
+    updateTime: wireTimestamp(r.updatedAtMs),
   });
 }
