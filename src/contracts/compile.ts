@@ -1,6 +1,8 @@
 // A contract version compiled once into what enforcement runs every cycle: scope sets, the
 // target categorizer, drift configuration and invariant checks.
+import { createHash } from "node:crypto";
 import { STANDARD_ACTIONS, type Action } from "../engine/index.js";
+import { canonicalBytes } from "./canonical.js";
 import type { DriftConfig } from "./drift.js";
 import { compileInvariant, type CompiledInvariant } from "./invariants.js";
 import { LIMITS, type BehavioralContract, type RateRule } from "./model.js";
@@ -18,6 +20,8 @@ export interface CompiledRate {
 
 export interface CompiledContract {
   contract: BehavioralContract;
+  /** SHA-256 (hex) of the version's canonical bytes: names exactly what was enforced. */
+  versionHash: string;
   /** Cycles of history the window keeps. */
   capacity: number;
   categorize: (target: string) => string;
@@ -54,6 +58,7 @@ export function compileContract(contract: BehavioralContract): CompiledContract 
   );
   return {
     contract,
+    versionHash: contractVersionHash(contract),
     capacity,
     categorize: categorizer(categories),
     scopeActions: scope && scope.actions.length > 0 ? new Set(scope.actions) : null,
@@ -75,6 +80,11 @@ export function compileContract(contract: BehavioralContract): CompiledContract 
     invariants,
     rates,
   };
+}
+
+/** SHA-256 (hex) of the bytes a seal signs: the same content always has the same hash, sealed or not. */
+export function contractVersionHash(contract: BehavioralContract): string {
+  return createHash("sha256").update(canonicalBytes(contract)).digest("hex");
 }
 
 function rateOf(id: string, rule: RateRule): CompiledRate {

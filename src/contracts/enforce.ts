@@ -1,7 +1,7 @@
 // Enforcement of an agent's active contract on one cycle: a pure step from the previous
 // enforcement state, the cycle's observation and the engine's contract to the next state and the
 // contract the agent receives.
-import { FORBIDDEN_ACTIONS, STANDARD_ACTIONS, type Action, type ExecutionContract } from "../engine/index.js";
+import { FORBIDDEN_ACTIONS, STANDARD_ACTIONS, withCauses, type Action, type ExecutionContract, type RestrictionCause } from "../engine/index.js";
 import { outOfScope, type CompiledContract } from "./compile.js";
 import { addCount } from "./counts.js";
 import { measureDrift } from "./drift.js";
@@ -10,8 +10,25 @@ import type { DriftScores, Enforcement, EnforcementState, Violation, ViolationKi
 import { inTargetScope, tagKey } from "./tags.js";
 import { clampTrust, nextTrust } from "./trust.js";
 
-/** The engine's contract with how the declared contract shaped it. */
-export type EnforcedContract = ExecutionContract & { enforcement?: Enforcement };
+/**
+ * The engine's contract with how the declared contract shaped it, and the versions it was
+ * computed with (set by the service; absent on contracts built outside it).
+ */
+export type EnforcedContract = ExecutionContract & {
+  enforcement?: Enforcement;
+  /** SHA-256 (hex) of the engine's code and constants. */
+  engineVersionHash?: string;
+  /** SHA-256 (hex) of the enforced contract version's canonical bytes. */
+  contractVersionHash?: string;
+};
+
+/** The restriction cause of a restricting violation of each kind. */
+const CAUSE_OF_KIND: Readonly<Record<ViolationKind, RestrictionCause>> = {
+  scope: "contract_scope",
+  drift: "drift",
+  anchor: "drift",
+  invariant: "invariant",
+};
 
 /** What enforcement reads from an observation. */
 export interface ObservedCycle {
@@ -115,16 +132,31 @@ export function standing(compiled: CompiledContract, state: EnforcementState | u
   return shaped(compiled, engineContract, enforcement);
 }
 
-/** Allowed: the engine's, within scope, and within the restricted actions while restricted. */
+/**
+ * Allowed: the engine's, within scope, and within the restricted actions while restricted. Each
+ * removed action gets the cause of what removed it: the scope, or the kind of every restricting
+ * violation (scope, drift, invariant), named in the detail.
+ */
 function shaped(compiled: CompiledContract, contract: ExecutionContract, enforcement: Enforcement): EnforcedContract {
-  const removed = new Set<Action>(outOfScope(compiled));
-  if (enforcement.restricted) for (const a of STANDARD_ACTIONS) if (!compiled.restrictedActions.has(a)) removed.add(a);
+  const scoped = new Set<Action>(outOfScope(compiled));
+  const removed = new Set<Action>(scoped);
+  let restrictions = withCauses(contract.restrictions, scoped, "contract_scope", "outside the contract's authorized_scope.actions");
+  if (enforcement.restricted) {
+    const restricting = new Set<Action>();
+    for (const a of STANDARD_ACTIONS) if (!compiled.restrictedActions.has(a)) restricting.add(a);
+    for (const a of restricting) removed.add(a);
+    for (const v of enforcement.violations) {
+      if (v.restricting) restrictions = withCauses(restrictions, restricting, CAUSE_OF_KIND[v.kind], `restricted while ${v.name} holds`);
+    }
+  }
   const forbidden = new Set<Action>([...FORBIDDEN_ACTIONS, ...contract.forbiddenActions, ...removed]);
   return {
     ...contract,
     allowedActions: contract.allowedActions.filter((a) => !removed.has(a)),
     forbiddenActions: [...forbidden].sort(),
+    restrictions,
     enforcement,
+    contractVersionHash: compiled.versionHash,
   };
 }
 

@@ -14,7 +14,8 @@ import {
   type Mode,
 } from "../engine/index.js";
 import type { CompiledContract } from "../contracts/compile.js";
-import { enforceCycle, standing } from "../contracts/enforce.js";
+import { enforceCycle, standing, type EnforcedContract } from "../contracts/enforce.js";
+import { engineVersionHash } from "../audit/engine-version.js";
 import type { EnforcementState } from "../contracts/state.js";
 import {
   RevisionConflictError,
@@ -104,11 +105,14 @@ export class AgentService {
   private readonly metrics: ServiceMetrics | null;
   private readonly mutex = new KeyedMutex();
   private readonly heads = new HeadCache(10_000);
+  /** Stamped on every contract this service hands out. */
+  private readonly engineVersion: string;
 
   constructor(options: AgentServiceOptions) {
     this.store = options.store;
     this.contracts = options.contracts ?? null;
     this.config = options.engineConfig;
+    this.engineVersion = engineVersionHash(options.engineConfig);
     this.now = options.now;
     this.newId = options.newId;
     this.maxAttempts = options.maxCommitAttempts ?? 8;
@@ -175,8 +179,9 @@ export class AgentService {
   }
 
   private standingContract(state: EngineState, enforcement: EnforcementState | undefined, compiled: CompiledContract | null): ExecutionContract {
-    const contract = contractOf(state, this.config);
-    return compiled ? standing(compiled, enforcement, contract) : contract;
+    const contract: EnforcedContract = compiled ? standing(compiled, enforcement, contractOf(state, this.config)) : contractOf(state, this.config);
+    contract.engineVersionHash = this.engineVersion;
+    return contract;
   }
 
   /**
@@ -283,8 +288,9 @@ export class AgentService {
     observations.forEach((obs, seq) => {
       const r = runCycle(state, obs, this.config);
       state = r.state;
-      let contract = r.contract;
+      let contract: EnforcedContract = r.contract;
       if (compiled) ({ state: enforcement, contract } = enforceCycle(compiled, enforcement, obs, r.contract));
+      contract.engineVersionHash = this.engineVersion; // both are fresh objects of this cycle
       const outcome: RecordedOutcome = {
         contract,
         drift: r.drift,
