@@ -275,5 +275,6 @@ export function historyEntryToWire(h: HistoryEntry): WireHistoryEntry {
       outcome: orUndefined(h.outcome),
     },
     processTime: timestampFromMs(h.processedAtMs),
+    hash: h.hash ?? "",
   });
 }

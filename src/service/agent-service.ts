@@ -13,9 +13,11 @@ import {
   type IdentityProfile,
   type Mode,
 } from "../engine/index.js";
-import type { CompiledContract } from "../contracts/compile.js";
+import { compileContract, type CompiledContract } from "../contracts/compile.js";
 import { enforceCycle, standing, type EnforcedContract } from "../contracts/enforce.js";
 import { engineVersionHash } from "../audit/engine-version.js";
+import { GENESIS, cycleHash, resetHash } from "../audit/chain.js";
+import { HistoryReplay, type Difference, type VerifyProgress } from "../audit/verify.js";
 import type { EnforcementState } from "../contracts/state.js";
 import {
   RevisionConflictError,
@@ -285,6 +287,7 @@ export class AgentService {
     const outcomes: RecordedOutcome[] = [];
     let state = stored.state;
     let enforcement = stored.enforcement;
+    let chain = stored.auditHead ?? GENESIS;
     observations.forEach((obs, seq) => {
       const r = runCycle(state, obs, this.config);
       state = r.state;
@@ -299,7 +302,7 @@ export class AgentService {
         revision,
       };
       outcomes.push(outcome);
-      commit.history.push({
+      const entry: HistoryEntry = {
         instanceId: id,
         revision,
         seq,
@@ -315,7 +318,10 @@ export class AgentService {
         observedAtMs: obs.observedAtMs,
         processedAtMs: at,
         result: outcome,
-      });
+      };
+      // Chained in the same commit: the hash is stored with the entry it covers.
+      chain = entry.hash = cycleHash(chain, entry, r.state, outcome);
+      commit.history.push(entry);
       if (r.driftEvent) {
         commit.driftEvents.push({ instanceId: id, revision, seq: commit.driftEvents.length, event: r.driftEvent, createdAtMs: at });
       }
@@ -325,6 +331,7 @@ export class AgentService {
     });
     commit.state = state;
     commit.enforcement = enforcement;
+    commit.audit = { head: chain, reset: null };
     if (sequences) commit.lastSequence = sequences[sequences.length - 1]!;
     return { state, outcomes, commit };
   }
@@ -336,23 +343,67 @@ export class AgentService {
   async reset(tenant: string, id: string, target: ResetTarget): Promise<{ contract: ExecutionContract; revision: number }> {
     const { state, commit, revision, compiled } = await this.mutex.run(tenantKey(tenant, id), async () => {
       const instance = await this.getInstance(tenant, id);
-      let next: EngineState;
-      if (target === "initial") {
-        next = initialState(instance.profile);
-      } else {
-        const [snap, stored] = await Promise.all([this.store.latestSnapshot(tenant, id), this.getState(tenant, id)]);
-        if (!snap) throw new PreconditionError(`instance ${id} has no stable snapshot yet - reset to INITIAL instead`);
-        next = restoreSnapshot(stored.state, snap.snapshot);
+      const snap = target === "initial" ? null : await this.store.latestSnapshot(tenant, id);
+      if (target === "last_snapshot" && !snap) {
+        throw new PreconditionError(`instance ${id} has no stable snapshot yet - reset to INITIAL instead`);
       }
       const compiled = await this.activeContract(tenant, id);
       const committed = await this.commitWithRetry(tenant, id, (stored) => {
+        // From the head this commit builds on, so a replay of the log computes the same state.
+        const next = snap ? restoreSnapshot(stored.state, snap.snapshot) : initialState(instance.profile);
         const commit = this.emptyCommit(tenant, id, stored, next);
         if (target === "initial") delete commit.enforcement;
+        const reset = {
+          target,
+          snapshot: snap ? { revision: snap.revision, seq: snap.seq } : null,
+          engineVersion: this.engineVersion,
+        };
+        const hash = resetHash(stored.auditHead ?? GENESIS, stored.revision + 1, commit.committedAtMs, reset, next);
+        commit.audit = { head: hash, reset: { ...reset, hash } };
         return { state: next, commit };
       });
       return { ...committed, compiled };
     });
     return { contract: this.standingContract(state, commit.enforcement, compiled), revision };
+  }
+
+  /**
+   * Replays the agent's whole commit log from its initial state (see src/audit/verify.ts) and
+   * reports the first difference. Reads the head first, so commits made meanwhile are not checked.
+   */
+  async verifyHistory(
+    tenant: string,
+    id: string,
+  ): Promise<VerifyProgress & { difference: Difference | null; revision: number; engineVersion: string }> {
+    const instance = await this.getInstance(tenant, id);
+    const head = await this.getState(tenant, id);
+    const versions = new Map<number, CompiledContract | null>();
+    const replay = new HistoryReplay({
+      initial: initialState(instance.profile),
+      config: this.config,
+      engineVersion: this.engineVersion,
+      contractVersion: (v) => versions.get(v) ?? null,
+    });
+    let after = 0;
+    let difference: Difference | null = null;
+    while (after < head.revision && !difference) {
+      const commits = await this.store.readLog(tenant, id, after, Math.min(VERIFY_PAGE, head.revision - after));
+      if (commits.length === 0) break;
+      for (const commit of commits) {
+        for (const entry of commit.history) {
+          const v = (entry.result.contract as { enforcement?: { contractVersion: number } }).enforcement?.contractVersion;
+          if (v !== undefined && !versions.has(v)) {
+            const contract = await this.store.contracts.contractVersion(tenant, id, v);
+            versions.set(v, contract && compileContract(contract));
+          }
+        }
+        difference = replay.step(commit);
+        after = commit.revision;
+        if (difference) break;
+      }
+    }
+    difference ??= replay.finish(head);
+    return { ...replay.progress, difference, revision: head.revision, engineVersion: this.engineVersion };
   }
 
   listHistory(tenant: string, id: string, page: PageRequest): Promise<Page<HistoryEntry>> {
@@ -415,6 +466,9 @@ export class AgentService {
     };
   }
 }
+
+/** Commits read per page when verifying a history. */
+const VERIFY_PAGE = 256;
 
 /** The cached head disagreed with what the store holds; read the store and decide again. */
 class StaleHeadError extends Error {}

@@ -1,0 +1,239 @@
+// The canonical bytes of one committed cycle (and of a reset), which the audit chain hashes. A
+// compact binary form written into one reusable buffer, because it runs on every cycle and on
+// every replayed cycle: JSON text of the same content costs several times more.
+//
+// Encoding: every value starts with a type byte. Numbers are IEEE-754 doubles, little-endian,
+// with -0 written as 0; strings are their length then UTF-16 code units (little-endian); null,
+// true, false are type bytes alone; arrays are their length then the items; objects are their
+// key count then (key, value) pairs sorted by key in code-unit order. Fixed records (the
+// observation, the state digest, the contract) are written field by field in a fixed order with
+// no keys: the order is part of the format ("keel-cycle-v1"), documented in docs/audit.md.
+import { ByteWriter } from "../byte-writer.js";
+import type { EngineState, ExecutionContract } from "../engine/index.js";
+import type { EnforcedContract } from "../contracts/enforce.js";
+import type { RecordedOutcome } from "../store/types.js";
+
+const NULL = 0;
+const FALSE = 1;
+const TRUE = 2;
+const NUM = 3;
+const STR = 4;
+const ARR = 5;
+const OBJ = 6;
+
+export const CYCLE_DOMAIN = "keel-cycle-v1";
+export const RESET_DOMAIN = "keel-reset-v1";
+
+/** The observation of a cycle as history keeps it. */
+export interface ChainedObservation {
+  revision: number;
+  seq: number;
+  sequence: number | null;
+  cycle: number;
+  mode: string;
+  signalStrength: number;
+  confidence: number;
+  context: Readonly<Record<string, string>>;
+  action: string | null;
+  target: string | null;
+  outcome: string | null;
+  observedAtMs: number;
+  processedAtMs: number;
+}
+
+export class CycleWriter extends ByteWriter {
+  constructor() {
+    super(4096);
+  }
+
+  reset(): this {
+    this.pos = 0;
+    return this;
+  }
+
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  tag(t: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = t;
+  }
+
+  num(n: number): void {
+    this.ensure(9);
+    this.buf[this.pos++] = NUM;
+    this.view.setFloat64(this.pos, n === 0 ? 0 : n, true);
+    this.pos += 8;
+  }
+
+  optNum(n: number | null | undefined): void {
+    if (n === null || n === undefined) this.tag(NULL);
+    else this.num(n);
+  }
+
+  str(s: string): void {
+    const n = s.length;
+    this.ensure(6 + n * 2);
+    const b = this.buf;
+    b[this.pos++] = STR;
+    this.varint32(n);
+    let p = this.pos;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      b[p++] = c & 0xff;
+      b[p++] = c >>> 8;
+    }
+    this.pos = p;
+  }
+
+  optStr(s: string | null | undefined): void {
+    if (s === null || s === undefined) this.tag(NULL);
+    else this.str(s);
+  }
+
+  bool(v: boolean): void {
+    this.tag(v ? TRUE : FALSE);
+  }
+
+  strings(list: readonly string[]): void {
+    this.tag(ARR);
+    this.varint32(list.length);
+    for (let i = 0; i < list.length; i++) this.str(list[i] as string);
+  }
+
+  nums(list: readonly number[] | null): void {
+    if (list === null) return this.tag(NULL);
+    this.tag(ARR);
+    this.varint32(list.length);
+    for (let i = 0; i < list.length; i++) this.num(list[i] as number);
+  }
+
+  /** Any JSON value, objects with sorted keys; undefined members are left out, as JSON does. */
+  value(v: unknown): void {
+    if (v === null || v === undefined) return this.tag(NULL);
+    switch (typeof v) {
+      case "number":
+        return Number.isFinite(v) ? this.num(v) : this.tag(NULL);
+      case "string":
+        return this.str(v);
+      case "boolean":
+        return this.bool(v);
+      case "object": {
+        if (Array.isArray(v)) {
+          this.tag(ARR);
+          this.varint32(v.length);
+          for (const item of v) this.value(item);
+          return;
+        }
+        const o = v as Record<string, unknown>;
+        const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+        this.tag(OBJ);
+        this.varint32(keys.length);
+        for (const k of keys) {
+          this.str(k);
+          this.value(o[k]);
+        }
+        return;
+      }
+      default:
+        throw new TypeError(`the audit chain has no form for ${typeof v}`);
+    }
+  }
+}
+
+export function writeObservation(w: CycleWriter, o: ChainedObservation): void {
+  w.num(o.revision);
+  w.num(o.seq);
+  w.optNum(o.sequence);
+  w.num(o.cycle);
+  w.str(o.mode);
+  w.num(o.signalStrength);
+  w.num(o.confidence);
+  w.value(o.context);
+  w.optStr(o.action);
+  w.optStr(o.target);
+  w.optStr(o.outcome);
+  w.num(o.observedAtMs);
+  w.num(o.processedAtMs);
+}
+
+/**
+ * The state digest: every scalar and vector of the engine state the next cycle depends on,
+ * except the memory and self-model summaries and the stored snapshot, whose effects the contract
+ * (memory and self-model contexts) and the recorded snapshots carry.
+ */
+export function writeStateDigest(w: CycleWriter, s: EngineState): void {
+  w.num(s.cycleCount);
+  w.nums(s.modeStrengths);
+  w.num(s.energy);
+  w.str(s.stressLevel);
+  w.str(s.systemState);
+  w.num(s.calmStreak);
+  w.num(s.adaptiveStreak);
+  w.num(s.settledStreak);
+  w.nums(s.modeGains);
+  w.num(s.recoveryWindow);
+  w.nums(s.anchor);
+  w.num(s.warmupProgress);
+  w.num(s.stabilityIndex);
+  w.optNum(s.lastSnapshotCycle);
+}
+
+/** The outcome: the contract in full (restrictions, enforcement and version hashes included), drift, rollback. */
+export function writeOutcome(w: CycleWriter, o: RecordedOutcome): void {
+  writeContract(w, o.contract);
+  const d = o.drift;
+  w.optStr(d.level);
+  w.optNum(d.magnitude);
+  w.strings(d.affectedModes);
+  w.num(d.d0Threshold);
+  w.value(o.driftEvent);
+  w.bool(o.rolledBack);
+}
+
+function writeContract(w: CycleWriter, contract: ExecutionContract): void {
+  const c = contract as EnforcedContract;
+  w.strings(c.allowedActions);
+  w.strings(c.forbiddenActions);
+  const style = c.decisionStyle;
+  w.str(style.tempo);
+  w.str(style.risk);
+  w.str(style.expressiveness);
+  w.str(style.commitmentThreshold);
+  w.str(c.currentStressLevel);
+  w.str(c.currentSystemState);
+  w.num(c.energyLevel);
+  w.num(c.stabilityIndex);
+  w.strings(c.dominantModes);
+  w.strings(c.suppressedModes);
+  const r = c.recoveryProfile;
+  w.str(r.preferredPath);
+  w.bool(r.supportRequired);
+  w.bool(r.cooldownRequired);
+  const l = c.hardLocks;
+  w.optNum(l.optionSetMax);
+  w.optNum(l.noveltyRate);
+  w.optNum(l.noiseFilterMin);
+  w.optNum(l.execStrictnessMin);
+  w.optNum(l.goalResistanceMin);
+  w.optNum(l.pivotThresholdMin);
+  w.optStr(c.driftLevel);
+  w.optNum(c.driftMagnitude);
+  w.num(c.cycleCount);
+  w.nums(c.controlVector);
+  w.strings(c.compositeModes);
+  w.value(c.memoryContext);
+  w.value(c.selfModelContext);
+  const restrictions = c.restrictions ?? [];
+  w.tag(ARR);
+  w.varint32(restrictions.length);
+  for (const x of restrictions) {
+    w.str(x.action);
+    w.strings(x.causes);
+    w.str(x.detail);
+  }
+  w.value(c.enforcement);
+  w.optStr(c.engineVersionHash);
+  w.optStr(c.contractVersionHash);
+}
