@@ -25,13 +25,38 @@ function sha256(bytes: Uint8Array): string {
 
 /** The hash of one cycle: previous hash, observation, post-cycle state digest, outcome (with both version hashes). */
 export function cycleHash(prev: string, observation: ChainedObservation, state: EngineState, outcome: RecordedOutcome): string {
-  const w = writer.reset();
+  writeCycle(writer.reset(), prev, observation, state, outcome);
+  return sha256(writer.bytes());
+}
+
+/** A cycle's canonical bytes into `w`; returns where the outcome starts (it comes last). */
+function writeCycle(w: CycleWriter, prev: string, observation: ChainedObservation, state: EngineState, outcome: RecordedOutcome): number {
   w.str(CYCLE_DOMAIN);
   w.str(prev);
   writeObservation(w, observation);
   writeStateDigest(w, state);
+  const start = w.pos;
   writeOutcome(w, outcome);
-  return sha256(w.bytes());
+  return start;
+}
+
+const stored = new CycleWriter();
+
+/**
+ * For replay: the hash of a replayed cycle, and whether the stored outcome has the same
+ * canonical bytes as the replayed one (the replayed outcome is encoded once for both).
+ */
+export function checkCycle(
+  prev: string,
+  observation: ChainedObservation,
+  state: EngineState,
+  replayed: RecordedOutcome,
+  recorded: RecordedOutcome,
+): { hash: string; sameOutcome: boolean } {
+  const start = writeCycle(writer.reset(), prev, observation, state, replayed);
+  writeOutcome(stored.reset(), recorded);
+  const same = Buffer.compare(writer.buf.subarray(start, writer.pos), stored.bytes()) === 0;
+  return { hash: sha256(writer.bytes()), sameOutcome: same };
 }
 
 /** The hash of a reset: what it reset to, when, and the digest of the state it left. */
@@ -53,14 +78,4 @@ export function resetHash(
   writeStateDigest(w, state);
   w.str(reset.engineVersion);
   return sha256(w.bytes());
-}
-
-const left = new CycleWriter();
-const right = new CycleWriter();
-
-/** Whether two outcomes have the same canonical bytes (everything the chain covers). */
-export function sameOutcome(a: RecordedOutcome, b: RecordedOutcome): boolean {
-  writeOutcome(left.reset(), a);
-  writeOutcome(right.reset(), b);
-  return Buffer.compare(left.bytes(), right.bytes()) === 0;
 }

@@ -3,13 +3,14 @@
 // every replayed cycle: JSON text of the same content costs several times more.
 //
 // Encoding: every value starts with a type byte. Numbers are IEEE-754 doubles, little-endian,
-// with -0 written as 0; strings are their length then UTF-16 code units (little-endian); null,
+// with -0 written as 0; strings are their length then one byte per character when every
+// character is below U+0080, else (under another type byte) UTF-16 code units, little-endian; null,
 // true, false are type bytes alone; arrays are their length then the items; objects are their
 // key count then (key, value) pairs sorted by key in code-unit order. Fixed records (the
 // observation, the state digest, the contract) are written field by field in a fixed order with
 // no keys: the order is part of the format ("keel-cycle-v1"), documented in docs/audit.md.
 import { ByteWriter } from "../byte-writer.js";
-import type { EngineState, ExecutionContract } from "../engine/index.js";
+import type { ActionRestriction, DecisionStyle, EngineState, ExecutionContract, HardLocks, RecoveryProfile } from "../engine/index.js";
 import type { EnforcedContract } from "../contracts/enforce.js";
 import type { RecordedOutcome } from "../store/types.js";
 
@@ -20,6 +21,14 @@ const NUM = 3;
 const STR = 4;
 const ARR = 5;
 const OBJ = 6;
+const UTF16 = 7;
+
+/**
+ * Encodings of frozen values the engine shares between contracts (restriction lists, decision
+ * styles, recovery profiles, hard locks): written once, then copied. Frozen values never change,
+ * so the cached bytes stay exact.
+ */
+const frozenBytes = new WeakMap<object, Uint8Array>();
 
 export const CYCLE_DOMAIN = "keel-cycle-v1";
 export const RESET_DOMAIN = "keel-reset-v1";
@@ -76,8 +85,24 @@ export class CycleWriter extends ByteWriter {
     const n = s.length;
     this.ensure(6 + n * 2);
     const b = this.buf;
+    const start = this.pos;
     b[this.pos++] = STR;
     this.varint32(n);
+    let p = this.pos;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) return this.utf16(start, s);
+      b[p++] = c;
+    }
+    this.pos = p;
+  }
+
+  private utf16(start: number, s: string): void {
+    this.pos = start;
+    const n = s.length;
+    this.buf[this.pos++] = UTF16;
+    this.varint32(n);
+    const b = this.buf;
     let p = this.pos;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
@@ -85,6 +110,22 @@ export class CycleWriter extends ByteWriter {
       b[p++] = c >>> 8;
     }
     this.pos = p;
+  }
+
+  /** Writes `value` with `write`, from the cache when the value is frozen (see frozenBytes). */
+  frozen<T extends object>(value: T, write: (w: CycleWriter, v: T) => void): void {
+    if (!Object.isFrozen(value)) return write(this, value);
+    let bytes = frozenBytes.get(value);
+    if (bytes === undefined) {
+      const start = this.pos;
+      write(this, value);
+      bytes = this.buf.slice(start, this.pos);
+      frozenBytes.set(value, bytes);
+      return;
+    }
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
   }
 
   optStr(s: string | null | undefined): void {
@@ -196,28 +237,15 @@ function writeContract(w: CycleWriter, contract: ExecutionContract): void {
   const c = contract as EnforcedContract;
   w.strings(c.allowedActions);
   w.strings(c.forbiddenActions);
-  const style = c.decisionStyle;
-  w.str(style.tempo);
-  w.str(style.risk);
-  w.str(style.expressiveness);
-  w.str(style.commitmentThreshold);
+  w.frozen(c.decisionStyle, writeStyle);
   w.str(c.currentStressLevel);
   w.str(c.currentSystemState);
   w.num(c.energyLevel);
   w.num(c.stabilityIndex);
   w.strings(c.dominantModes);
   w.strings(c.suppressedModes);
-  const r = c.recoveryProfile;
-  w.str(r.preferredPath);
-  w.bool(r.supportRequired);
-  w.bool(r.cooldownRequired);
-  const l = c.hardLocks;
-  w.optNum(l.optionSetMax);
-  w.optNum(l.noveltyRate);
-  w.optNum(l.noiseFilterMin);
-  w.optNum(l.execStrictnessMin);
-  w.optNum(l.goalResistanceMin);
-  w.optNum(l.pivotThresholdMin);
+  w.frozen(c.recoveryProfile, writeRecovery);
+  w.frozen(c.hardLocks, writeLocks);
   w.optStr(c.driftLevel);
   w.optNum(c.driftMagnitude);
   w.num(c.cycleCount);
@@ -225,7 +253,35 @@ function writeContract(w: CycleWriter, contract: ExecutionContract): void {
   w.strings(c.compositeModes);
   w.value(c.memoryContext);
   w.value(c.selfModelContext);
-  const restrictions = c.restrictions ?? [];
+  w.frozen(c.restrictions ?? [], writeRestrictions);
+  w.value(c.enforcement);
+  w.optStr(c.engineVersionHash);
+  w.optStr(c.contractVersionHash);
+}
+
+function writeStyle(w: CycleWriter, style: DecisionStyle): void {
+  w.str(style.tempo);
+  w.str(style.risk);
+  w.str(style.expressiveness);
+  w.str(style.commitmentThreshold);
+}
+
+function writeRecovery(w: CycleWriter, r: RecoveryProfile): void {
+  w.str(r.preferredPath);
+  w.bool(r.supportRequired);
+  w.bool(r.cooldownRequired);
+}
+
+function writeLocks(w: CycleWriter, l: HardLocks): void {
+  w.optNum(l.optionSetMax);
+  w.optNum(l.noveltyRate);
+  w.optNum(l.noiseFilterMin);
+  w.optNum(l.execStrictnessMin);
+  w.optNum(l.goalResistanceMin);
+  w.optNum(l.pivotThresholdMin);
+}
+
+function writeRestrictions(w: CycleWriter, restrictions: readonly ActionRestriction[]): void {
   w.tag(ARR);
   w.varint32(restrictions.length);
   for (const x of restrictions) {
@@ -233,7 +289,4 @@ function writeContract(w: CycleWriter, contract: ExecutionContract): void {
     w.strings(x.causes);
     w.str(x.detail);
   }
-  w.value(c.enforcement);
-  w.optStr(c.engineVersionHash);
-  w.optStr(c.contractVersionHash);
 }

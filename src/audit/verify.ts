@@ -15,7 +15,7 @@ import {
   type StableSnapshot,
 } from "../engine/index.js";
 import type { HistoryEntry, LoggedCommit, RecordedOutcome, StoredState } from "../store/types.js";
-import { GENESIS, cycleHash, resetHash, sameOutcome } from "./chain.js";
+import { GENESIS, checkCycle, resetHash } from "./chain.js";
 import { CycleWriter } from "./cycle-bytes.js";
 
 /** The first place where the stored log and its replay disagree. */
@@ -161,8 +161,7 @@ export class HistoryReplay {
       }
       // The hash covers the stored observation with the replayed state and outcome: it matches
       // exactly when neither the observation nor the outcome the engine gives it has changed.
-      const hash = cycleHash(this.prev, entry, r.state, outcome);
-      const same = sameOutcome(outcome, stored);
+      const { hash, sameOutcome: same } = checkCycle(this.prev, entry, r.state, outcome, stored);
       if (hash !== entry.hash || !same) {
         const path = same ? null : firstDifference(outcome, stored, "outcome");
         if (hash === entry.hash && path) {
