@@ -25,6 +25,8 @@ export interface Config {
   quota: QuotaConfig;
   /** Which server answers HTTP/2 gRPC: "grpc-js" (default) or "connect" (connect-node). */
   grpcServer: "grpc-js" | "connect";
+  /** KEEL_FAIL_CLOSED: the agents that fail closed, "*", tenants, tenant/agent, "!" to exempt (docs/audit.md). */
+  failClosed: string;
 }
 
 export interface AuthConfig {
@@ -104,6 +106,7 @@ export function loadConfig(env: Env = process.env): Config {
     auth: authConfig(env),
     quota: quotaConfig(env),
     grpcServer: grpcServer(text(env, "KEEL_GRPC_SERVER", "grpc-js")),
+    failClosed: text(env, "KEEL_FAIL_CLOSED", ""),
   };
 }
 

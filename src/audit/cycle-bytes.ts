@@ -257,6 +257,7 @@ function writeContract(w: CycleWriter, contract: ExecutionContract): void {
   w.value(c.enforcement);
   w.optStr(c.engineVersionHash);
   w.optStr(c.contractVersionHash);
+  w.optStr(c.failClosed);
 }
 
 function writeStyle(w: CycleWriter, style: DecisionStyle): void {

@@ -5,6 +5,7 @@
 // supplies compiled contract versions.
 import type { CompiledContract } from "../contracts/compile.js";
 import { enforceCycle, type EnforcedContract } from "../contracts/enforce.js";
+import { failClosed } from "../contracts/fail-closed.js";
 import type { EnforcementState } from "../contracts/state.js";
 import {
   process as runCycle,
@@ -144,7 +145,10 @@ export class HistoryReplay {
       const recorded = stored.contract as EnforcedContract;
       const version = recorded.enforcement?.contractVersion;
       let enforcement = this.enforcement;
-      if (version !== undefined) {
+      if (recorded.failClosed !== undefined) {
+        // The agent failed closed on this cycle: the safe actions, for the recorded reason; no enforcement ran.
+        contract = failClosed(r.contract, recorded.failClosed);
+      } else if (version !== undefined) {
         const compiled = this.setup.contractVersion(version);
         if (!compiled) return diff(rev, i, entry.cycle, "contract", `version ${version}`, "none", `contract version ${version} of the agent is not in the contract store`);
         if (recorded.contractVersionHash !== undefined && recorded.contractVersionHash !== compiled.versionHash) {

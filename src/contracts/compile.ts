@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { STANDARD_ACTIONS, type Action } from "../engine/index.js";
 import { canonicalBytes } from "./canonical.js";
+import type { SealStatus } from "./seal.js";
 import type { DriftConfig } from "./drift.js";
 import { compileInvariant, type CompiledInvariant } from "./invariants.js";
 import { LIMITS, type BehavioralContract, type RateRule } from "./model.js";
@@ -22,6 +23,8 @@ export interface CompiledContract {
   contract: BehavioralContract;
   /** SHA-256 (hex) of the version's canonical bytes: names exactly what was enforced. */
   versionHash: string;
+  /** The seal checked against the server's trusted keys (set by the registry, which holds them). */
+  seal?: SealStatus;
   /** Cycles of history the window keeps. */
   capacity: number;
   categorize: (target: string) => string;

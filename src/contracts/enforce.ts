@@ -20,6 +20,8 @@ export type EnforcedContract = ExecutionContract & {
   engineVersionHash?: string;
   /** SHA-256 (hex) of the enforced contract version's canonical bytes. */
   contractVersionHash?: string;
+  /** Set when the agent failed closed (fail-closed.ts): why it got only the safe actions. */
+  failClosed?: string;
 };
 
 /** The restriction cause of a restricting violation of each kind. */

@@ -15,6 +15,7 @@ import {
 } from "../engine/index.js";
 import { compileContract, type CompiledContract } from "../contracts/compile.js";
 import { enforceCycle, standing, type EnforcedContract } from "../contracts/enforce.js";
+import { failClosed, type FailClosedPolicy } from "../contracts/fail-closed.js";
 import { engineVersionHash } from "../audit/engine-version.js";
 import { GENESIS, cycleHash, resetHash } from "../audit/chain.js";
 import { HistoryReplay, type Difference, type VerifyProgress } from "../audit/verify.js";
@@ -93,6 +94,17 @@ export interface AgentServiceOptions {
   /** How often one call reloads and retries after losing a race to another writer. */
   maxCommitAttempts?: number;
   metrics?: ServiceMetrics;
+  /** Agents that fail closed (the safe actions only) when they cannot be governed; none when absent. */
+  failClosed?: FailClosedPolicy;
+}
+
+/** The contract an agent is governed by right now, or why it cannot be (then it fails closed). */
+interface Governance {
+  compiled: CompiledContract | null;
+  /** Set when the agent fails closed: the reason every removed action names. */
+  failure: string | null;
+  /** Whether the agent fails closed at all: errors while enforcing are then caught. */
+  closed: boolean;
 }
 
 export type ResetTarget = "initial" | "last_snapshot";
@@ -105,6 +117,7 @@ export class AgentService {
   private readonly newId: () => string;
   private readonly maxAttempts: number;
   private readonly metrics: ServiceMetrics | null;
+  private readonly failClosedPolicy: FailClosedPolicy | null;
   private readonly mutex = new KeyedMutex();
   private readonly heads = new HeadCache(10_000);
   /** Stamped on every contract this service hands out. */
@@ -119,6 +132,7 @@ export class AgentService {
     this.newId = options.newId;
     this.maxAttempts = options.maxCommitAttempts ?? 8;
     this.metrics = options.metrics ?? null;
+    this.failClosedPolicy = options.failClosed ?? null;
   }
 
   async createInstance(tenant: string, input: NewInstance): Promise<InstanceRecord> {
@@ -172,16 +186,47 @@ export class AgentService {
 
   /** What a session opens with: the current contract and the last processed sequence, from one read. */
   async sessionStart(tenant: string, id: string): Promise<{ contract: ExecutionContract; lastSequence: number }> {
-    const [stored, compiled] = await Promise.all([this.getState(tenant, id), this.activeContract(tenant, id)]);
-    return { contract: this.standingContract(stored.state, stored.enforcement, compiled), lastSequence: stored.lastSequence };
+    const [stored, governance] = await Promise.all([this.getState(tenant, id), this.governance(tenant, id)]);
+    return { contract: this.standingContract(stored.state, stored.enforcement, governance), lastSequence: stored.lastSequence };
   }
 
   private activeContract(tenant: string, id: string): Promise<CompiledContract | null> {
     return this.contracts ? this.contracts.compiledActive(tenant, id) : Promise.resolve(null);
   }
 
-  private standingContract(state: EngineState, enforcement: EnforcementState | undefined, compiled: CompiledContract | null): ExecutionContract {
-    const contract: EnforcedContract = compiled ? standing(compiled, enforcement, contractOf(state, this.config)) : contractOf(state, this.config);
+  /**
+   * The agent's active contract and, for an agent that fails closed, whether it can be governed:
+   * no active contract, a seal that does not verify, or a contract that cannot be read is a failure.
+   */
+  private async governance(tenant: string, id: string): Promise<Governance> {
+    const closed = this.failClosedPolicy?.applies(tenant, id) ?? false;
+    if (!closed) return { compiled: await this.activeContract(tenant, id), failure: null, closed };
+    let compiled: CompiledContract | null;
+    try {
+      compiled = await this.activeContract(tenant, id);
+    } catch (err) {
+      return { compiled: null, failure: `the active contract could not be read: ${messageOf(err)}`, closed };
+    }
+    if (!compiled) return { compiled, failure: "the agent has no active contract", closed };
+    if (compiled.seal !== "valid") {
+      return { compiled: null, failure: `contract version ${compiled.contract.version} does not verify against the trusted keys (${compiled.seal ?? "unchecked"})`, closed };
+    }
+    return { compiled, failure: null, closed };
+  }
+
+  private standingContract(state: EngineState, enforcement: EnforcementState | undefined, g: Governance): ExecutionContract {
+    const engine = contractOf(state, this.config);
+    let contract: EnforcedContract;
+    if (g.failure !== null) contract = failClosed(engine, g.failure);
+    else if (!g.compiled) contract = engine;
+    else {
+      try {
+        contract = standing(g.compiled, enforcement, engine);
+      } catch (err) {
+        if (!g.closed) throw err;
+        contract = failClosed(engine, `enforcement failed: ${messageOf(err)}`);
+      }
+    }
     contract.engineVersionHash = this.engineVersion;
     return contract;
   }
@@ -192,8 +237,8 @@ export class AgentService {
    */
   process(tenant: string, id: string, observations: ObservationInput[]): Promise<RecordedOutcome[]> {
     return this.mutex.run(tenantKey(tenant, id), async () => {
-      const compiled = await this.activeContract(tenant, id);
-      return this.commitWithRetry(tenant, id, (stored) => this.runCycles(tenant, id, stored, observations, null, compiled));
+      const governance = await this.governance(tenant, id);
+      return this.commitWithRetry(tenant, id, (stored) => this.runCycles(tenant, id, stored, observations, null, governance));
     }).then(({ outcomes }) => {
       this.metrics?.cycles(outcomes);
       return outcomes;
@@ -243,13 +288,13 @@ export class AgentService {
     const fresh = items.filter((i) => i.sequence > stored.lastSequence);
     const replayed = await this.replay(tenant, id, replays);
     if (fresh.length === 0) return replayed;
-    const compiled = await this.activeContract(tenant, id);
+    const governance = await this.governance(tenant, id);
     const { outcomes } = await this.commitWithRetry(tenant, id, (current) => {
       if (current.lastSequence !== stored.lastSequence) {
         if (!authoritative) throw new StaleHeadError();
         throw new PreconditionError(`instance ${id} was processed by another session concurrently - reopen the session`);
       }
-      return this.runCycles(tenant, id, current, fresh.map((i) => i.observation), fresh.map((i) => i.sequence), compiled);
+      return this.runCycles(tenant, id, current, fresh.map((i) => i.observation), fresh.map((i) => i.sequence), governance);
     });
     this.metrics?.cycles(outcomes);
     return [
@@ -279,8 +324,9 @@ export class AgentService {
     stored: StoredState,
     observations: ObservationInput[],
     sequences: number[] | null,
-    compiled: CompiledContract | null,
+    governance: Governance,
   ): { state: EngineState; outcomes: RecordedOutcome[]; commit: CycleCommit } {
+    const { compiled, failure, closed } = governance;
     const at = this.now();
     const revision = stored.revision + 1;
     const commit = this.emptyCommit(tenant, id, stored, stored.state);
@@ -292,7 +338,16 @@ export class AgentService {
       const r = runCycle(state, obs, this.config);
       state = r.state;
       let contract: EnforcedContract = r.contract;
-      if (compiled) ({ state: enforcement, contract } = enforceCycle(compiled, enforcement, obs, r.contract));
+      if (failure !== null) contract = failClosed(r.contract, failure);
+      else if (compiled) {
+        try {
+          ({ state: enforcement, contract } = enforceCycle(compiled, enforcement, obs, r.contract));
+        } catch (err) {
+          // Fail closed: the enforcement state stays as it was, the agent gets the safe actions.
+          if (!closed) throw err;
+          contract = failClosed(r.contract, `enforcement failed: ${messageOf(err)}`);
+        }
+      }
       contract.engineVersionHash = this.engineVersion; // both are fresh objects of this cycle
       const outcome: RecordedOutcome = {
         contract,
@@ -341,13 +396,13 @@ export class AgentService {
    * LAST_SNAPSHOT keeps it, as observed history stays history.
    */
   async reset(tenant: string, id: string, target: ResetTarget): Promise<{ contract: ExecutionContract; revision: number }> {
-    const { state, commit, revision, compiled } = await this.mutex.run(tenantKey(tenant, id), async () => {
+    const { state, commit, revision, governance } = await this.mutex.run(tenantKey(tenant, id), async () => {
       const instance = await this.getInstance(tenant, id);
       const snap = target === "initial" ? null : await this.store.latestSnapshot(tenant, id);
       if (target === "last_snapshot" && !snap) {
         throw new PreconditionError(`instance ${id} has no stable snapshot yet - reset to INITIAL instead`);
       }
-      const compiled = await this.activeContract(tenant, id);
+      const governance = await this.governance(tenant, id);
       const committed = await this.commitWithRetry(tenant, id, (stored) => {
         // From the head this commit builds on, so a replay of the log computes the same state.
         const next = snap ? restoreSnapshot(stored.state, snap.snapshot) : initialState(instance.profile);
@@ -362,9 +417,9 @@ export class AgentService {
         commit.audit = { head: hash, reset: { ...reset, hash } };
         return { state: next, commit };
       });
-      return { ...committed, compiled };
+      return { ...committed, governance };
     });
-    return { contract: this.standingContract(state, commit.enforcement, compiled), revision };
+    return { contract: this.standingContract(state, commit.enforcement, governance), revision };
   }
 
   /**
@@ -482,6 +537,10 @@ function checkContiguous(items: SequencedInput[]): void {
       );
     }
   }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 function notFound(id: string): never {
