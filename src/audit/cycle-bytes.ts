@@ -10,7 +10,17 @@
 // observation, the state digest, the contract) are written field by field in a fixed order with
 // no keys: the order is part of the format ("keel-cycle-v1"), documented in docs/audit.md.
 import { ByteWriter } from "../byte-writer.js";
-import type { ActionRestriction, DecisionStyle, EngineState, ExecutionContract, HardLocks, RecoveryProfile } from "../engine/index.js";
+import type {
+  ActionRestriction,
+  DecisionStyle,
+  EngineState,
+  ExecutionContract,
+  HardLocks,
+  MemoryContext,
+  RecoveryProfile,
+  SelfModelContext,
+} from "../engine/index.js";
+import type { Enforcement } from "../contracts/state.js";
 import type { EnforcedContract } from "../contracts/enforce.js";
 import type { RecordedOutcome } from "../store/types.js";
 
@@ -168,10 +178,13 @@ export class CycleWriter extends ByteWriter {
           return;
         }
         const o = v as Record<string, unknown>;
-        const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+        const keys = Object.keys(o).sort();
+        let n = 0;
+        for (const k of keys) if (o[k] !== undefined) n++;
         this.tag(OBJ);
-        this.varint32(keys.length);
+        this.varint32(n);
         for (const k of keys) {
+          if (o[k] === undefined) continue;
           this.str(k);
           this.value(o[k]);
         }
@@ -251,10 +264,10 @@ function writeContract(w: CycleWriter, contract: ExecutionContract): void {
   w.num(c.cycleCount);
   w.nums(c.controlVector);
   w.strings(c.compositeModes);
-  w.value(c.memoryContext);
-  w.value(c.selfModelContext);
+  writeMemory(w, c.memoryContext);
+  writeSelfModel(w, c.selfModelContext);
   w.frozen(c.restrictions ?? [], writeRestrictions);
-  w.value(c.enforcement);
+  writeEnforcement(w, c.enforcement);
   w.optStr(c.engineVersionHash);
   w.optStr(c.contractVersionHash);
   w.optStr(c.failClosed);
@@ -290,4 +303,62 @@ function writeRestrictions(w: CycleWriter, restrictions: readonly ActionRestrict
     w.strings(x.causes);
     w.str(x.detail);
   }
+}
+
+// The contexts and the enforcement report have fixed fields: written in a fixed order, without
+// keys, so no per-cycle key sorting. A missing (null) section is a single NULL.
+
+function writeMemory(w: CycleWriter, m: MemoryContext | null): void {
+  if (m === null || m === undefined) return w.tag(NULL);
+  w.tag(OBJ);
+  w.num(m.stressSpikeCount);
+  w.optNum(m.avgSpikeInterval);
+  w.num(m.currentStressStreak);
+  w.num(m.maxStressStreak);
+  w.num(m.d1Recent);
+  w.num(m.d2Recent);
+  w.optNum(m.turnsSinceLastD2);
+  w.num(m.energyTrend);
+  w.num(m.energyMinObserved);
+  w.str(m.dominantMode);
+  w.num(m.dominantModeStreak);
+  w.num(m.modeSwitchesRecent);
+  w.str(m.behavioralPattern);
+  w.num(m.recoveriesCompleted);
+}
+
+function writeSelfModel(w: CycleWriter, m: SelfModelContext | null): void {
+  if (m === null || m === undefined) return w.tag(NULL);
+  w.tag(OBJ);
+  w.num(m.stressResilience);
+  w.num(m.traitStability);
+  w.num(m.energyEfficiency);
+  w.num(m.completedEpisodes);
+}
+
+function writeEnforcement(w: CycleWriter, e: Enforcement | undefined): void {
+  if (e === null || e === undefined) return w.tag(NULL);
+  w.tag(OBJ);
+  w.str(e.contractId);
+  w.num(e.contractVersion);
+  w.tag(ARR);
+  w.varint32(e.violations.length);
+  for (const v of e.violations) {
+    w.str(v.name);
+    w.str(v.kind);
+    w.optNum(v.value);
+    w.optNum(v.threshold);
+    w.num(v.sinceCycle);
+    w.bool(v.restricting);
+    w.str(v.detail);
+  }
+  w.num(e.trust);
+  const d = e.drift;
+  w.optNum(d.action);
+  w.optNum(d.target);
+  w.optNum(d.temporal);
+  w.optNum(d.outcome);
+  w.optNum(d.semantic);
+  w.optNum(d.overall);
+  w.bool(e.restricted);
 }
