@@ -109,6 +109,19 @@ export const BENCHMARKS: readonly Benchmark[] = [
       { id: "floor.unary_1k_p99_ms", label: "bare unary at 1,000 calls/s, p99", unit: "ms" },
     ],
   },
+  {
+    id: "audit",
+    script: "bench/audit.ts",
+    what: "the audit chain on histories built through the service: hashing per cycle, and verified replay (engine + enforcement + hash + outcome comparison)",
+    figures: [
+      { id: "audit.engine_us_per_cycle", label: "engine alone per cycle, for scale", unit: "µs" },
+      { id: "audit.chain_us_per_cycle", label: "hash chaining per cycle, no contract", unit: "µs", target: { atMost: 2, source: "issue 17: chaining ≤ 2 µs per cycle" } },
+      { id: "audit.verify_cycles_per_second", label: "VerifyHistory replay, no contract", unit: "cycles/s", target: { atLeast: 500_000, source: "issue 17: ≥ 500,000 cycles/s" } },
+      { id: "audit.contract_engine_us_per_cycle", label: "engine alone per cycle, for scale (contract run)", unit: "µs" },
+      { id: "audit.contract_chain_us_per_cycle", label: "hash chaining per cycle, with a declared contract", unit: "µs" },
+      { id: "audit.contract_verify_cycles_per_second", label: "VerifyHistory replay, with a declared contract", unit: "cycles/s" },
+    ],
+  },
 ];
 
 export function allFigures(): Figure[] {
