@@ -56,6 +56,7 @@ export interface ChainedObservation {
   action: string | null;
   target: string | null;
   outcome: string | null;
+  amount?: number | null;
   observedAtMs: number;
   processedAtMs: number;
 }
@@ -208,6 +209,7 @@ export function writeObservation(w: CycleWriter, o: ChainedObservation): void {
   w.optStr(o.action);
   w.optStr(o.target);
   w.optStr(o.outcome);
+  w.optNum(o.amount);
   w.num(o.observedAtMs);
   w.num(o.processedAtMs);
 }

@@ -32,7 +32,7 @@ contract keygen                             print a new Ed25519 private key and 
 contract keys                               the server's public keys
 instance create --name NAME [--description TEXT] [--persona ID]
 instance get ID | instance list | instance delete ID
-process ID --mode MODE --strength X [--confidence X] [--action A] [--target T] [--outcome O] [--term T] [--at ISO-TIME]
+process ID --mode MODE --strength X [--confidence X] [--action A] [--target T] [--outcome O] [--amount N] [--term T] [--at ISO-TIME]
 state ID | contract-of ID                   the agent's engine state, or its current execution contract
 audit verify ID                             replay the agent's history and check every cycle and chain hash
                                             (exit 0 verified, 1 a difference, printed with what differs)
@@ -67,6 +67,7 @@ const OPTIONS = {
   target: { type: "string" },
   outcome: { type: "string" },
   term: { type: "string" },
+  amount: { type: "string" },
   at: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -214,6 +215,7 @@ async function dispatch(args: string[], o: Values, apiKey: string, io: CliIo): P
           action: o.action,
           target: o.target,
           outcome: o.outcome,
+          amount: o.amount === undefined ? undefined : number("amount", o.amount),
           context: o.term ? { term: o.term } : {},
           timestamp: o.at ? timestampFromMs(time(o.at)) : undefined,
         },

@@ -36,6 +36,14 @@ export interface CompiledContract {
   drift: DriftConfig;
   invariants: readonly CompiledInvariant[];
   rates: readonly CompiledRate[];
+  sums: readonly CompiledSum[];
+}
+
+export interface CompiledSum {
+  id: string;
+  /** Empty: every observation. */
+  action: string;
+  windowMs: number;
 }
 
 export function compileContract(contract: BehavioralContract): CompiledContract {
@@ -54,6 +62,9 @@ export function compileContract(contract: BehavioralContract): CompiledContract 
   ];
   const rates = contract.invariants.flatMap((inv): CompiledRate[] =>
     inv.rule.type === "rate" ? [rateOf(inv.id, inv.rule)] : [],
+  );
+  const sums = contract.invariants.flatMap((inv): CompiledSum[] =>
+    inv.rule.type === "sum" ? [{ id: inv.id, action: inv.rule.action, windowMs: inv.rule.windowSeconds * 1000 }] : [],
   );
   const capacity = Math.min(
     LIMITS.maxWindow,
@@ -82,6 +93,7 @@ export function compileContract(contract: BehavioralContract): CompiledContract 
     },
     invariants,
     rates,
+    sums,
   };
 }
 

@@ -9,6 +9,7 @@ import { DRIFT_DISTRIBUTIONS, type ViolationResponse } from "./model.js";
 import type { DriftScores, Enforcement, EnforcementState, Violation, ViolationKind, WindowEntry } from "./state.js";
 import { inTargetScope, tagKey } from "./tags.js";
 import { clampTrust, nextTrust } from "./trust.js";
+import { advanceSum, emptySum, type SumState } from "./sum-monitor.js";
 
 /**
  * The engine's contract with how the declared contract shaped it, and the versions it was
@@ -39,6 +40,8 @@ export interface ObservedCycle {
   outcome: string | null;
   observedAtMs: number;
   context: Readonly<Record<string, string>>;
+  /** The number the action carried (SUM invariants); null or absent when none. */
+  amount?: number | null;
 }
 
 /** Observations name their semantic term in this context key. */
@@ -56,7 +59,9 @@ export function enforceCycle(
   const state = fitted(compiled, previous);
   const entry = entryOf(compiled, observation, engineContract.cycleCount);
   push(compiled, state, entry);
-  updateRates(compiled, state, entry, observation.action === null ? null : tagKey(observation.action));
+  const action = observation.action === null ? null : tagKey(observation.action);
+  updateRates(compiled, state, entry, action);
+  const sums = updateSums(compiled, state, entry.ts, action, observation.amount ?? null);
 
   const { scores, terms } = measureDrift(compiled.drift, state);
   const found: Omit<Violation, "sinceCycle">[] = [];
@@ -82,7 +87,7 @@ export function enforceCycle(
       add(`anchor/${anchor.term}`, "anchor", c.policy.onDrift, drift, anchor.tolerance, `semantic drift of ${anchor.term} ${round(drift)} exceeds its tolerance ${anchor.tolerance}`);
     }
   }
-  const ctx = { window: state.window, current: entry, drift: scores, terms, rates: state.rates };
+  const ctx = { window: state.window, current: entry, drift: scores, terms, rates: state.rates, sums };
   for (const check of compiled.invariants) {
     const value = check.measure(ctx);
     if (value !== null && !check.holds(value)) add(`invariant/${check.id}`, "invariant", check.response, value, check.threshold, check.describe(value));
@@ -191,6 +196,11 @@ function fitted(compiled: CompiledContract, previous: EnforcementState | undefin
   const rates: Record<string, number[]> = {};
   for (const rule of compiled.rates) if (Object.hasOwn(state.rates, rule.id)) rates[rule.id] = state.rates[rule.id] as number[];
   state.rates = rates;
+  if (state.sums) {
+    const sums: Record<string, SumState> = {};
+    for (const rule of compiled.sums) if (Object.hasOwn(state.sums, rule.id)) sums[rule.id] = state.sums[rule.id] as SumState;
+    state.sums = sums;
+  }
   evictBeyond(compiled.capacity, state);
   return state;
 }
@@ -234,6 +244,19 @@ function updateRates(compiled: CompiledContract, state: EnforcementState, entry:
     kept.sort((a, b) => a - b);
     state.rates[rule.id] = kept.slice(Math.max(0, kept.length - rule.keep));
   }
+}
+
+/** Advances every SUM monitor (constant amortised work each, no window rescan); their totals. */
+function updateSums(compiled: CompiledContract, state: EnforcementState, ts: number, action: string | null, amount: number | null): Map<string, number> {
+  const totals = new Map<string, number>();
+  if (compiled.sums.length === 0) return totals;
+  const monitors = state.sums ?? (state.sums = {});
+  for (const rule of compiled.sums) {
+    const monitor = Object.hasOwn(monitors, rule.id) ? (monitors[rule.id] as SumState) : (monitors[rule.id] = emptySum());
+    const matches = rule.action === "" || rule.action === action;
+    totals.set(rule.id, advanceSum(monitor, ts, matches ? amount : null, rule.windowMs));
+  }
+  return totals;
 }
 
 function round(v: number): number {

@@ -273,6 +273,7 @@ export function historyEntryToWire(h: HistoryEntry): WireHistoryEntry {
       action: orUndefined(h.action),
       target: orUndefined(h.target),
       outcome: orUndefined(h.outcome),
+      amount: h.amount ?? undefined,
     },
     processTime: timestampFromMs(h.processedAtMs),
     hash: h.hash ?? "",

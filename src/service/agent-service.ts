@@ -52,6 +52,8 @@ export interface ObservationInput {
   action: string | null;
   target: string | null;
   outcome: string | null;
+  /** The number the action carried (SUM invariants); absent when none. */
+  amount?: number | null;
 }
 
 /** An observation on a session stream, with the client's sequence number. */
@@ -396,6 +398,7 @@ export class AgentService {
         action: obs.action,
         target: obs.target,
         outcome: obs.outcome,
+        ...(obs.amount !== undefined && obs.amount !== null ? { amount: obs.amount } : {}),
         observedAtMs: obs.observedAtMs,
         processedAtMs: at,
         result: outcome,

@@ -74,6 +74,8 @@ export interface HistoryEntry {
   action: string | null;
   target: string | null;
   outcome: string | null;
+  /** The number the action carried (SUM invariants); absent when none. */
+  amount?: number | null;
   /** Caller-supplied timestamp, else server receive time. */
   observedAtMs: number;
   processedAtMs: number;

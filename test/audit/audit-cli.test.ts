@@ -94,3 +94,34 @@ describe("keel audit verify", () => {
     ]);
   });
 });
+
+describe("a SUM invariant over observation amounts, end to end", () => {
+  it("reports the window's spend as a violation, keeps the amount in history, and verifies", async () => {
+    const id = JSON.parse((await keel(["instance", "create", "--name", "spender"])).out).instance.id as string;
+    const { writeFileSync, mkdtempSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const file = join(mkdtempSync(join(tmpdir(), "keel-sum-")), "c.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        agentId: id,
+        invariants: [{ id: "spend", sum: { action: "refund", windowSeconds: 3600, comparison: "COMPARISON_LESS_OR_EQUAL", threshold: 100 } }],
+      }),
+    );
+    expect((await keel(["contract", "put", file])).code).toBe(0);
+    const at = (s: number) => new Date(1_790_000_000_000 + s * 1000).toISOString();
+    const spend = async (amount: string, s: number) =>
+      JSON.parse((await keel(["process", id, "--mode", "order", "--strength", "0.5", "--action", "refund", "--amount", amount, "--at", at(s)])).out).outcome
+        .contract.enforcement;
+    expect((await spend("60", 0)).violations ?? []).toEqual([]);
+    const over = await spend("45.5", 10);
+    expect(over.violations).toEqual([expect.objectContaining({ name: "invariant/spend", value: 105.5, threshold: 100 })]);
+    expect((await spend("1", 4000)).violations ?? []).toEqual([]); // both earlier refunds left the hour
+    const bad = await keel(["process", id, "--mode", "order", "--strength", "0.5", "--amount", "1e12"]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain("observation.amount");
+    const history = JSON.parse((await keel(["audit", "verify", id])).out);
+    expect(history).toMatchObject({ verified: true, cyclesVerified: "3" });
+  });
+});
