@@ -12,12 +12,17 @@
 // 3. Verify throughput: the history read back with readLog (not timed), then HistoryReplay over
 //    it: every cycle re-run through the engine and contract enforcement, its outcome compared
 //    byte for byte and its hash recomputed. Target: >= 500,000 cycles/s.
+// 4. Invariants: the pure enforcement step of a contract with 100 invariants (40 sum, 20 count,
+//    20 ratio, 20 rate) against the same contract with none, per cycle over the same stream:
+//    p50 and p99 of the step's time, and the p99 of the difference. Target: 100 invariants <= 20 µs at p99.
 // Each invocation measures once (bench:report repeats it); with RUNS > 1 it prints its own median
 // and min-max. The engine's own cost per cycle is measured in the same run, for scale: on a shared,
 // loaded machine every figure moves with it.
 import { GENESIS, cycleHash } from "../src/audit/chain.js";
 import { HistoryReplay } from "../src/audit/verify.js";
 import { compileContract } from "../src/contracts/compile.js";
+import { enforceCycle } from "../src/contracts/enforce.js";
+import type { EnforcementState } from "../src/contracts/state.js";
 import { keyring } from "../src/contracts/keys.js";
 import { DEFAULT_CONFIG, defaultProfile, initialState, process as step, type EngineState, type Observation } from "../src/engine/index.js";
 import { engineVersionHash } from "../src/audit/engine-version.js";
@@ -134,4 +139,39 @@ for (const withContract of [false, true]) {
   emit(`${prefix}engine_us_per_cycle`, median(engine) / 1000);
   emit(`${prefix}chain_us_per_cycle`, median(chainNs) / 1000);
   emit(`${prefix}verify_cycles_per_second`, median(verifyRate));
+}
+
+// 4. The enforcement step with 100 invariants, and without, cycle by cycle.
+{
+  const rules = Array.from({ length: 100 }, (_, k) => {
+    const id = `inv-${String(k).padStart(3, "0")}`;
+    if (k < 40) return invariant(id, { type: "sum", action: ["read", "send", ""][k % 3]!, windowSeconds: 60 + k, comparison: "le", threshold: 1e6 });
+    if (k < 60) return invariant(id, { type: "count", dimension: "target", window: 20 + k, comparison: "le", threshold: 50 });
+    if (k < 80) return invariant(id, { type: "ratio", dimension: "action", numerator: "write", denominator: "read", comparison: "lt", threshold: 10, window: 20 + k });
+    return invariant(id, { type: "rate", action: "send", windowSeconds: 60, baseline: 10, comparison: "le", threshold: 5 });
+  });
+  const none = compileContract(sampleContract({ semanticAnchors: [], invariants: [] }));
+  const hundred = compileContract(sampleContract({ semanticAnchors: [], invariants: rules }));
+  const n = scaled(20_000, 500);
+  const timed = (compiled: typeof none): number[] => {
+    let engine = initialState(defaultProfile());
+    let enforcement: EnforcementState | undefined;
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const r = step(engine, stream[i % stream.length]!, DEFAULT_CONFIG);
+      engine = r.state;
+      const o = { ...input(i), amount: (i % 7) * 1.25 };
+      const t = performance.now();
+      enforcement = enforceCycle(compiled, enforcement, o, r.contract).state;
+      times.push((performance.now() - t) * 1000);
+    }
+    return times.slice(Math.floor(n / 5)); // after warm-up
+  };
+  const pct = (v: number[], p: number) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor((v.length * p) / 100))]!;
+  const base = timed(none);
+  const full = timed(hundred);
+  console.log(`\nenforcement step per cycle, no invariants: p50 ${pct(base, 50).toFixed(1)} µs, p99 ${pct(base, 99).toFixed(1)} µs`);
+  console.log(`enforcement step per cycle, 100 invariants: p50 ${pct(full, 50).toFixed(1)} µs, p99 ${pct(full, 99).toFixed(1)} µs   target <= 20 µs at p99`);
+  emit("audit.invariants_100_p99_us", pct(full, 99));
+  emit("audit.invariants_0_p99_us", pct(base, 99));
 }

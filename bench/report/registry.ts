@@ -120,6 +120,8 @@ export const BENCHMARKS: readonly Benchmark[] = [
       { id: "audit.contract_engine_us_per_cycle", label: "engine alone per cycle, for scale (contract run)", unit: "µs" },
       { id: "audit.contract_chain_us_per_cycle", label: "hash chaining per cycle, with a declared contract", unit: "µs" },
       { id: "audit.contract_verify_cycles_per_second", label: "VerifyHistory replay, with a declared contract", unit: "cycles/s" },
+      { id: "audit.invariants_100_p99_us", label: "enforcement step with 100 invariants, p99", unit: "µs", target: { atMost: 20, source: "issue 17: 100 invariants ≤ 20 µs per cycle at p99" } },
+      { id: "audit.invariants_0_p99_us", label: "enforcement step with no invariants, p99", unit: "µs" },
     ],
   },
 ];
