@@ -30,6 +30,8 @@ import { EngineService } from "../gen/keel/v1/engine_service_pb.js";
 import { InstanceService } from "../gen/keel/v1/instance_service_pb.js";
 import { KeyService } from "../gen/keel/v1/key_service_pb.js";
 import { Health } from "../gen/health/v1/health_pb.js";
+import { file_google_rpc_error_details } from "../gen/google/rpc/error_details_pb.js";
+import { file_google_rpc_status } from "../gen/google/rpc/status_pb.js";
 import * as reflection1 from "../gen/grpc/reflection/v1/reflection_pb.js";
 import * as reflection1alpha from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
 
@@ -113,8 +115,10 @@ export async function startApp(options: AppOptions): Promise<App> {
   const keelServices = [InstanceService, EngineService, ContractService, KeyService];
   const standardServices = [Health, reflection1.ServerReflection, reflection1alpha.ServerReflection];
   const health = new HealthRegistry(keelServices.map((s) => s.typeName));
+  // The error-detail types too (no service names them): clients decode RetryInfo and BadRequest
+  // from grpc-status-details-bin with them.
   const reflectionIndex = new ReflectionIndex(
-    [...keelServices, ...standardServices].map((s) => s.file),
+    [...[...keelServices, ...standardServices].map((s) => s.file), file_google_rpc_status, file_google_rpc_error_details],
     [...keelServices, ...standardServices].map((s) => s.typeName),
   );
 

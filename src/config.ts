@@ -2,7 +2,7 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createSecureContext } from "node:tls";
-import { parseApiKey } from "./client/api-key.js";
+import { parseApiKey } from "./auth/key-format.js";
 
 export interface Config {
   host: string;

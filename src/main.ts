@@ -3,6 +3,7 @@ import { startApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { openStore } from "./store/open.js";
+import { KEEL_VERSION } from "./version.js";
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -13,8 +14,8 @@ async function main(): Promise<void> {
   const tls = config.tls ? (config.tls.clientCa ? "mtls" : "tls") : "off";
   const mode = { off: "", tls: " (TLS)", mtls: " (TLS, client certificates required)" }[tls];
   logger.info(
-    { host: config.host, port: app.port, store: config.mongodbUri ? "mongodb" : "memory", tls },
-    `keel listening on ${config.host}:${app.port}${mode}`,
+    { version: KEEL_VERSION, host: config.host, port: app.port, store: config.mongodbUri ? "mongodb" : "memory", tls },
+    `keel ${KEEL_VERSION} listening on ${config.host}:${app.port}${mode}`,
   );
 
   let stopping = false;

@@ -99,6 +99,22 @@ export const BENCHMARKS: readonly Benchmark[] = [
     ],
   },
   {
+    id: "sessions_sdk",
+    script: "bench/sessions-sdk.ts",
+    what: "the TypeScript SDK (@keel/client) against Keel in its own process, one session; lock-step against a bare Connect stub",
+    figures: [
+      {
+        id: "sessions_sdk.batched_contracts_per_second",
+        label: "SDK session, batches of 64, 32 in flight",
+        unit: "contracts/s",
+        target: { atLeast: 40_000, source: "issue 13: TypeScript SDK session ≥ 40 k contracts/s batched" },
+      },
+      { id: "sessions_sdk.client_cpu_us_per_contract", label: "SDK client CPU per contract, batched", unit: "µs" },
+      { id: "sessions_sdk.lockstep_p50_ms", label: "lock-step p50 through the SDK", unit: "ms" },
+      { id: "sessions_sdk.bare_lockstep_p50_ms", label: "lock-step p50 through a bare Connect stub", unit: "ms" },
+    ],
+  },
+  {
     id: "floor",
     script: "bench/floor.ts",
     what: "a bare grpc-js server with canned answers and no Keel code: the machine's floor under the same clients",

@@ -7,6 +7,7 @@ import type { Logger } from "../logger.js";
 import { METRICS_PATH, type KeelMetrics } from "../metrics/metrics.js";
 import { anonymousInterceptor } from "../auth/anonymous.js";
 import { callInterceptor, type CallTracker } from "../rpc/interceptors.js";
+import { capTimeoutHeaders } from "./deadline-cap.js";
 import { createGrpcPath, type MessageDecoder, type MessageEncoder } from "./grpc-path.js";
 import { hotDecoders, hotEncoders } from "./hot-encoders.js";
 import { createDualProtocolServer, type Handler, type TlsMaterial } from "./listener.js";
@@ -64,21 +65,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     interceptors,
     readMaxBytes,
     writeMaxBytes: WRITE_MAX_BYTES,
-    maxTimeoutMs: options.maxTimeoutMs,
+    // Longer deadlines are capped before connect-node sees them (capTimeoutHeaders below).
     // Compressed requests are accepted, but responses go out uncompressed: gzip runs on the
     // thread pool, and waiting for it stalls a session's strictly ordered answers (measured:
     // a batched session idled half its time). Contracts are small; CPU is the scarce resource.
     compressMinBytes: Number.MAX_SAFE_INTEGER,
   });
-  const { metrics } = options;
+  const { metrics, maxTimeoutMs } = options;
   // /metrics shares the port with everything else; it is matched before the RPC router, on
   // HTTP/1.1 and HTTP/2 alike, and is as open as health is.
-  const httpHandler: Handler = metrics
-    ? (req, res) => {
-        if ((req.url ?? "").split("?")[0] === METRICS_PATH) void metrics.serve(req, res);
-        else handler(req, res);
-      }
-    : (handler as Handler);
+  const httpHandler: Handler = (req, res) => {
+    if (metrics && (req.url ?? "").split("?")[0] === METRICS_PATH) return void metrics.serve(req, res);
+    capTimeoutHeaders(req.headers, maxTimeoutMs);
+    handler(req, res);
+  };
   const grpcPath =
     (options.grpcServer ?? "grpc-js") === "grpc-js"
       ? createGrpcPath(

@@ -84,6 +84,16 @@ describe("server reflection", () => {
     expect(files[0]!.toString("latin1")).toContain("keel/v1/engine_service.proto");
   });
 
+  it.each([
+    ["google.rpc.RetryInfo", "google/rpc/error_details.proto"],
+    ["google.rpc.BadRequest", "google/rpc/error_details.proto"],
+    ["google.rpc.Status", "google/rpc/status.proto"],
+  ])("serves the error-detail type %s, so grpcurl can decode status details", async (symbol, file) => {
+    const res = await ask({ file_containing_symbol: symbol });
+    const files = res.file_descriptor_response.file_descriptor_proto as Buffer[];
+    expect(files[0]!.toString("latin1")).toContain(file);
+  });
+
   it("answers NOT_FOUND in-band for an unknown symbol", async () => {
     const res = await ask({ file_containing_symbol: "acme.Nope" });
     expect(res.error_response.error_code).toBe(5);
