@@ -19,7 +19,7 @@ export interface Figure {
   readonly target?: Target;
 }
 
-export type Unit = "cycles/s" | "commits/s" | "contracts/s" | "messages/s" | "calls/s" | "bytes" | "µs" | "ms";
+export type Unit = "cycles/s" | "commits/s" | "contracts/s" | "messages/s" | "calls/s" | "bytes" | "µs" | "ms" | "%";
 
 export interface Benchmark {
   readonly id: string;
@@ -138,6 +138,25 @@ export const BENCHMARKS: readonly Benchmark[] = [
       { id: "audit.contract_verify_cycles_per_second", label: "VerifyHistory replay, with a declared contract", unit: "cycles/s" },
       { id: "audit.invariants_100_p99_us", label: "enforcement step with 100 invariants, p99", unit: "µs", target: { atMost: 20, source: "issue 17: 100 invariants ≤ 20 µs per cycle at p99" } },
       { id: "audit.invariants_0_p99_us", label: "enforcement step with no invariants, p99", unit: "µs" },
+    ],
+  },
+  {
+    id: "idempotency",
+    script: "bench/idempotency.ts",
+    what: "the request_id check on the in-process store: Process through AgentService with and without an id",
+    figures: [
+      { id: "idempotency.check_us", label: "the check alone (digest + lookup of a new id)", unit: "µs", target: { atMost: 5, source: "issue 14: the idempotency check adds ≤ 5 µs per call" } },
+      { id: "idempotency.added_us", label: "added per Process call, paired rounds", unit: "µs" },
+    ],
+  },
+  {
+    id: "tracing",
+    script: "bench/tracing.ts",
+    what: "unary Process at saturation (in-process store, auth off) with OpenTelemetry off and on at 100 % sampling",
+    figures: [
+      { id: "tracing.off_calls_per_second", label: "tracing off", unit: "calls/s" },
+      { id: "tracing.on_calls_per_second", label: "tracing on, 100 % sampling", unit: "calls/s" },
+      { id: "tracing.on_cost_percent", label: "throughput lost with tracing on", unit: "%", target: { atMost: 10, source: "issue 14: tracing on at 100 % costs ≤ 10 % of unary saturation" } },
     ],
   },
 ];

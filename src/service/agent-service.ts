@@ -38,6 +38,7 @@ import {
 import { tenantKey } from "../store/tenant.js";
 import { ContentionError, NotFoundError, PreconditionError, RequestIdReusedError } from "./errors.js";
 import { instanceIdOfRequest, type WriteRequest } from "./write-request.js";
+import { traced } from "../tracing/tracing.js";
 import { HeadCache } from "./head-cache.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 
@@ -363,7 +364,7 @@ export class AgentService {
     let enforcement = stored.enforcement;
     let chain = stored.auditHead ?? GENESIS;
     observations.forEach((obs, seq) => {
-      const r = runCycle(state, obs, this.config);
+      const r = traced("keel.engine.cycle", { "keel.mode": obs.mode }, () => runCycle(state, obs, this.config));
       state = r.state;
       let contract: EnforcedContract = r.contract;
       if (failure !== null) contract = failClosed(r.contract, failure);
@@ -561,7 +562,11 @@ export class AgentService {
       const took = (result: "ok" | "conflict" | "error") =>
         this.metrics?.commit((performance.now() - started) / 1000, result, computed.commit.history.length);
       try {
-        const committed = await this.store.commit(computed.commit);
+        const committed = await traced(
+          "keel.store.commit",
+          { "keel.batch_size": computed.commit.history.length, "keel.attempt": attempt },
+          () => this.store.commit(computed.commit),
+        );
         took("ok");
         this.heads.set(tenant, id, committed);
         return { ...computed, revision: committed.revision };

@@ -18,7 +18,7 @@ afterAll(async () => {
 
 describe("grpc.health.v1.Health", () => {
   it("reports the server and each Keel service SERVING", async () => {
-    for (const service of ["", "keel.v1.InstanceService", "keel.v1.EngineService", "keel.v1.ContractService", "keel.v1.KeyService"]) {
+    for (const service of ["", "liveness", "readiness", "keel.v1.InstanceService", "keel.v1.EngineService", "keel.v1.ContractService", "keel.v1.KeyService"]) {
       const res = await unary(clients.health, "Check", { service });
       expect(res.status, service).toBe("SERVING");
     }
@@ -30,20 +30,20 @@ describe("grpc.health.v1.Health", () => {
 
   it("streams the status on Watch and follows changes", async () => {
     const call = (clients.health as unknown as { Watch(req: unknown): NodeJS.EventEmitter & { cancel(): void } }).Watch({
-      service: "",
+      service: "readiness",
     });
     const statuses: string[] = [];
     const seen = new Promise<void>((resolve) => {
       call.on("data", (msg: { status: string }) => {
         statuses.push(msg.status);
-        if (statuses.length === 1) server.app.health.setAll(false);
+        if (statuses.length === 1) server.app.health.setStoreHealthy(false);
         if (statuses.length === 2) resolve();
       });
     });
     call.on("error", () => {});
     await seen;
     call.cancel();
-    server.app.health.setAll(true);
+    server.app.health.setStoreHealthy(true);
     expect(statuses).toEqual(["SERVING", "NOT_SERVING"]);
   });
 });
