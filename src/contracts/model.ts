@@ -70,6 +70,16 @@ export interface RateRule {
   threshold: number;
 }
 
+/** Sum of the amounts of matching observations within the last windowSeconds (6 decimals). */
+export interface SumRule {
+  type: "sum";
+  /** Empty: every observation. */
+  action: string;
+  windowSeconds: number;
+  comparison: Comparison;
+  threshold: number;
+}
+
 export interface CountRule {
   type: "count";
   dimension: Dimension;
@@ -78,9 +88,9 @@ export interface CountRule {
   threshold: number;
 }
 
-export type InvariantRule = RatioRule | DistributionRule | DriftRule | SemanticRule | TemporalRule | RateRule | CountRule;
+export type InvariantRule = RatioRule | DistributionRule | DriftRule | SemanticRule | TemporalRule | RateRule | CountRule | SumRule;
 export type InvariantType = InvariantRule["type"];
-export const INVARIANT_TYPES: readonly InvariantType[] = ["ratio", "distribution", "drift", "semantic", "temporal", "rate", "count"];
+export const INVARIANT_TYPES: readonly InvariantType[] = ["ratio", "distribution", "drift", "semantic", "temporal", "rate", "count", "sum"];
 
 export interface Invariant {
   id: string;

@@ -210,6 +210,12 @@ function rule(p: Problems, f: string, inv: Invariant, terms: ReadonlySet<string>
       comparison(r.comparison);
       threshold(r.threshold, false);
       break;
+    case "sum":
+      key("action", r.action, true);
+      if (!isInt(r.windowSeconds, 1, LIMITS.maxRateWindowSeconds)) p.push(`${g}.window_seconds must be from 1 to ${LIMITS.maxRateWindowSeconds}`);
+      comparison(r.comparison);
+      if (!Number.isFinite(r.threshold)) p.push(`${g}.threshold must be a finite number (got ${r.threshold})`);
+      break;
   }
 }
 

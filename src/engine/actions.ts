@@ -36,9 +36,9 @@ export const RISKY_ACTIONS: readonly StandardAction[] = Object.freeze(["execute"
 /** Exactly the OVER set; always allowed, so the agent always has a safe move. */
 export const SAFE_ACTIONS: readonly StandardAction[] = Object.freeze(["stabilize", "clarify", "defer", "withdraw"]);
 
-const RISKY_MASK = actionMask(RISKY_ACTIONS);
-const SAFE_MASK = actionMask(SAFE_ACTIONS);
-const COMFORT_MASK = actionMask(["comfort"]);
+export const RISKY_MASK = actionMask(RISKY_ACTIONS);
+export const SAFE_MASK = actionMask(SAFE_ACTIONS);
+export const COMFORT_MASK = actionMask(["comfort"]);
 const AVERSE_EXCLUDED = actionMask(["challenge", "pivot"]);
 const BOUNDED_EXCLUDED = actionMask(["explore", "pivot"]);
 const CONNECTION_BIT = 1 << CONNECTION_MODE;

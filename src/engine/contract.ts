@@ -13,6 +13,7 @@ import { feedbackEnabled, hasLearnedRecovery } from "./feedback.js";
 import { hardLocksOf } from "./hardLocks.js";
 import { memoryContextOf } from "./memory.js";
 import { recoveryProfileOf } from "./recoveryProfile.js";
+import { engineRestrictions } from "./restrictions.js";
 import { selfModelContextOf } from "./selfModel.js";
 import type { EngineConfig, EngineState, ExecutionContract } from "./types.js";
 import { CONNECTION_MODE, IDENTITY_MODE, OVER, STRESS_MODE, levelIndex, modeMask, modesOfMask } from "./vocabulary.js";
@@ -67,5 +68,6 @@ export function contractOf(state: EngineState, config: EngineConfig = DEFAULT_CO
     compositeModes: modesOfMask(compositeMask(strengths, gains)),
     memoryContext: config.memory ? memoryContextOf(state.memory) : null,
     selfModelContext: config.selfModel ? selfModelContextOf(state.selfModel) : null,
+    restrictions: engineRestrictions(allowed, rawMask, activeMask, levelIdx, profile.riskPosture, keepComfort, slowRecoverer),
   };
 }

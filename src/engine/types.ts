@@ -260,6 +260,32 @@ export interface ExecutionContract {
   compositeModes: Mode[];
   memoryContext: MemoryContext | null;
   selfModelContext: SelfModelContext | null;
+  /**
+   * Why each action that is not allowed is not: one entry per action outside allowedActions
+   * (the forbidden ones included), alphabetical, each naming at least one cause.
+   */
+  restrictions: ActionRestriction[];
+}
+
+/** What removed an action from the allowed set. */
+export type RestrictionCause =
+  | "always_forbidden"
+  | "stress"
+  | "energy"
+  | "hard_lock"
+  | "mode"
+  | "drift"
+  | "contract_scope"
+  | "invariant"
+  | "fail_closed"
+  | "risk_posture";
+
+/** One action outside the allowed set and why. Frozen values, shared between contracts. */
+export interface ActionRestriction {
+  action: Action;
+  causes: readonly RestrictionCause[];
+  /** Human-readable detail: the rule, level or mode behind the causes. */
+  detail: string;
 }
 
 /** One cycle's raw input and derived signals; read by the memory layers. Immutable. */

@@ -207,8 +207,10 @@ function ruleFromWire(field: string, w: WireInvariant, policy: EnforcementPolicy
       };
     case "count":
       return { type: "count", dimension: dim(r.value.dimension), window: r.value.window || policy.window, comparison: cmp(r.value.comparison), threshold: r.value.threshold };
+    case "sum":
+      return { type: "sum", action: r.value.action, windowSeconds: r.value.windowSeconds, comparison: cmp(r.value.comparison), threshold: r.value.threshold };
     default:
-      problems.push(`${field} must set one rule - ratio distribution drift semantic temporal rate or count`);
+      problems.push(`${field} must set one rule - ratio distribution drift semantic temporal rate count or sum`);
       return { type: "temporal", startHour: 0, endHour: 1 };
   }
 }
@@ -293,6 +295,10 @@ function ruleToWire(r: InvariantRule): MessageInitShape<typeof InvariantSchema>[
     case "count": {
       const { dimension, window, comparison, threshold } = r;
       return { case: "count", value: { dimension: dimensions.toWire(dimension), window, comparison: comparisons.toWire(comparison), threshold } };
+    }
+    case "sum": {
+      const { action, windowSeconds, comparison, threshold } = r;
+      return { case: "sum", value: { action, windowSeconds, comparison: comparisons.toWire(comparison), threshold } };
     }
   }
 }

@@ -39,6 +39,7 @@ import {
   grades,
   modes,
   recoveryPaths,
+  restrictionCauses,
   riskStyles,
   stressLevels,
   systemStates,
@@ -113,9 +114,14 @@ export function contractToWire(instanceId: string, c: EnforcedContract): WireCon
     memoryContext: c.memoryContext ? memoryToWire(c.memoryContext) : undefined,
     selfModelContext: c.selfModelContext ? selfModelToWire(c.selfModelContext) : undefined,
     enforcement: c.enforcement ? enforcementToWire(c.enforcement) : undefined,
-    restrictions: [],
-    engineVersionHash: "",
-    contractVersionHash: "",
+    restrictions: c.restrictions.map((r) => ({
+      $typeName: "keel.v1.ActionRestriction",
+      action: actions.toWire(r.action),
+      causes: r.causes.map((cause) => restrictionCauses.toWire(cause)),
+      detail: r.detail,
+    })),
+    engineVersionHash: c.engineVersionHash ?? "",
+    contractVersionHash: c.contractVersionHash ?? "",
   };
 }
 
@@ -267,7 +273,9 @@ export function historyEntryToWire(h: HistoryEntry): WireHistoryEntry {
       action: orUndefined(h.action),
       target: orUndefined(h.target),
       outcome: orUndefined(h.outcome),
+      amount: h.amount ?? undefined,
     },
     processTime: wireTimestamp(h.processedAtMs),
+    hash: h.hash ?? "",
   });
 }

@@ -14,6 +14,7 @@ import {
   ProcessResponseSchema,
   ResetResponseSchema,
   ResetTarget,
+  VerifyHistoryResponseSchema,
   type EngineService,
 } from "../../gen/keel/v1/engine_service_pb.js";
 import {
@@ -108,6 +109,33 @@ export function engineService(
       return create(ListDriftEventsResponseSchema, {
         events: page.items.map(driftEventToWire),
         nextPageToken: page.nextPageToken,
+      });
+    },
+
+    async verifyHistory(req, ctx) {
+      const id = v.instanceId("instance_id", req.instanceId);
+      const r = await agents.verifyHistory(tenantOf(ctx), id);
+      const d = r.difference;
+      return create(VerifyHistoryResponseSchema, {
+        verified: d === null,
+        revision: BigInt(r.revision),
+        commitsVerified: BigInt(r.commits),
+        cyclesVerified: BigInt(r.cycles),
+        resetsVerified: BigInt(r.resets),
+        headHash: r.head,
+        difference: d
+          ? {
+              revision: BigInt(d.revision),
+              seq: d.seq ?? undefined,
+              cycle: d.cycle === null ? undefined : BigInt(d.cycle),
+              field: d.field,
+              expected: d.expected,
+              found: d.found,
+              message: d.message,
+            }
+          : undefined,
+        engineVersionHash: r.engineVersion,
+        recordedEngineVersionHashes: r.engineVersions,
       });
     },
 

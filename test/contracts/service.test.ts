@@ -86,7 +86,7 @@ describe("PutContract and reads", () => {
     const lines = err.rawMessage.split("\n");
     expect(lines[0]).toBe("the contract is invalid - 7 problems");
     expect(lines.slice(1)).toEqual([
-      "invariants[0] must set one rule - ratio distribution drift semantic temporal rate or count",
+      "invariants[0] must set one rule - ratio distribution drift semantic temporal rate count or sum",
       "invariants[1].ratio.dimension is required",
       "invariants[1].ratio.comparison is required",
       "expected_action_distribution sums to 0.5 - must sum to 1 within 0.000001 (or be empty)",

@@ -156,6 +156,40 @@ export function storeContract(name: string, open: StoreFactory): void {
         expect(await store.latestSnapshot(TENANT, id)).toEqual(clean.snapshots[0]);
       });
 
+      it("keeps the audit link of every commit and returns the log oldest first, paged by revision", async () => {
+        const id = await agentWith(0);
+        const audits = [
+          { head: "a".repeat(64), reset: null },
+          { head: "b".repeat(64), reset: { target: "initial" as const, snapshot: null, engineVersion: "e".repeat(64), hash: "b".repeat(64) } },
+          { head: "c".repeat(64), reset: null },
+        ];
+        const commits = [
+          cycleCommit(id, 0, { history: 2, snapshots: 1 }),
+          { ...cycleCommit(id, 1, { history: 0 }), history: [] },
+          cycleCommit(id, 2, { history: 1 }),
+        ];
+        for (const [i, c] of commits.entries()) {
+          c.history.forEach((h, seq) => (h.hash = `${i}${seq}`.padStart(64, "0")));
+          const committed = await store.commit({ ...c, audit: audits[i] });
+          expect(committed.auditHead).toBe(audits[i]!.head);
+        }
+        expect((await store.loadState(TENANT, id))!.auditHead).toBe("c".repeat(64));
+        const log = await store.readLog(TENANT, id, 0, 100);
+        expect(log.map((c) => c.revision)).toEqual([1, 2, 3]);
+        expect(log.map((c) => c.audit)).toEqual(audits);
+        expect(log.map((c) => c.committedAtMs)).toEqual(commits.map((c) => c.committedAtMs));
+        expect(log[0]!.history.map((h) => [h.revision, h.seq, h.hash])).toEqual([
+          [1, 0, "00".padStart(64, "0")],
+          [1, 1, "01".padStart(64, "0")],
+        ]);
+        expect(log[0]!.snapshots).toEqual(cycleCommit(id, 0, { history: 2, snapshots: 1 }).snapshots);
+        expect(log[1]!.history).toEqual([]);
+        expect((await store.readLog(TENANT, id, 1, 1)).map((c) => c.revision)).toEqual([2]);
+        expect(await store.readLog(TENANT, id, 3, 10)).toEqual([]);
+        expect(await store.readLog("another-tenant", id, 0, 10)).toEqual([]);
+        expect(await store.readLog(TENANT, newId(), 0, 10)).toEqual([]);
+      });
+
       it("rejects stale, future and missing-agent revisions without writing", async () => {
         const id = await agentWith(3);
         for (const expected of [0, 2, 4, 10]) {
