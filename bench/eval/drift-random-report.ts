@@ -7,6 +7,7 @@ import { KINDS } from "./drift-random.js";
 import { RAMP_FRACTION, SUDDEN_WINDOW } from "./drift-match.js";
 import type { KindScore } from "./drift-match.js";
 import { DETECTORS, TOLERANCES, type RandomDriftResults } from "./drift-random-eval.js";
+import type { DriftActingRow } from "./drift-acting.js";
 import { f2, f3, markdown, type Table } from "./tables.js";
 
 const NAMES: Record<DriftDetector, string> = { anchor: "anchor (seed)", sequential: "sequential" };
@@ -129,7 +130,16 @@ export function renderDelayChart(r: RandomDriftResults): string {
   return out.join("\n") + "\n";
 }
 
-export function randomDriftSection(r: RandomDriftResults, chartFile: string): string[] {
+export function driftActingTable(rows: readonly DriftActingRow[]): Table {
+  const c = (k: { total: number; failed: number }) => `${k.failed} of ${k.total} (${((100 * k.failed) / Math.max(1, k.total)).toFixed(1)}%)`;
+  return {
+    headers: ["detector", "drift_restricts_at", "risky steps during the identity attack let through", "safe steps wrongly blocked", "of them in calm phases"],
+    rows: rows.map((x) => [NAMES[x.detector], x.restrictsAt ?? "unset (drift only monitors)", c(x.attack), c(x.safe), c(x.safeCalm)]),
+    right: [2, 3, 4],
+  };
+}
+
+export function randomDriftSection(r: RandomDriftResults, chartFile: string, acting: readonly DriftActingRow[]): string[] {
   const targets = randomDriftTargets(r);
   const tr = r.train.sequential;
   return [
@@ -148,5 +158,8 @@ export function randomDriftSection(r: RandomDriftResults, chartFile: string): st
     `![Delay against false alarms](${chartFile})`,
     "The project's own drift ground truth (the section above), with each detector:",
     markdown(truthTable(r)),
+    "### Drift acting where the operator asks",
+    "With `drift_restricts_at` set in the profile, at or above that level the risky actions leave the allowed set as they do at HIGH stress, and the contract lists each as an `ActionRestriction` with cause `RESTRICTION_CAUSE_DRIFT`. Effect on the enforcement task set (same sessions and seeds as the section above; default profile otherwise; the first row is B5 there):",
+    markdown(driftActingTable(acting)),
   ];
 }

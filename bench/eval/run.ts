@@ -14,6 +14,7 @@ import { renderChart } from "./charts.js";
 import { renderDelayChart } from "./drift-random-report.js";
 import { SEEDS, runAll } from "./experiment.js";
 import { evaluateRandomDrift } from "./drift-random-eval.js";
+import { evaluateDriftActing } from "./drift-acting.js";
 import { renderConsole, renderMarkdown } from "./report.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -46,7 +47,7 @@ const chartFiles = results.charts.map((c) => {
 err.write("random drift agents (issue 16): both detectors, three tolerances…\n");
 const randomDrift = evaluateRandomDrift(SEEDS, (label) => err.write(`  ${label}\n`));
 writeFileSync(join(docs, DELAY_CHART), renderDelayChart(randomDrift));
-writeFileSync(join(docs, "benchmarks.md"), renderMarkdown(results, chartFiles, { results: randomDrift, chart: DELAY_CHART }));
+writeFileSync(join(docs, "benchmarks.md"), renderMarkdown(results, chartFiles, { results: randomDrift, chart: DELAY_CHART, acting: evaluateDriftActing(SEEDS) }));
 
 process.stdout.write(renderConsole(results));
 err.write(`wrote docs/benchmarks.md and ${chartFiles.length + 1} charts in docs/benchmarks/ (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);

@@ -2,7 +2,7 @@
 // process() returns exactly contractOf(nextState, config). Lists and nested
 // style objects are frozen values shared between contracts — never mutate them.
 
-import { FORBIDDEN_LIST, actionsOfMask, allowedActionMask } from "./actions.js";
+import { FORBIDDEN_LIST, actionsOfMask, allowedActionMask, driftRestrictionMask } from "./actions.js";
 import { adapterEnabled, lowResilience } from "./adapter.js";
 import { arbitratedMask, controlVector, rawActiveMask } from "./arbitration.js";
 import { compositeMask, leadMode } from "./composite.js";
@@ -31,7 +31,9 @@ export function contractOf(state: EngineState, config: EngineConfig = DEFAULT_CO
 
   const slowRecoverer = adapterEnabled(config) && lowResilience(state.selfModel);
   const keepComfort = feedbackEnabled(config) && hasLearnedRecovery(state.memory);
-  const allowed = allowedActionMask(rawMask, activeMask, levelIdx, profile.riskPosture, keepComfort, slowRecoverer);
+  const unrestricted = allowedActionMask(rawMask, activeMask, levelIdx, profile.riskPosture, keepComfort, slowRecoverer);
+  const driftRemoved = driftRestrictionMask(unrestricted, state.drift.level, profile.driftRestrictsAt);
+  const allowed = unrestricted & ~driftRemoved;
   const energyCritical = state.energy < ENERGY_CRITICAL;
 
   return {
@@ -62,6 +64,7 @@ export function contractOf(state: EngineState, config: EngineConfig = DEFAULT_CO
     hardLocks: hardLocksOf(levelIdx, strengths[IDENTITY_MODE] as number),
     driftLevel: state.drift.level,
     driftMagnitude: state.drift.magnitude,
+    driftRestrictedActions: actionsOfMask(driftRemoved),
     cycleCount: state.cycleCount,
     controlVector: controlVector(strengths, gains, coreMask, suppressedMask),
     compositeModes: modesOfMask(compositeMask(strengths, gains)),

@@ -330,6 +330,8 @@ export interface ExecutionContract {
   hardLocks: HardLocks;
   driftLevel: DriftLevel | null;
   driftMagnitude: number | null;
+  /** Actions removed because drift reached the profile's driftRestrictsAt (empty when drift only monitors). */
+  driftRestrictedActions: Action[];
   cycleCount: number;
   /** 7 arbitration weights summing to 1 (canonical order). */
   controlVector: number[];

@@ -1,5 +1,6 @@
 // Engine results, states and records to the wire. Engine values are plain data; this file is
 // the only place that knows both shapes.
+import { driftRestrictions } from "./drift-restrictions.js";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type {
@@ -113,6 +114,7 @@ export function contractToWire(instanceId: string, c: EnforcedContract): WireCon
     memoryContext: c.memoryContext ? memoryToWire(c.memoryContext) : undefined,
     selfModelContext: c.selfModelContext ? selfModelToWire(c.selfModelContext) : undefined,
     enforcement: c.enforcement ? enforcementToWire(c.enforcement) : undefined,
+    restrictions: driftRestrictions(c),
   };
 }
 
