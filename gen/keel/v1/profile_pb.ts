@@ -265,7 +265,7 @@ export const DriftToleranceSchema: GenEnum<DriftTolerance> = /*@__PURE__*/
   enumDesc(file_keel_v1_profile, 3);
 
 /**
- * Which drift detector an agent uses (docs/engine.md §6).
+ * Which drift detector an agent uses (docs/engine.md §12).
  *
  * @generated from enum keel.v1.DriftDetector
  */
