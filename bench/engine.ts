@@ -1,6 +1,8 @@
 // Engine throughput and allocation benchmark (a benchmark, not a test).
 //
-//   npx tsx bench/engine.ts
+//   npx tsx bench/engine.ts [anchor|sequential]
+//
+// The argument picks the profile's drift detector (default anchor, the seed's).
 //
 // Streams a mixed, realistic observation sequence (steady work, gradual
 // shift, chaotic turns, a stress spike and its recovery) through process()
@@ -16,6 +18,8 @@ import { fileURLToPath } from "node:url";
 import { DEFAULT_CONFIG, type EngineState, type Observation, defaultProfile, initialState, process as step } from "../src/engine/index.js";
 import { chaotic, gradualShift, steady, stressSpike } from "../test/engine/scenarios.js";
 
+const DETECTOR = globalThis.process.argv[2] === "sequential" ? "sequential" : "anchor";
+const PROFILE = { ...defaultProfile(), driftDetector: DETECTOR } as const;
 const WARMUP_CYCLES = 1_000_000;
 const MEASURED_CYCLES = 5_000_000;
 const ALLOCATION_BATCH = 20_000;
@@ -41,7 +45,7 @@ function run(cycles: number, start: EngineState): { state: EngineState; checksum
   return { state, checksum };
 }
 
-const warm = run(WARMUP_CYCLES, initialState(defaultProfile())).state;
+const warm = run(WARMUP_CYCLES, initialState(PROFILE)).state;
 const gc = (globalThis as { gc?: () => void }).gc;
 
 if (gc === undefined) {
@@ -50,10 +54,11 @@ if (gc === undefined) {
   const seconds = (performance.now() - t0) / 1000;
   const perSecond = Math.round(MEASURED_CYCLES / seconds).toLocaleString("en-US");
   const nsPerCycle = ((seconds * 1e9) / MEASURED_CYCLES).toFixed(0);
+  console.log(`detector:    ${DETECTOR}`);
   console.log(`throughput:  ${perSecond} cycles/s (${MEASURED_CYCLES.toLocaleString("en-US")} cycles, ${nsPerCycle} ns/cycle, checksum ${checksum})`);
   const child = execFileSync(
     globalThis.process.execPath,
-    ["--expose-gc", "--min-semi-space-size=64", "--max-semi-space-size=64", "--import", "tsx", fileURLToPath(import.meta.url)],
+    ["--expose-gc", "--min-semi-space-size=64", "--max-semi-space-size=64", "--import", "tsx", fileURLToPath(import.meta.url), DETECTOR],
     { encoding: "utf8", cwd: fileURLToPath(new URL("..", import.meta.url)) },
   );
   globalThis.process.stdout.write(child);

@@ -45,7 +45,7 @@ export type DriftTolerance = "strict" | "normal" | "permissive";
 /**
  * Which drift detector an agent uses: "anchor" is the seed's (EMA mode vector
  * against a refreshed anchor, fixed thresholds); "sequential" is calibrated on
- * the agent's own behaviour (docs/engine.md §6).
+ * the agent's own behaviour (docs/engine.md §12).
  */
 export type DriftDetector = "anchor" | "sequential";
 
