@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The generated clients are the product agents touch: given a Keel server on KEEL_ADDR (default
-# 127.0.0.1:8080) and an admin API key for it in KEEL_API_KEY (the tutorials create agents),
-# generate the Python and Go clients from proto/, run the TypeScript, Python and Go tutorial
-# examples against it, each sending the key, and fail unless each exits 0 and all three print
-# the same five "Turn" lines. Needs only the registries: a venv with pip (PyPI) and the Go module
-# proxy.
+# The tutorials are the first thing agents' authors run: given a Keel server on KEEL_ADDR
+# (default 127.0.0.1:8080) and an admin API key for it in KEEL_API_KEY (the tutorials create
+# agents), install the Python SDK (clients/python) into a fresh venv as a user would, build the
+# Go example over the Go SDK, run the TypeScript, Python and Go tutorials against the server,
+# each sending the key, and fail unless each exits 0 and all three print the same five "Turn"
+# lines. Needs only the registries: PyPI and the Go module proxy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export KEEL_ADDR="${KEEL_ADDR:-127.0.0.1:8080}"
@@ -19,11 +19,12 @@ mkdir -p "$out"
 
 step() { printf '\n== examples: %s\n' "$*"; }
 
-step "generate the Python client"
-clients/python/generate.sh
+step "install the Python SDK into a fresh venv (pip install ./clients/python)"
+rm -rf "$out/venv"
+python3 -m venv "$out/venv"
+"$out/venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input ./clients/python
 
-step "generate the Go client and build the Go example"
-clients/go/generate.sh
+step "build the Go example (over the Go SDK in clients/go: committed stubs, no generate step)"
 (cd examples/go && go build -o "../../$out/tutorial-go" .)
 
 step "wait for Keel on $KEEL_ADDR"
@@ -49,7 +50,7 @@ run() {
   fi
 }
 run typescript node_modules/.bin/tsx examples/typescript/tutorial.ts
-run python .cache/clients/python/venv/bin/python examples/python/tutorial.py
+run python "$out/venv/bin/python" examples/python/tutorial.py
 run go "$out/tutorial-go"
 
 step "compare the Turn lines"

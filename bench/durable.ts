@@ -7,8 +7,9 @@ import { DEFAULT_CONFIG, defaultProfile, type Mode } from "../src/engine/index.j
 import { AgentService, type ObservationInput } from "../src/service/agent-service.js";
 import { connectMongoStore } from "../src/store/mongo/index.js";
 import { startMongoServer, type MongoServer } from "../test/support/mongo-server.js";
+import { emit, scaled } from "./report/emit.js";
 
-const AGENTS = Number(process.env.BENCH_AGENTS ?? 200);
+const AGENTS = Number(process.env.BENCH_AGENTS ?? scaled(200, 10));
 const TENANT = "bench";
 const MODES: Mode[] = ["perception", "exploration", "order", "assertion", "connection", "identity"];
 
@@ -51,6 +52,7 @@ async function run(server: MongoServer, groupCommit: boolean, batch: number, rou
     const cycles = AGENTS * rounds * batch;
     const check = await agents.getState(TENANT, ids[0]!);
     if (check.state.cycleCount !== rounds * batch) throw new Error("lost cycles");
+    emit(`durable.group_${groupCommit ? "on" : "off"}_${batch}_cycles_per_second`, cycles / seconds);
     console.log(
       `group commit ${groupCommit ? "on " : "off"}, ${String(batch).padStart(2)} per commit: ` +
         `${Math.round(cycles / seconds).toLocaleString("en-US").padStart(7)} durable cycles/s ` +
@@ -64,10 +66,10 @@ async function run(server: MongoServer, groupCommit: boolean, batch: number, rou
 const server = await startMongoServer();
 try {
   console.log(`server: ${server.controlled ? "FerretDB v1.24 (SQLite), started by the benchmark" : "MONGODB_URI"}`);
-  await run(server, true, 1, 50);
-  await run(server, false, 1, 5);
-  await run(server, true, 16, 12);
-  await run(server, false, 16, 4);
+  await run(server, true, 1, scaled(50, 2));
+  await run(server, false, 1, scaled(5, 2));
+  await run(server, true, 16, scaled(12, 2));
+  await run(server, false, 16, scaled(4, 2));
 } finally {
   await server.dispose();
 }

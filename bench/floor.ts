@@ -5,12 +5,11 @@
 // - lock-step: a connect-node client over HTTP/2 gRPC sends one frame on a bidi stream and waits
 //   for its answer before sending the next, as bench/sessions.ts's lock-step phase; p50/p90/p99
 //   over 10,000 samples after 2,000 warm-up frames.
-// - unary at 1,000 calls/s: ghz (built by bench/sessions.ts into .cache/bin) against the bare
+// - unary at 1,000 calls/s: ghz (bench/ghz.ts) against the bare
 //   server's unary method, open loop, as bench/sessions.ts's unary phase.
 //
 // Whatever Keel adds sits on top of these numbers; a target below them is not reachable here.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createClient } from "@connectrpc/connect";
@@ -20,6 +19,8 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import { EngineService, SessionRequestSchema, type SessionRequest } from "../gen/keel/v1/engine_service_pb.js";
 import { Mode } from "../gen/keel/v1/modes_pb.js";
 import { Pushable } from "../test/support/pushable.js";
+import { emit, scaled } from "./report/emit.js";
+import { ghzBinary } from "./ghz.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 type Frame = MessageInitShape<typeof SessionRequestSchema>;
@@ -59,7 +60,8 @@ server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p
 
 let address = "";
 
-async function lockStep(count: number, warmUp: number): Promise<void> {
+/** `figures` names p50 and p99 for the report (none for the first, repeated run). */
+async function lockStep(count: number, warmUp: number, figures: boolean): Promise<void> {
   const engine = createClient(EngineService, createGrpcTransport({ baseUrl: `http://${address}` }));
   const requests = new Pushable<Frame>();
   const responses = engine.session(requests as AsyncIterable<SessionRequest>)[Symbol.asyncIterator]();
@@ -73,15 +75,15 @@ async function lockStep(count: number, warmUp: number): Promise<void> {
   requests.end();
   samples.sort((a, b) => a - b);
   const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))]!;
+  if (figures) {
+    emit("floor.lockstep_p50_ms", q(0.5));
+    emit("floor.lockstep_p99_ms", q(0.99));
+  }
   console.log(`${"bare lock-step latency".padEnd(34)} p50 ${q(0.5).toFixed(3)} ms  p90 ${q(0.9).toFixed(3)} ms  p99 ${q(0.99).toFixed(3)} ms  (${samples.length} samples)`);
 }
 
 function unary(): void {
-  const bin = path.join(root, ".cache/bin/ghz");
-  if (!existsSync(bin)) {
-    console.log("bare unary at 1,000 calls/s: skipped (run bench/sessions.ts once to build ghz)");
-    return;
-  }
+  const bin = ghzBinary();
   const run = (args: string[]) =>
     JSON.parse(
       execFileSync(
@@ -99,11 +101,14 @@ function unary(): void {
         { maxBuffer: 64 * 1024 * 1024 },
       ).toString(),
     ) as { rps: number; latencyDistribution: { percentage: number; latency: number }[] | null; errorDistribution?: Record<string, number> };
-  run(["--concurrency", "32", "--connections", "4", "--total", "10000"]); // warm-up
-  const r = run(["--rps", "1000", "--concurrency", "50", "--connections", "4", "--duration", "10s"]);
+  run(["--concurrency", "32", "--connections", "4", "--total", String(scaled(10_000, 100))]); // warm-up
+  const r = run(["--rps", "1000", "--concurrency", "50", "--connections", "4", "--duration", `${scaled(10, 1)}s`]);
   if (!r.latencyDistribution) throw new Error(`ghz: every call failed: ${JSON.stringify(r.errorDistribution)}`);
   const dist = r.latencyDistribution;
-  const pct = (p: number) => ((dist.find((d) => d.percentage === p)?.latency ?? NaN) / 1e6).toFixed(3);
+  const ms = (p: number) => (dist.find((d) => d.percentage === p)?.latency ?? NaN) / 1e6;
+  const pct = (p: number) => ms(p).toFixed(3);
+  emit("floor.unary_1k_p50_ms", ms(50));
+  emit("floor.unary_1k_p99_ms", ms(99));
   console.log(`${"bare unary at 1,000 calls/s".padEnd(34)} ${Math.round(r.rps).toLocaleString("en-US").padStart(9)} calls/s  p50 ${pct(50)} ms  p90 ${pct(90)} ms  p99 ${pct(99)} ms`);
 }
 
@@ -118,8 +123,8 @@ async function measure(): Promise<void> {
       child.once("exit", () => reject(new Error("bare server exited")));
     });
     console.log("Bare grpc-js server (canned ~250-byte answers, no Keel code): the floor on this machine\n");
-    await lockStep(10_000, 2_000);
-    await lockStep(10_000, 2_000);
+    await lockStep(scaled(10_000, 100), scaled(2_000, 20), false);
+    await lockStep(scaled(10_000, 100), scaled(2_000, 20), true);
     unary();
   } finally {
     child.kill("SIGTERM");

@@ -8,7 +8,6 @@
 // counts the outcomes in each answer without decoding them, as a load generator would; both
 // share the two cores with the server, so the second shows more of what the server can do.
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { create, toBinary } from "@bufbuild/protobuf";
@@ -26,6 +25,8 @@ import { InstanceService } from "../gen/keel/v1/instance_service_pb.js";
 import { Mode } from "../gen/keel/v1/modes_pb.js";
 import { startKeelProcess, type KeelProcess } from "../test/support/process.js";
 import { Pushable } from "../test/support/pushable.js";
+import { emit, scaled } from "./report/emit.js";
+import { ghzBinary } from "./ghz.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const MODES = [Mode.PERCEPTION, Mode.EXPLORATION, Mode.ORDER, Mode.ASSERTION, Mode.CONNECTION, Mode.IDENTITY];
@@ -178,19 +179,21 @@ async function driveWire(total: number, batch: number): Promise<{ messages: numb
   return { messages, contracts };
 }
 
-async function throughput(label: string, sessions: number, perSession: number, batch: number, wire = false): Promise<void> {
+/** Runs sessions in parallel; `figure` names the contracts/s for the report (none for warm-ups). */
+async function throughput(label: string, figure: string | null, sessions: number, perSession: number, batch: number, wire = false): Promise<void> {
   const started = performance.now();
   const run = () => (wire ? driveWire(perSession, batch) : drive(engine, perSession, batch));
   const results = await Promise.all(Array.from({ length: sessions }, run));
   const seconds = (performance.now() - started) / 1000;
   const messages = results.reduce((a, r) => a + r.messages, 0);
   const contracts = results.reduce((a, r) => a + r.contracts, 0);
+  if (figure) emit(figure, contracts / seconds);
   console.log(
     `${label.padEnd(34)} ${fmt(messages / seconds)} messages/s  ${fmt(contracts / seconds)} contracts/s`,
   );
 }
 
-async function lockStep(count: number): Promise<void> {
+async function lockStep(count: number, warmUp: number): Promise<void> {
   const id = await newAgent();
   const requests = new Pushable<Frame>();
   requests.push({ frame: { case: "open", value: { instanceId: id } } });
@@ -201,24 +204,15 @@ async function lockStep(count: number): Promise<void> {
     const t = performance.now();
     requests.push({ frame: { case: "observation", value: observation(s) } });
     await responses.next();
-    if (s > 2_000) samples.push(performance.now() - t); // after warm-up: V8 has optimised the path
+    if (s > warmUp) samples.push(performance.now() - t); // after warm-up: V8 has optimised the path
   }
   requests.end();
   samples.sort((a, b) => a - b);
   const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))]!;
+  emit("sessions.lockstep_p50_ms", q(0.5));
+  emit("sessions.lockstep_p90_ms", q(0.9));
+  emit("sessions.lockstep_p99_ms", q(0.99));
   console.log(`${"lock-step latency".padEnd(34)} p50 ${q(0.5).toFixed(3)} ms  p90 ${q(0.9).toFixed(3)} ms  p99 ${q(0.99).toFixed(3)} ms  (${samples.length} samples)`);
-}
-
-function ghzBinary(): string {
-  const bin = path.join(root, ".cache/bin/ghz");
-  if (!existsSync(bin)) {
-    console.log("building ghz from the Go module proxy (first run only)…");
-    execFileSync("go", ["install", "github.com/bojand/ghz/cmd/ghz@v0.121.0"], {
-      env: { ...process.env, GOBIN: path.dirname(bin) },
-      stdio: "inherit",
-    });
-  }
-  return bin;
 }
 
 function ghz(args: string[]): { rps: number; p50: number; p90: number; p99: number; errors: number } {
@@ -248,36 +242,41 @@ function fmt(n: number): string {
 
 try {
   console.log("Keel session and unary benchmark (in-process store; client and server share this machine)\n");
+  const n = (full: number) => scaled(full, Math.ceil(full / 100));
   await freshServer();
-  await throughput("warm-up", 4, 2_000, 1);
-  await throughput("1 session, unbatched", 1, 20_000, 1);
+  await throughput("warm-up", null, 4, n(2_000), 1);
+  await throughput("1 session, unbatched", "sessions.ts_1_unbatched", 1, n(20_000), 1);
   await freshServer();
-  await throughput("1 session, batches of 64", 1, 100_000, 64);
+  await throughput("1 session, batches of 64", "sessions.ts_1_batched", 1, n(100_000), 64);
   await freshServer();
-  await throughput("16 sessions, unbatched", 16, 2_000, 1);
+  await throughput("16 sessions, unbatched", "sessions.ts_16_unbatched", 16, n(2_000), 1);
   await freshServer();
-  await throughput("16 sessions, batches of 64", 16, 10_000, 64);
+  await throughput("16 sessions, batches of 64", "sessions.ts_16_batched", 16, n(10_000), 64);
   await freshServer();
-  await throughput("warm-up (wire-level client)", 4, 2_000, 1, true);
-  await throughput("1 session, unbatched (wire)", 1, 20_000, 1, true);
+  await throughput("warm-up (wire-level client)", null, 4, n(2_000), 1, true);
+  await throughput("1 session, unbatched (wire)", "sessions.wire_1_unbatched", 1, n(20_000), 1, true);
   await freshServer();
-  await throughput("1 session, batches of 64 (wire)", 1, 100_000, 64, true);
+  await throughput("1 session, batches of 64 (wire)", "sessions.wire_1_batched", 1, n(100_000), 64, true);
   await freshServer();
-  await throughput("16 sessions, unbatched (wire)", 16, 2_000, 1, true);
+  await throughput("16 sessions, unbatched (wire)", "sessions.wire_16_unbatched", 16, n(2_000), 1, true);
   await freshServer();
-  await throughput("16 sessions, batches of 64 (wire)", 16, 10_000, 64, true);
+  await throughput("16 sessions, batches of 64 (wire)", "sessions.wire_16_batched", 16, n(10_000), 64, true);
   await freshServer();
-  await lockStep(12_000);
+  await lockStep(n(10_000), n(2_000));
   await freshServer();
   // ghz sends the array's items round robin: calls spread over 64 agents, as real traffic is
   // (calls for one agent are serialised by design).
   const agents = await Promise.all(Array.from({ length: 64 }, newAgent));
   const data = JSON.stringify(agents.map((id) => ({ instance_id: id, observation: { mode: "MODE_ORDER", signal_strength: 0.5 } })));
   // A running server is warm: let V8 optimise the unary path before measuring it.
-  ghz(["--data", data, "--concurrency", "32", "--connections", "4", "--total", "10000"]);
-  const sat = ghz(["--data", data, "--concurrency", "32", "--connections", "4", "--total", "30000"]);
+  ghz(["--data", data, "--concurrency", "32", "--connections", "4", "--total", String(n(10_000))]);
+  const sat = ghz(["--data", data, "--concurrency", "32", "--connections", "4", "--total", String(n(30_000))]);
+  emit("sessions.unary_saturation", sat.rps);
   console.log(`${"unary Process, saturation".padEnd(34)} ${fmt(sat.rps)} calls/s  p99 ${sat.p99.toFixed(3)} ms  errors ${sat.errors}`);
-  const open = ghz(["--data", data, "--rps", "1000", "--concurrency", "50", "--connections", "4", "--duration", "10s"]);
+  const open = ghz(["--data", data, "--rps", "1000", "--concurrency", "50", "--connections", "4", "--duration", scaled(10, 1) + "s"]);
+  emit("sessions.unary_1k_p50_ms", open.p50);
+  emit("sessions.unary_1k_p90_ms", open.p90);
+  emit("sessions.unary_1k_p99_ms", open.p99);
   console.log(`${"unary Process at 1,000 calls/s".padEnd(34)} ${fmt(open.rps)} calls/s  p50 ${open.p50.toFixed(3)} ms  p90 ${open.p90.toFixed(3)} ms  p99 ${open.p99.toFixed(3)} ms  errors ${open.errors}`);
 } finally {
   keel!.child.kill("SIGTERM");

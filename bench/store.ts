@@ -7,10 +7,11 @@ import { defaultProfile, initialState } from "../src/engine/index.js";
 import { connectMongoStore } from "../src/store/mongo/index.js";
 import type { CycleCommit, HistoryEntry, InstanceRecord } from "../src/store/types.js";
 import { startMongoServer, type MongoServer } from "../test/support/mongo-server.js";
+import { emit, scaled } from "./report/emit.js";
 
-const agents = Number(process.env.BENCH_AGENTS ?? 200);
-const cyclesOn = Number(process.env.BENCH_CYCLES ?? 50);
-const cyclesOff = Number(process.env.BENCH_CYCLES_OFF ?? 10);
+const agents = Number(process.env.BENCH_AGENTS ?? scaled(200, 10));
+const cyclesOn = Number(process.env.BENCH_CYCLES ?? scaled(50, 2));
+const cyclesOff = Number(process.env.BENCH_CYCLES_OFF ?? scaled(10, 2));
 
 const state = initialState(defaultProfile());
 const tenant = "bench";
@@ -71,6 +72,7 @@ async function run(server: MongoServer, groupCommit: boolean, cycles: number, en
     const batches = stats.batches - before.batches;
     const check = await store.loadState(tenant, ids[0] as string);
     if (check?.revision !== cycles) throw new Error(`expected revision ${cycles}, found ${check?.revision}`);
+    emit(`store.group_${groupCommit ? "on" : "off"}_${entries}_commits_per_second`, commits / seconds);
     console.log(
       `group commit ${groupCommit ? "on " : "off"}, ${String(entries).padStart(2)} entries per commit: ` +
         `${commits} commits by ${agents} agents in ${seconds.toFixed(2)} s = ` +

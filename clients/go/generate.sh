@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# Generates Keel's Go gRPC client from proto/ (nothing generated is committed).
+# Regenerates the Go SDK's stubs from proto/ into clients/go/gen (committed).
 #
-#   clients/go/generate.sh
+#   clients/go/generate.sh            # rewrite clients/go/gen
+#   clients/go/generate.sh --check    # CI: fail when the committed stubs are stale
 #
-# Installs the pinned protoc-gen-go and protoc-gen-go-grpc into .cache/clients/go/bin from the
-# Go module proxy, runs buf (from node_modules) with clients/go/buf.gen.go.yaml, and builds the
-# result. Generated code lands in clients/go/gen/keel/v1 (gitignored) as package
-# keel.local/clients/go/gen/keel/v1 (keelv1) of the module in clients/go.
+# Installs the pinned protoc-gen-go and protoc-gen-go-grpc into .cache/clients/go/bin from the Go
+# module proxy and runs buf from node_modules (so `npm ci` first) with clients/go/buf.gen.go.yaml.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -28,6 +27,13 @@ if [ ! -x node_modules/.bin/buf ]; then
   exit 1
 fi
 PATH="$GOBIN:$PATH" node_modules/.bin/buf generate --template clients/go/buf.gen.go.yaml
-
 (cd clients/go && go build ./...)
-echo "go client: clients/go/gen/keel/v1 (import keel.local/clients/go/gen/keel/v1)"
+
+if [ "${1:-}" = "--check" ]; then
+  if [ -n "$(git status --porcelain -- clients/go/gen)" ]; then
+    git status --porcelain -- clients/go/gen
+    echo "clients/go/gen is stale: run clients/go/generate.sh and commit the result" >&2
+    exit 1
+  fi
+  echo "clients/go/gen is current"
+fi

@@ -1,10 +1,10 @@
-module keel.local/examples/go
+module github.com/keel-runtime/keel/examples/go
 
 go 1.24.0
 
 require (
+	github.com/keel-runtime/keel/clients/go v0.0.0
 	google.golang.org/grpc v1.80.0
-	keel.local/clients/go v0.0.0
 )
 
 require (
@@ -15,5 +15,5 @@ require (
 	google.golang.org/protobuf v1.36.12 // indirect
 )
 
-// The client module is local; its generated package comes from clients/go/generate.sh.
-replace keel.local/clients/go => ../../clients/go
+// The SDK from this checkout; drop this line to use a published version.
+replace github.com/keel-runtime/keel/clients/go => ../../clients/go

@@ -115,6 +115,8 @@ export function contractToWire(instanceId: string, c: EnforcedContract): WireCon
     selfModelContext: c.selfModelContext ? selfModelToWire(c.selfModelContext) : undefined,
     enforcement: c.enforcement ? enforcementToWire(c.enforcement) : undefined,
     restrictions: driftRestrictions(c),
+    engineVersionHash: "",
+    contractVersionHash: "",
   };
 }
 

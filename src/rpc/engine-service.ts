@@ -25,7 +25,8 @@ import {
   stateToWire,
 } from "./engine-mapping.js";
 import { invalidArgument } from "./errors.js";
-import { observationFromWire } from "./observation-mapping.js";
+import { observationContent, observationFromWire } from "./observation-mapping.js";
+import { writeRequest } from "./write-request.js";
 import { MAX_BATCH, runSession, SessionRegistry } from "./session.js";
 import * as v from "./validate.js";
 
@@ -38,7 +39,8 @@ export function engineService(
     async process(req, ctx) {
       const id = v.instanceId("instance_id", req.instanceId);
       const obs = observationFromWire("observation", req.observation, Date.now());
-      const [outcome] = await agents.process(tenantOf(ctx), id, [obs]);
+      const request = writeRequest("Process", req.requestId, () => `${id}|${observationContent(obs, req.observation)}`);
+      const [outcome] = await agents.process(tenantOf(ctx), id, [obs], request);
       return create(ProcessResponseSchema, { outcome: outcomeToWire(id, outcome!) });
     },
 
@@ -48,7 +50,12 @@ export function engineService(
       if (n === 0 || n > MAX_BATCH) throw invalidArgument("observations", `must hold 1 to ${MAX_BATCH} observations (got ${n})`);
       const now = Date.now();
       const obs = req.observations.map((o, i) => observationFromWire(`observations[${i}]`, o, now));
-      const outcomes = await agents.process(tenantOf(ctx), id, obs);
+      const request = writeRequest(
+        "ProcessBatch",
+        req.requestId,
+        () => `${id}|${req.includeIntermediate}|${obs.map((o, i) => observationContent(o, req.observations[i])).join("|")}`,
+      );
+      const outcomes = await agents.process(tenantOf(ctx), id, obs, request);
       const shown = req.includeIntermediate ? outcomes : outcomes.slice(-1);
       return create(ProcessBatchResponseSchema, {
         outcomes: shown.map((o) => outcomeToWire(id, o)),
@@ -76,7 +83,8 @@ export function engineService(
       const target = v.enumValue("target", req.target, "ResetTarget", (t) =>
         t === ResetTarget.INITIAL ? "initial" : t === ResetTarget.LAST_SNAPSHOT ? "last_snapshot" : undefined,
       );
-      const { contract, revision } = await agents.reset(tenantOf(ctx), id, target);
+      const request = writeRequest("Reset", req.requestId, () => `${id}|${target}`);
+      const { contract, revision } = await agents.reset(tenantOf(ctx), id, target, request);
       return create(ResetResponseSchema, { contract: contractToWire(id, contract), revision: BigInt(revision) });
     },
 

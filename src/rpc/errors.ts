@@ -2,7 +2,7 @@
 // grpc-message, so messages avoid ":" "," ";" where grpc-js clients would show them escaped.
 import { Code, ConnectError } from "@connectrpc/connect";
 import { InstanceExistsError, InvalidPageTokenError, StoreUnavailableError } from "../store/types.js";
-import { ContentionError, NotFoundError, PreconditionError } from "../service/errors.js";
+import { ContentionError, NotFoundError, PreconditionError, RequestIdReusedError } from "../service/errors.js";
 
 export function invalidArgument(field: string, problem: string): ConnectError {
   return new ConnectError(`${field} ${problem}`, Code.InvalidArgument);
@@ -19,6 +19,7 @@ export function toConnectError(err: unknown): ConnectError {
   if (err instanceof InvalidPageTokenError) {
     return new ConnectError(`page_token ${err.message.replace(/^page_token /, "")}`, Code.InvalidArgument);
   }
+  if (err instanceof RequestIdReusedError) return new ConnectError(err.message, Code.AlreadyExists, undefined, undefined, err);
   if (err instanceof InstanceExistsError) return new ConnectError(err.message, Code.AlreadyExists);
   if (err instanceof StoreUnavailableError) {
     return new ConnectError(`storage is unavailable - ${err.message} - retry later`, Code.Unavailable, undefined, undefined, err);

@@ -17,6 +17,7 @@ import { IdentityProfileSchema } from "../../gen/keel/v1/profile_pb.js";
 import { invalidArgument } from "./errors.js";
 import { instanceToWire, profileFromWire } from "./profile-mapping.js";
 import * as v from "./validate.js";
+import { canonical, writeRequest } from "./write-request.js";
 
 const UPDATABLE = ["name", "description", "labels"] as const;
 
@@ -37,7 +38,9 @@ export function instanceService(agents: AgentService): ServiceImpl<typeof Instan
       } else {
         profile = profileFromWire("profile", req.profile ?? create(IdentityProfileSchema));
       }
-      const record = await agents.createInstance(tenantOf(ctx), { name, description, profile, labels });
+      const input = { name, description, profile, labels };
+      const request = writeRequest("CreateInstance", req.requestId, () => canonical(input));
+      const record = await agents.createInstance(tenantOf(ctx), input, request);
       return create(CreateInstanceResponseSchema, { instance: instanceToWire(record) });
     },
 

@@ -4,6 +4,7 @@ import type { ObservationInput } from "../service/agent-service.js";
 import { modes } from "./enums.js";
 import { invalidArgument } from "./errors.js";
 import * as v from "./validate.js";
+import { field } from "./write-request.js";
 
 export function observationFromWire(field: string, wire: Observation | undefined, receivedAtMs: number): ObservationInput {
   if (!wire) throw invalidArgument(field, "is required");
@@ -17,4 +18,17 @@ export function observationFromWire(field: string, wire: Observation | undefined
     target: v.optionalTag(`${field}.target`, wire.target),
     outcome: v.optionalTag(`${field}.outcome`, wire.outcome),
   };
+}
+
+/**
+ * What an observation asks for, as text for the request's idempotency digest: the receive time is
+ * not part of it, and context keys are sorted (map order on the wire is not significant).
+ */
+export function observationContent(input: ObservationInput, wire: Observation | undefined): string {
+  const keys = Object.keys(input.context);
+  if (keys.length > 1) keys.sort();
+  let context = "";
+  for (const k of keys) context += `${field(k)}${field(input.context[k]!)}`;
+  const at = wire?.timestamp ? input.observedAtMs : "~";
+  return `${input.mode}|${input.signalStrength}|${input.confidence}|${at}|${field(input.action)}${field(input.target)}${field(input.outcome)}${keys.length}|${context}`;
 }

@@ -17,7 +17,9 @@ import type { CompiledContract } from "../contracts/compile.js";
 import { enforceCycle, standing } from "../contracts/enforce.js";
 import type { EnforcementState } from "../contracts/state.js";
 import {
+  InstanceExistsError,
   RevisionConflictError,
+  type CommittedRequest,
   type CycleCommit,
   type DriftEventRecord,
   type HistoryEntry,
@@ -30,7 +32,8 @@ import {
   type StoredState,
 } from "../store/types.js";
 import { tenantKey } from "../store/tenant.js";
-import { ContentionError, NotFoundError, PreconditionError } from "./errors.js";
+import { ContentionError, NotFoundError, PreconditionError, RequestIdReusedError } from "./errors.js";
+import { instanceIdOfRequest, type WriteRequest } from "./write-request.js";
 import { HeadCache } from "./head-cache.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 
@@ -94,6 +97,9 @@ export interface AgentServiceOptions {
 
 export type ResetTarget = "initial" | "last_snapshot";
 
+/** A commit made now, or the earlier commit of the same request id (nothing was processed). */
+type Committed<T> = (T & { revision: number; replay?: undefined }) | { replay: CommittedRequest };
+
 export class AgentService {
   private readonly store: Store;
   private readonly contracts: ActiveContracts | null;
@@ -115,10 +121,29 @@ export class AgentService {
     this.metrics = options.metrics ?? null;
   }
 
-  async createInstance(tenant: string, input: NewInstance): Promise<InstanceRecord> {
+  /**
+   * With a request id the agent's id derives from it, so a repeat meets the agent it created
+   * (InstanceExistsError) and gets it back unchanged instead of creating a second one.
+   */
+  async createInstance(tenant: string, input: NewInstance, request?: WriteRequest): Promise<InstanceRecord> {
     const at = this.now();
-    const record: InstanceRecord = { id: this.newId(), tenant, ...input, createdAtMs: at, updatedAtMs: at };
-    await this.store.createInstance(record, initialState(input.profile));
+    const id = request ? instanceIdOfRequest(tenant, request.id) : this.newId();
+    const record: InstanceRecord = {
+      id,
+      tenant,
+      ...input,
+      createdAtMs: at,
+      updatedAtMs: at,
+      ...(request ? { createRequest: { id: request.id, fingerprint: request.fingerprint } } : {}),
+    };
+    try {
+      await this.store.createInstance(record, initialState(input.profile));
+    } catch (err) {
+      if (!request || !(err instanceof InstanceExistsError)) throw err;
+      const existing = await this.store.getInstance(tenant, id);
+      if (!existing || existing.createRequest?.fingerprint !== request.fingerprint) throw new RequestIdReusedError(request.id, "another agent");
+      return existing;
+    }
     return record;
   }
 
@@ -183,13 +208,14 @@ export class AgentService {
    * Processes observations in order and commits them together. Returns one outcome per
    * observation; none of them is visible to anyone before all are durable.
    */
-  process(tenant: string, id: string, observations: ObservationInput[]): Promise<RecordedOutcome[]> {
+  process(tenant: string, id: string, observations: ObservationInput[], request?: WriteRequest): Promise<RecordedOutcome[]> {
     return this.mutex.run(tenantKey(tenant, id), async () => {
       const compiled = await this.activeContract(tenant, id);
-      return this.commitWithRetry(tenant, id, (stored) => this.runCycles(tenant, id, stored, observations, null, compiled));
-    }).then(({ outcomes }) => {
-      this.metrics?.cycles(outcomes);
-      return outcomes;
+      return this.commitWithRetry(tenant, id, (stored) => this.runCycles(tenant, id, stored, observations, null, compiled), request);
+    }).then((committed) => {
+      if (committed.replay) return committed.replay.outcomes;
+      this.metrics?.cycles(committed.outcomes);
+      return committed.outcomes;
     });
   }
 
@@ -327,8 +353,13 @@ export class AgentService {
    * Resets the engine state. INITIAL also clears contract enforcement (window, trust, violations);
    * LAST_SNAPSHOT keeps it, as observed history stays history.
    */
-  async reset(tenant: string, id: string, target: ResetTarget): Promise<{ contract: ExecutionContract; revision: number }> {
-    const { state, commit, revision, compiled } = await this.mutex.run(tenantKey(tenant, id), async () => {
+  async reset(
+    tenant: string,
+    id: string,
+    target: ResetTarget,
+    request?: WriteRequest,
+  ): Promise<{ contract: ExecutionContract; revision: number }> {
+    return this.mutex.run(tenantKey(tenant, id), async () => {
       const instance = await this.getInstance(tenant, id);
       let next: EngineState;
       if (target === "initial") {
@@ -339,14 +370,23 @@ export class AgentService {
         next = restoreSnapshot(stored.state, snap.snapshot);
       }
       const compiled = await this.activeContract(tenant, id);
-      const committed = await this.commitWithRetry(tenant, id, (stored) => {
-        const commit = this.emptyCommit(tenant, id, stored, next);
-        if (target === "initial") delete commit.enforcement;
-        return { state: next, commit };
-      });
-      return { ...committed, compiled };
+      const committed = await this.commitWithRetry(
+        tenant,
+        id,
+        (stored) => {
+          const commit = this.emptyCommit(tenant, id, stored, next);
+          if (target === "initial") delete commit.enforcement;
+          // Computed before the commit so that a repeat of the request gets exactly this answer.
+          const contract = this.standingContract(next, commit.enforcement, compiled);
+          return { contract, commit, reply: JSON.stringify(contract) };
+        },
+        request,
+      );
+      if (committed.replay) {
+        return { contract: JSON.parse(committed.replay.reply ?? "null") as ExecutionContract, revision: committed.replay.revision };
+      }
+      return { contract: committed.contract, revision: committed.revision };
     });
-    return { contract: this.standingContract(state, commit.enforcement, compiled), revision };
   }
 
   listHistory(tenant: string, id: string, page: PageRequest): Promise<Page<HistoryEntry>> {
@@ -367,15 +407,41 @@ export class AgentService {
     return list();
   }
 
-  /** Load, compute, commit; on a lost race with another writer, reload and compute again. */
-  private async commitWithRetry<T extends { commit: CycleCommit }>(
+  /**
+   * Load, compute, commit; on a lost race with another writer, reload and compute again. With a
+   * request id, every attempt first looks the id up (after loading the head, which on MongoDB
+   * rolls the newest commit's request record forward): a commit of the same id, here or on
+   * another replica, is answered instead of processing again. Two racing attempts of one id
+   * cannot both commit: they compete for the same revision, and the loser finds the winner's id.
+   */
+  private commitWithRetry<T extends { commit: CycleCommit; reply?: string }>(
     tenant: string,
     id: string,
     step: (stored: StoredState) => T,
-  ): Promise<T & { revision: number }> {
+  ): Promise<T & { revision: number }>;
+  private commitWithRetry<T extends { commit: CycleCommit; reply?: string }>(
+    tenant: string,
+    id: string,
+    step: (stored: StoredState) => T,
+    request: WriteRequest | undefined,
+  ): Promise<Committed<T>>;
+  private async commitWithRetry<T extends { commit: CycleCommit; reply?: string }>(
+    tenant: string,
+    id: string,
+    step: (stored: StoredState) => T,
+    request?: WriteRequest,
+  ): Promise<Committed<T>> {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const head = (attempt === 1 && this.heads.get(tenant, id)) || (await this.getState(tenant, id));
+      if (request) {
+        const earlier = await this.store.findRequest(tenant, id, request.id);
+        if (earlier) {
+          if (earlier.fingerprint !== request.fingerprint) throw new RequestIdReusedError(request.id, id);
+          return { replay: earlier };
+        }
+      }
       const computed = step(head);
+      if (request) computed.commit.request = { id: request.id, fingerprint: request.fingerprint, reply: computed.reply ?? null };
       const started = performance.now();
       const took = (result: "ok" | "conflict" | "error") =>
         this.metrics?.commit((performance.now() - started) / 1000, result, computed.commit.history.length);

@@ -23,3 +23,11 @@ export class ContentionError extends Error {
     this.name = "ContentionError";
   }
 }
+
+/** A request id already committed for this agent with a different request; nothing was processed. */
+export class RequestIdReusedError extends Error {
+  constructor(requestId: string, instanceId: string) {
+    super(`request_id "${requestId}" was already used for a different request on ${instanceId} - send a new request_id`);
+    this.name = "RequestIdReusedError";
+  }
+}

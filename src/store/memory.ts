@@ -12,7 +12,10 @@ import { decodePageToken, encodePageToken, pageSizeOf } from "./page-token.js";
 import { tenantKey } from "./tenant.js";
 import {
   InstanceExistsError,
+  DEFAULT_REQUEST_RETENTION_MS,
   RevisionConflictError,
+  type CommitRequest,
+  type CommittedRequest,
   type CycleCommit,
   type DriftEventRecord,
   type HistoryEntry,
@@ -36,6 +39,15 @@ interface Agent {
   historySequence: number[];
   driftEvents: DriftEventRecord[];
   snapshots: SnapshotRecord[];
+  /** Committed request ids, oldest first (insertion order), pruned past the retention window. */
+  requests: Map<string, KeptRequest>;
+}
+
+interface KeptRequest {
+  fingerprint: string;
+  reply: string | null;
+  revision: number;
+  committedAtMs: number;
 }
 
 /** A StoredState with its engine state and enforcement packed. */
@@ -62,7 +74,18 @@ function unpackState(p: PackedState): StoredState {
 
 type Key = readonly [number, number];
 
+export interface MemoryStoreOptions {
+  /** How long committed request ids are kept at least (docs/idempotency.md). Default 24 h. */
+  requestRetentionMs?: number;
+}
+
 export class MemoryStore implements Store {
+  readonly #requestRetentionMs: number;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.#requestRetentionMs = options.requestRetentionMs ?? DEFAULT_REQUEST_RETENTION_MS;
+  }
+
   /** By tenantKey(tenant, id): the same id in two tenants is two unrelated agents. */
   readonly #agents = new Map<string, Agent>();
   readonly #contracts = new MemoryContractStore();
@@ -91,6 +114,7 @@ export class MemoryStore implements Store {
       historySequence: [],
       driftEvents: [],
       snapshots: [],
+      requests: new Map(),
     });
   }
 
@@ -142,6 +166,10 @@ export class MemoryStore implements Store {
     if (!agent || agent.state.revision !== commit.expectedRevision) {
       throw new RevisionConflictError(commit.instanceId, commit.expectedRevision);
     }
+    // One id, one commit: the service checks first, so this only guards its invariant.
+    if (commit.request && agent.requests.has(commit.request.id)) {
+      throw new RevisionConflictError(commit.instanceId, commit.expectedRevision);
+    }
     const records = commitRecords(commit);
     // Everything that can throw (values JSON cannot hold) runs before anything is changed.
     const packedState = jsonPack(commit.enforcement ? { state: commit.state, enforcement: commit.enforcement } : { state: commit.state });
@@ -168,6 +196,7 @@ export class MemoryStore implements Store {
     };
     agent.driftEvents.push(...driftEvents);
     agent.snapshots.push(...snapshots);
+    if (commit.request) this.#keepRequest(agent, commit.request, records.revision, commit.committedAtMs);
     // Built from the caller's own objects: the stored copies above stay private without a third copy.
     return {
       instanceId: commit.instanceId,
@@ -177,6 +206,46 @@ export class MemoryStore implements Store {
       ...(commit.enforcement ? { enforcement: commit.enforcement } : {}),
       updatedAtMs: commit.committedAtMs,
     };
+  }
+
+  async findRequest(tenant: string, instanceId: string, requestId: string): Promise<CommittedRequest | null> {
+    const agent = this.#agent(tenant, instanceId);
+    const kept = agent?.requests.get(requestId);
+    if (!agent || !kept) return null;
+    return {
+      id: requestId,
+      fingerprint: kept.fingerprint,
+      reply: kept.reply,
+      revision: kept.revision,
+      committedAtMs: kept.committedAtMs,
+      outcomes: this.#historyAt(agent, kept.revision).map((h) => h.result),
+    };
+  }
+
+  /** Inserts in commit order, so the oldest ids are first: pruning stops at the first one still kept. */
+  #keepRequest(agent: Agent, request: CommitRequest, revision: number, atMs: number): void {
+    const { id, fingerprint, reply } = request;
+    agent.requests.set(id, { fingerprint, reply, revision, committedAtMs: atMs });
+    const oldest = atMs - this.#requestRetentionMs;
+    for (const [key, kept] of agent.requests) {
+      if (kept.committedAtMs >= oldest) break;
+      agent.requests.delete(key);
+    }
+  }
+
+  /** The history entries of one revision, in order; revisions ascend, so a binary search finds them. */
+  #historyAt(agent: Agent, revision: number): HistoryEntry[] {
+    const revs = agent.historyRevision;
+    let lo = 0;
+    let hi = revs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (revs[mid]! < revision) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: HistoryEntry[] = [];
+    for (let i = lo; i < revs.length && revs[i] === revision; i++) out.push(agent.history.get<HistoryEntry>(i));
+    return out;
   }
 
   async listHistory(tenant: string, instanceId: string, page: PageRequest): Promise<Page<HistoryEntry>> {

@@ -21,6 +21,8 @@ export interface InstanceRecord {
   labels: Record<string, string>;
   createdAtMs: number;
   updatedAtMs: number;
+  /** The idempotency key the agent was created with, if any (its id derives from it). */
+  createRequest?: { id: string; fingerprint: string };
 }
 
 /** What one processed observation answered; kept so a session can replay it exactly. */
@@ -115,6 +117,32 @@ export interface CycleCommit {
   driftEvents: DriftEventRecord[];
   snapshots: SnapshotRecord[];
   committedAtMs: number;
+  /**
+   * The client's idempotency key, committed with the cycle itself (docs/idempotency.md): once the
+   * commit is durable, findRequest finds it, on any replica and after restarts.
+   */
+  request?: CommitRequest;
+}
+
+/** Committed request ids are kept at least this long unless configured otherwise (24 h). */
+export const DEFAULT_REQUEST_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/** A write request's idempotency key as committed. */
+export interface CommitRequest {
+  /** Client-chosen, validated at the edge. Scoped to the agent written to. */
+  id: string;
+  /** Digest of the request's content: a repeat must carry the same. */
+  fingerprint: string;
+  /** JSON of an answer that history cannot rebuild (a reset's contract); null for cycles. */
+  reply: string | null;
+}
+
+/** A committed request found by its id: enough to answer a repeat without processing it. */
+export interface CommittedRequest extends CommitRequest {
+  revision: number;
+  committedAtMs: number;
+  /** The commit's history entries' outcomes, in order (empty for a reset). */
+  outcomes: RecordedOutcome[];
 }
 
 export interface Page<T> {
@@ -268,6 +296,13 @@ export interface Store {
    * expectedRevision is stale (or the tenant has no such agent).
    */
   commit(commit: CycleCommit): Promise<StoredState>;
+
+  /**
+   * The commit that carried this request id for the agent, or null. Ids are kept at least for the
+   * store's retention window (then they may be forgotten). Complete once loadState has returned a
+   * head at or after that commit (the Mongo store rolls the newest commit's projections forward there).
+   */
+  findRequest(tenant: string, instanceId: string, requestId: string): Promise<CommittedRequest | null>;
 
   /** Newest first. */
   listHistory(tenant: string, instanceId: string, page: PageRequest): Promise<Page<HistoryEntry>>;

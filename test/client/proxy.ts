@@ -6,6 +6,13 @@ import * as net from "node:net";
 export class FaultyProxy {
   /** While true, bytes from the server are dropped instead of forwarded. */
   swallowResponses = false;
+  /**
+   * Checked on every chunk from the server: when it returns true the chunk is dropped and the
+   * connection reset, so the client never sees that answer (e.g. once the server has committed).
+   * It is then disarmed; `cuts` counts how often it fired.
+   */
+  cutResponseWhen: (() => boolean) | null = null;
+  cuts = 0;
   private readonly sockets = new Set<net.Socket>();
 
   private constructor(
@@ -47,6 +54,13 @@ export class FaultyProxy {
     this.sockets.add(upstream);
     client.on("data", (chunk) => upstream.write(chunk));
     upstream.on("data", (chunk) => {
+      if (this.cutResponseWhen?.()) {
+        this.cutResponseWhen = null;
+        this.cuts++;
+        client.resetAndDestroy();
+        upstream.destroy();
+        return;
+      }
       if (!this.swallowResponses) client.write(chunk);
     });
     const teardown = (): void => {

@@ -105,9 +105,12 @@ describe("stability index", () => {
 });
 
 describe("D3 rollback", () => {
-  // Perception is 0.5 now, the snapshot and anchor say 1.0: magnitude 0.5/√7 + the stress term.
+  // Perception is 0.5 now, the snapshot's anchor says 1.0. The live anchor has since followed the
+  // modes a little (as it does while drift is below D0), so it differs from the snapshot's: only a
+  // rollback that really restores the snapshot's anchor can pass the anchor assertion below.
   const corrupt: EngineState = {
     ...anchoredAt(0.5),
+    anchor: [0.95, 0.55, 0.5, 0.5, 0.5, 0.5, 0],
     modeStrengths: [0.5, 0.9, 0.1, 0.9, 0.5, 0.1, 0.8],
     stressLevel: "HIGH",
     systemState: "stress",
@@ -119,6 +122,7 @@ describe("D3 rollback", () => {
     expect(result.drift.level).toBe("D3_corrupt");
     expect(result.rolledBack).toBe(true);
     expect(result.state.modeStrengths.slice(0, 6)).toEqual(corrupt.lastStableSnapshot?.modeStrengths.slice(0, 6));
+    expect(corrupt.anchor).not.toEqual(corrupt.lastStableSnapshot?.anchor);
     expect(result.state.anchor).toEqual(corrupt.lastStableSnapshot?.anchor);
   });
 

@@ -504,6 +504,36 @@ export function storeContract(name: string, open: StoreFactory): void {
       });
     });
 
+    describe("request ids", () => {
+      it("are committed with their cycle and found again with its outcomes, for that agent and tenant only", async () => {
+        const id = await agentWith(1);
+        const other = await agentWith(0);
+        const commit = { ...cycleCommit(id, 1, { history: 2 }), request: { id: "req-1", fingerprint: "fp-1", reply: null } };
+        await store.commit(commit);
+        const found = await store.findRequest(TENANT, id, "req-1");
+        const clean = cycleCommit(id, 1, { history: 2 });
+        expect(found).toEqual({
+          id: "req-1",
+          fingerprint: "fp-1",
+          reply: null,
+          revision: 2,
+          committedAtMs: commit.committedAtMs,
+          outcomes: clean.history.map((h) => h.result),
+        });
+        expect(await store.findRequest(TENANT, id, "req-2")).toBeNull();
+        expect(await store.findRequest(TENANT, other, "req-1")).toBeNull();
+        expect(await store.findRequest("tenant-b", id, "req-1")).toBeNull();
+
+        // A commit without history (a reset) keeps its reply.
+        await store.commit({ ...cycleCommit(id, 2, { history: 0 }), request: { id: "reset-1", fingerprint: "fp-2", reply: '{"a":1}' } });
+        expect(await store.findRequest(TENANT, id, "reset-1")).toMatchObject({ revision: 3, reply: '{"a":1}', outcomes: [] });
+
+        // Deleting the agent forgets its ids.
+        expect(await store.deleteInstance(TENANT, id)).toBe(true);
+        expect(await store.findRequest(TENANT, id, "req-1")).toBeNull();
+      });
+    });
+
     it("reports itself healthy", () => {
       expect(store.healthy()).toBe(true);
     });

@@ -95,10 +95,10 @@ describe("MongoStore recovery", () => {
     expect((await other.listSnapshots("tenant-b", id, first)).items).toEqual([]);
     expect(await other.latestSnapshot("tenant-b", id)).toBeNull();
     await expect(other.commit(cycleCommit(id, 1, {}, "tenant-b"))).rejects.toBeInstanceOf(RevisionConflictError);
-    expect(await countsFor(id)).toEqual({ instances: 1, states: 1, cycles: 1, drift_events: 0, snapshots: 0 });
+    expect(await countsFor(id)).toEqual({ instances: 1, states: 1, cycles: 1, drift_events: 0, snapshots: 0, requests: 0 });
 
     expect(await other.loadState(TENANT, id)).toMatchObject({ revision: 1, state: crashed.state });
-    expect(await countsFor(id)).toEqual({ instances: 1, states: 1, cycles: 1, drift_events: 1, snapshots: 1 });
+    expect(await countsFor(id)).toEqual({ instances: 1, states: 1, cycles: 1, drift_events: 1, snapshots: 1, requests: 0 });
   });
 
   it("finds the head far beyond the states checkpoint", async () => {
@@ -138,12 +138,12 @@ describe("MongoStore recovery", () => {
     await store.createInstance(instance(id), engineState(0));
     expect(await store.loadState(TENANT, id)).toMatchObject({ revision: 0, state: engineState(0) });
     expect((await store.listHistory(TENANT, id, first)).items).toEqual([]);
-    expect(await countsFor(id)).toEqual({ instances: 1, states: 1, cycles: 0, drift_events: 0, snapshots: 0 });
+    expect(await countsFor(id)).toEqual({ instances: 1, states: 1, cycles: 0, drift_events: 0, snapshots: 0, requests: 0 });
 
     await store.commit(cycleCommit(id, 0));
     await db.collection(collections.instances).deleteOne({ _id: agentDocId(TENANT, id) } as never);
     expect(await store.deleteInstance(TENANT, id)).toBe(false);
-    expect(Object.values(await countsFor(id))).toEqual([0, 0, 0, 0, 0]);
+    expect(Object.values(await countsFor(id))).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
   it("deletes every document of the agent in every collection", async () => {
@@ -151,13 +151,13 @@ describe("MongoStore recovery", () => {
     const [doomed, kept] = [newId(), newId()];
     for (const id of [doomed, kept]) {
       await store.createInstance(instance(id), engineState(0));
-      for (let r = 0; r < 4; r++) await store.commit(cycleCommit(id, r, { history: 2, drift: 1, snapshots: 1 }));
+      for (let r = 0; r < 4; r++) await store.commit({ ...cycleCommit(id, r, { history: 2, drift: 1, snapshots: 1 }), request: { id: `r${r}`, fingerprint: "f", reply: null } });
     }
     // History rides in the cycles docs: one document per commit, plus its drift events and snapshots.
-    expect(await countsFor(doomed)).toEqual({ instances: 1, states: 1, cycles: 4, drift_events: 4, snapshots: 4 });
+    expect(await countsFor(doomed)).toEqual({ instances: 1, states: 1, cycles: 4, drift_events: 4, snapshots: 4, requests: 4 });
     expect(await store.deleteInstance(TENANT, doomed)).toBe(true);
-    expect(Object.values(await countsFor(doomed))).toEqual([0, 0, 0, 0, 0]);
-    expect(await countsFor(kept)).toEqual({ instances: 1, states: 1, cycles: 4, drift_events: 4, snapshots: 4 });
+    expect(Object.values(await countsFor(doomed))).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(await countsFor(kept)).toEqual({ instances: 1, states: 1, cycles: 4, drift_events: 4, snapshots: 4, requests: 4 });
     expect((await store.listHistory(TENANT, kept, first)).items).toHaveLength(8);
   });
 });

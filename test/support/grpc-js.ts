@@ -48,6 +48,8 @@ export interface GrpcClientOptions {
   apiKey?: string | null;
   /** Sent as the authorization metadata exactly as given (for malformed-header tests). */
   authorization?: string;
+  /** More channel options (e.g. grpc.service_config). */
+  channel?: grpc.ChannelOptions;
 }
 
 /** A client interceptor adding `authorization` metadata to every call (unary and streaming). */
@@ -74,7 +76,10 @@ export function grpcClients(
   const reflection = load("grpc/reflection/v1/reflection.proto");
   const apiKey = options.apiKey === undefined ? TEST_API_KEY : options.apiKey;
   const value = options.authorization ?? (apiKey === null ? undefined : bearer(apiKey));
-  const channelOptions: grpc.ClientOptions = value === undefined ? {} : { interceptors: [authMetadata(value)] };
+  const channelOptions: grpc.ClientOptions = {
+    ...options.channel,
+    ...(value === undefined ? {} : { interceptors: [authMetadata(value)] }),
+  };
   const make = (obj: grpc.GrpcObject, name: string) => new (lookup(obj, name))(address, credentials, channelOptions);
   const clients = {
     instances: make(inst, "keel.v1.InstanceService"),

@@ -17,6 +17,7 @@ import {
   headOfCycle,
   recordCollections,
   recordDocs,
+  requestDocs,
   storedStateOf,
   type CycleDoc,
   type Head,
@@ -74,7 +75,10 @@ export class CommitWriter {
     // Encoded before any await, so the caller may reuse its objects as soon as this returns.
     const records = commitRecords(commit);
     const cycle = cycleDoc(commit, records);
-    const pending = { cycle, records: recordDocs(commit.tenant, commit.instanceId, records.revision, records) };
+    const pending = {
+      cycle,
+      records: { ...recordDocs(commit.tenant, commit.instanceId, records.revision, records), requests: requestDocs(cycle) },
+    };
     await this.#checkExpected(commit.tenant, commit.instanceId, commit.expectedRevision);
     return new Promise((resolve, reject) =>
       this.#group.submit({ ...pending, expectedRevision: commit.expectedRevision, resolve, reject }),
@@ -190,7 +194,7 @@ export class CommitWriter {
 }
 
 function mergeRecords(items: Pending[]): Record<RecordCollection, RecordDoc[]> {
-  const merged = { drift: [], snapshots: [] } as Record<RecordCollection, RecordDoc[]>;
+  const merged = { drift: [], snapshots: [], requests: [] } as Record<RecordCollection, RecordDoc[]>;
   for (const item of items) for (const name of recordCollections) merged[name].push(...item.records[name]);
   return merged;
 }

@@ -12,7 +12,7 @@
 import type { EngineState } from "../../engine/index.js";
 import type { CommitRecords } from "../commit-records.js";
 import { tenantKey } from "../tenant.js";
-import type { CycleCommit, HistoryEntry, InstanceRecord, StoredState } from "../types.js";
+import type { CommitRequest, CycleCommit, HistoryEntry, InstanceRecord, StoredState } from "../types.js";
 
 export const collections = {
   instances: "instances",
@@ -20,14 +20,18 @@ export const collections = {
   cycles: "cycles",
   drift: "drift_events",
   snapshots: "snapshots",
+  requests: "requests",
 } as const;
 
 /** Behavioral contracts, keyed by (tenant, agent id) rather than instance id, so kept apart from the above. */
 export const contractsCollection = "contracts";
 
-/** History lives in the cycles docs; only drift events and snapshots (rare) get their own documents. */
-export type RecordCollection = "drift" | "snapshots";
-export const recordCollections: readonly RecordCollection[] = ["drift", "snapshots"];
+/**
+ * History lives in the cycles docs; only drift events and snapshots (rare) get their own documents,
+ * and so do request ids (the lookup by id must be a point read: FerretDB 1.x pushes down only `_id`).
+ */
+export type RecordCollection = "drift" | "snapshots" | "requests";
+export const recordCollections: readonly RecordCollection[] = ["drift", "snapshots", "requests"];
 
 export interface InstanceDoc {
   /** agentDocId(tenant, instanceId) */
@@ -42,6 +46,8 @@ export interface InstanceDoc {
   updatedAtMs: number;
   /** Revision 0's state, so an agent whose create stopped before its states doc still loads. */
   initialState: string;
+  /** JSON of InstanceRecord.createRequest, when it was created with one. */
+  createRequest?: string;
 }
 
 /** A checkpoint of an agent's state: a lower bound on its head, never ahead of it. */
@@ -79,6 +85,8 @@ export interface CycleDoc {
    */
   minSequence?: number;
   maxSequence?: number;
+  /** The idempotency key committed with this cycle (the commit point carries it; see requestDocs). */
+  request?: CommitRequest;
 }
 
 /** A drift event or snapshot; `data` is the whole record as JSON. */
@@ -89,6 +97,13 @@ export interface RecordDoc {
   revision: number;
   seq: number;
   data: string;
+  /** Request docs only: when the commit was made, for the retention sweep. */
+  committedAtMs?: number;
+}
+
+/** What a request doc's `data` holds. */
+export interface RequestData extends CommitRequest {
+  committedAtMs: number;
 }
 
 /** One contract version; `data` is the whole contract as JSON. */
@@ -111,6 +126,9 @@ export const agentDocId = (tenant: string, instanceId: string) => tenantKey(tena
 export const cycleId = (tenant: string, instanceId: string, revision: number) => `${agentDocId(tenant, instanceId)}:${revision}`;
 const recordId = (tenant: string, instanceId: string, revision: number, seq: number) =>
   `${agentDocId(tenant, instanceId)}:${revision}:${seq}`;
+/** Request ids are scoped to their agent; the nested length prefix keeps any id unambiguous. */
+export const requestDocId = (tenant: string, instanceId: string, requestId: string) =>
+  tenantKey(agentDocId(tenant, instanceId), requestId);
 /** Contract agent ids are client-chosen: two tenants' contracts for one agent id never share an `_id`. */
 export const contractId = (tenant: string, agentId: string, version: number) => `${tenantKey(tenant, agentId)}:${version}`;
 
@@ -126,6 +144,7 @@ export function instanceDoc(instance: InstanceRecord, state: EngineState): Insta
     createdAtMs: instance.createdAtMs,
     updatedAtMs: instance.updatedAtMs,
     initialState: JSON.stringify(state),
+    ...(instance.createRequest ? { createRequest: JSON.stringify(instance.createRequest) } : {}),
   };
 }
 
@@ -139,6 +158,7 @@ export function instanceOf(doc: InstanceDoc): InstanceRecord {
     labels: JSON.parse(doc.labels),
     createdAtMs: doc.createdAtMs,
     updatedAtMs: doc.updatedAtMs,
+    ...(doc.createRequest ? { createRequest: JSON.parse(doc.createRequest) } : {}),
   };
 }
 
@@ -208,6 +228,7 @@ export function cycleDoc(commit: CycleCommit, records: CommitRecords): CycleDoc 
     enforcement: commit.enforcement ? JSON.stringify(commit.enforcement) : null,
     records: JSON.stringify({ history, driftEvents, snapshots }),
     ...sequenceRange(history),
+    ...(commit.request ? { request: { id: commit.request.id, fingerprint: commit.request.fingerprint, reply: commit.request.reply } } : {}),
   };
 }
 
@@ -242,12 +263,21 @@ export function recordDocs(
   return {
     drift: docs(records.driftEvents),
     snapshots: docs(records.snapshots),
+    requests: [],
   };
 }
 
-/** The projection documents of a logged cycle, for roll-forward. */
+/** The request doc of a commit that carried an idempotency key (none otherwise). */
+export function requestDocs(cycle: Pick<CycleDoc, "tenant" | "instanceId" | "revision" | "committedAtMs" | "request">): RecordDoc[] {
+  const { tenant, instanceId, revision, committedAtMs, request } = cycle;
+  if (!request) return [];
+  const data: RequestData = { id: request.id, fingerprint: request.fingerprint, reply: request.reply, committedAtMs };
+  return [{ _id: requestDocId(tenant, instanceId, request.id), tenant, instanceId, revision, seq: 0, data: JSON.stringify(data), committedAtMs }];
+}
+
+/** The projection documents of a logged cycle (or one being committed). */
 export function recordDocsOfCycle(cycle: CycleDoc): Record<RecordCollection, RecordDoc[]> {
-  return recordDocs(cycle.tenant, cycle.instanceId, cycle.revision, JSON.parse(cycle.records) as RecordSet);
+  return { ...recordDocs(cycle.tenant, cycle.instanceId, cycle.revision, JSON.parse(cycle.records) as RecordSet), requests: requestDocs(cycle) };
 }
 
 /** The history entries of a logged cycle, in commit order (ascending seq). */

@@ -4,6 +4,7 @@ import type { Logger } from "../../logger.js";
 import { ensureIndexes } from "./indexes.js";
 import { guarded } from "./failures.js";
 import { MongoStore } from "./store.js";
+import { DEFAULT_REQUEST_RETENTION_MS } from "../types.js";
 
 export { MongoStore } from "./store.js";
 export type { CommitStats } from "./commit-writer.js";
@@ -34,6 +35,8 @@ export interface MongoStoreOptions {
   maxPoolSize?: number;
   /** Default { w: "majority", journal: true }: a commit is acknowledged only once durable. */
   writeConcern?: WriteConcernSettings;
+  /** Request ids are kept at least this long (default 24 h; docs/idempotency.md). */
+  requestRetentionMs?: number;
 }
 
 /** Connects, creates the indexes, and returns the store; StoreUnavailableError if unreachable. */
@@ -62,5 +65,6 @@ export async function connectMongoStore(options: MongoStoreOptions): Promise<Mon
     checkpointEvery: options.checkpointEvery ?? 64,
     headCacheSize: options.headCacheSize ?? 10_000,
     logger: options.logger,
+    requestRetentionMs: options.requestRetentionMs ?? DEFAULT_REQUEST_RETENTION_MS,
   });
 }

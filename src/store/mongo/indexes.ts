@@ -25,6 +25,9 @@ const indexes: Record<keyof typeof collections, IndexDescription[]> = {
   ],
   drift: [byAgentNewestFirst],
   snapshots: [byAgentNewestFirst],
+  // Read by _id (unique by nature: one commit per request id and agent); the retention sweep
+  // deletes by commit time.
+  requests: [byAgentNewestFirst, { key: { committedAtMs: 1 }, name: "committed_at" }],
 };
 
 // Contract versions are read by _id; this serves the history listing and deleteMany by agent.

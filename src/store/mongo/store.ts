@@ -6,6 +6,7 @@ import type { Db, Filter, MongoClient } from "mongodb";
 import type { EngineState } from "../../engine/index.js";
 import type { Logger } from "../../logger.js";
 import type {
+  CommittedRequest,
   CycleCommit,
   DriftEventRecord,
   HistoryEntry,
@@ -21,15 +22,20 @@ import { CommitWriter, type CommitStats, type CommitWriterOptions } from "./comm
 import {
   agentDocId,
   collections,
+  cycleId,
   headOfInstance,
+  historyOfCycle,
   instanceDoc,
   instanceFields,
   instanceOf,
   recordOf,
+  requestDocId,
   stateDoc,
   storedStateOf,
+  type CycleDoc,
   type InstanceDoc,
   type RecordCollection,
+  type RequestData,
   type RecordDoc,
   type StateDoc,
 } from "./documents.js";
@@ -46,7 +52,12 @@ import { HeadFinder } from "./roll-forward.js";
 export interface MongoStoreInternals extends CommitWriterOptions {
   headCacheSize: number;
   logger?: Pick<Logger, "warn">;
+  /** Request ids are kept at least this long; a sweep deletes older ones (docs/idempotency.md). */
+  requestRetentionMs: number;
 }
+
+/** How often the retention sweep runs: ids live between one and 1 + 1/24 retention windows. */
+const SWEEPS_PER_WINDOW = 24;
 
 export class MongoStore implements Store {
   readonly #cache: HeadCache;
@@ -55,6 +66,8 @@ export class MongoStore implements Store {
   readonly #health: HealthMonitor;
   readonly #contracts: MongoContractStore;
   readonly #keys: MongoKeyStore;
+  readonly #sweep: NodeJS.Timeout;
+  readonly #requestRetentionMs: number;
 
   constructor(
     private readonly client: MongoClient,
@@ -67,6 +80,18 @@ export class MongoStore implements Store {
     this.#health = new HealthMonitor(client);
     this.#contracts = new MongoContractStore(db);
     this.#keys = new MongoKeyStore(db);
+    this.#requestRetentionMs = options.requestRetentionMs;
+    this.#sweep = setInterval(() => {
+      this.sweepRequests(Date.now()).catch((err: unknown) => options.logger?.warn({ err }, "request id sweep failed; retrying later"));
+    }, Math.max(1000, options.requestRetentionMs / SWEEPS_PER_WINDOW));
+    this.#sweep.unref();
+  }
+
+  /** Deletes request ids committed more than the retention window before `nowMs`. */
+  async sweepRequests(nowMs: number): Promise<void> {
+    await guarded(() =>
+      this.#records("requests").deleteMany({ committedAtMs: { $lt: nowMs - this.#requestRetentionMs } }),
+    );
   }
 
   get contracts(): MongoContractStore {
@@ -177,6 +202,26 @@ export class MongoStore implements Store {
     return this.#writer.commit(commit);
   }
 
+  findRequest(tenant: string, instanceId: string, requestId: string): Promise<CommittedRequest | null> {
+    return guarded(async () => {
+      const doc = await this.#records("requests").findOne({ _id: requestDocId(tenant, instanceId, requestId) });
+      if (!doc) return null;
+      const cycle = await this.db
+        .collection<CycleDoc>(collections.cycles)
+        .findOne({ _id: cycleId(tenant, instanceId, doc.revision) }, { projection: { _id: 0, records: 1 } });
+      if (!cycle) return null; // a delete that stopped half-way: the agent is gone
+      const data = recordOf<RequestData>(doc);
+      return {
+        id: data.id,
+        fingerprint: data.fingerprint,
+        reply: data.reply,
+        revision: doc.revision,
+        committedAtMs: data.committedAtMs,
+        outcomes: historyOfCycle(cycle).map((entry) => entry.result),
+      };
+    });
+  }
+
   listHistory(tenant: string, instanceId: string, page: PageRequest): Promise<Page<HistoryEntry>> {
     return guarded(() => listHistory(this.db, tenant, instanceId, page));
   }
@@ -215,12 +260,13 @@ export class MongoStore implements Store {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#sweep);
     await this.#writer.drain();
     this.#health.stop();
     await this.client.close();
   }
 
-  #listRecords<T>(listing: RecordCollection, tenant: string, instanceId: string, page: PageRequest): Promise<Page<T>> {
+  #listRecords<T>(listing: "drift" | "snapshots", tenant: string, instanceId: string, page: PageRequest): Promise<Page<T>> {
     return guarded(async () => {
       const scope = tenantKey(tenant, instanceId);
       const after = decodePageToken(page.pageToken, listing, scope, ["number", "number"] as const);
@@ -246,7 +292,7 @@ export class MongoStore implements Store {
   async #removeAgentData(tenant: string, id: string): Promise<void> {
     await Promise.all(
       [
-        ...(["cycles", "drift", "snapshots"] as const).map((name) =>
+        ...(["cycles", "drift", "snapshots", "requests"] as const).map((name) =>
           this.db.collection(collections[name]).deleteMany({ tenant, instanceId: id }),
         ),
         this.#contracts.deleteAgent(tenant, id),

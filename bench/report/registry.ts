@@ -1,0 +1,116 @@
+// Every benchmark `npm run bench:report` runs, and every figure it must print. To add a benchmark:
+// write bench/<name>.ts so that it calls emit() (bench/report/emit.ts) once per figure, honours
+// BENCH_SMOKE with small sizes, and add one entry below. The report fails when a declared figure
+// is missing or an undeclared one appears, so the two cannot drift apart.
+
+export interface Target {
+  /** The median must be >= this (throughput) or <= it (latency, cost). */
+  readonly atLeast?: number;
+  readonly atMost?: number;
+  /** Where the target comes from (an issue, the founders' brief). */
+  readonly source: string;
+}
+
+export interface Figure {
+  /** `<benchmark>.<what>`, stable: history and charts are keyed by it. */
+  readonly id: string;
+  readonly label: string;
+  readonly unit: Unit;
+  readonly target?: Target;
+}
+
+export type Unit = "cycles/s" | "commits/s" | "contracts/s" | "messages/s" | "calls/s" | "bytes" | "µs" | "ms";
+
+export interface Benchmark {
+  readonly id: string;
+  /** Path from the repository root, run with `node --import tsx`. */
+  readonly script: string;
+  readonly what: string;
+  readonly figures: readonly Figure[];
+}
+
+const engineTarget = { atLeast: 1_000_000, source: "issue 3: ≥ 1 M cycles/s on one core, contract included" };
+const durableTarget = { atLeast: 10_000, source: "issue 4: ≥ 10 k durable cycles/s" };
+const batchedTarget = { atLeast: 50_000, source: "issue 7: ≥ 50 k contracts/s batched" };
+const gateTarget = { atMost: 5, source: "issue 8: ≤ 5 µs per call at the median" };
+
+export const BENCHMARKS: readonly Benchmark[] = [
+  {
+    id: "engine",
+    script: "bench/engine.ts",
+    what: "the pure engine on one core, every layer on, contract included",
+    figures: [
+      { id: "engine.cycles_per_second", label: "engine cycles/s", unit: "cycles/s", target: engineTarget },
+      { id: "engine.bytes_per_cycle", label: "allocated per cycle", unit: "bytes" },
+    ],
+  },
+  {
+    id: "auth",
+    script: "bench/auth.ts",
+    what: "the API-key gate in process: authenticate (cached), authorize, take from the quota",
+    figures: [
+      { id: "auth.gate_median_us", label: "gate core, median", unit: "µs", target: gateTarget },
+      { id: "auth.gate_p99_us", label: "gate core, p99", unit: "µs" },
+      { id: "auth.frame_median_us", label: "session frame re-check, median", unit: "µs" },
+      { id: "auth.interceptor_added_median_us", label: "added by the gate interceptor over auth off, median", unit: "µs", target: gateTarget },
+    ],
+  },
+  {
+    id: "store",
+    script: "bench/store.ts",
+    what: "MongoStore commits on FerretDB (SQLite), 200 agents awaiting every acknowledgement",
+    figures: [
+      { id: "store.group_on_1_commits_per_second", label: "group commit, 1 entry per commit", unit: "commits/s" },
+      { id: "store.group_off_1_commits_per_second", label: "no group commit, 1 entry per commit", unit: "commits/s" },
+      { id: "store.group_on_16_commits_per_second", label: "group commit, 16 entries per commit", unit: "commits/s" },
+    ],
+  },
+  {
+    id: "durable",
+    script: "bench/durable.ts",
+    what: "acknowledged durable cycles through the service (engine + MongoStore on FerretDB), 200 agents",
+    figures: [
+      { id: "durable.group_on_1_cycles_per_second", label: "group commit, 1 observation per commit", unit: "cycles/s", target: durableTarget },
+      { id: "durable.group_off_1_cycles_per_second", label: "no group commit, 1 per commit", unit: "cycles/s" },
+      { id: "durable.group_on_16_cycles_per_second", label: "group commit, 16 observations per commit", unit: "cycles/s", target: durableTarget },
+      { id: "durable.group_off_16_cycles_per_second", label: "no group commit, 16 per commit", unit: "cycles/s" },
+    ],
+  },
+  {
+    id: "sessions",
+    script: "bench/sessions.ts",
+    what: "Keel in its own process (in-process store) against a client on the same two cores; unary load by ghz",
+    figures: [
+      { id: "sessions.ts_1_unbatched", label: "1 session, unbatched, TypeScript client", unit: "contracts/s" },
+      { id: "sessions.ts_1_batched", label: "1 session, batches of 64, TypeScript client", unit: "contracts/s", target: batchedTarget },
+      { id: "sessions.ts_16_unbatched", label: "16 sessions, unbatched, TypeScript client", unit: "contracts/s" },
+      { id: "sessions.ts_16_batched", label: "16 sessions, batches of 64, TypeScript client", unit: "contracts/s" },
+      { id: "sessions.wire_1_unbatched", label: "1 session, unbatched, wire-level client", unit: "contracts/s" },
+      { id: "sessions.wire_1_batched", label: "1 session, batches of 64, wire-level client", unit: "contracts/s", target: batchedTarget },
+      { id: "sessions.wire_16_unbatched", label: "16 sessions, unbatched, wire-level client", unit: "contracts/s" },
+      { id: "sessions.wire_16_batched", label: "16 sessions, batches of 64, wire-level client", unit: "contracts/s" },
+      { id: "sessions.lockstep_p50_ms", label: "lock-step latency p50", unit: "ms" },
+      { id: "sessions.lockstep_p90_ms", label: "lock-step latency p90", unit: "ms" },
+      { id: "sessions.lockstep_p99_ms", label: "lock-step latency p99", unit: "ms", target: { atMost: 0.5, source: "issue 7: lock-step p99 ≤ 0.5 ms" } },
+      { id: "sessions.unary_saturation", label: "unary Process, saturation (ghz, 64 agents)", unit: "calls/s", target: { atLeast: 3_000, source: "issue 7: ≥ 3 k unary calls/s" } },
+      { id: "sessions.unary_1k_p50_ms", label: "unary Process at 1,000 calls/s, p50", unit: "ms" },
+      { id: "sessions.unary_1k_p90_ms", label: "unary Process at 1,000 calls/s, p90", unit: "ms" },
+      { id: "sessions.unary_1k_p99_ms", label: "unary Process at 1,000 calls/s, p99", unit: "ms", target: { atMost: 2, source: "issue 7: unary p99 ≤ 2 ms at 1,000 calls/s" } },
+    ],
+  },
+  {
+    id: "floor",
+    script: "bench/floor.ts",
+    what: "a bare grpc-js server with canned answers and no Keel code: the machine's floor under the same clients",
+    figures: [
+      { id: "floor.lockstep_p50_ms", label: "bare lock-step p50", unit: "ms" },
+      { id: "floor.lockstep_p99_ms", label: "bare lock-step p99", unit: "ms" },
+      { id: "floor.unary_1k_p50_ms", label: "bare unary at 1,000 calls/s, p50", unit: "ms" },
+      { id: "floor.unary_1k_p99_ms", label: "bare unary at 1,000 calls/s, p99", unit: "ms" },
+    ],
+  },
+];
+
+export function allFigures(): Figure[] {
+  return BENCHMARKS.flatMap((b) => b.figures);
+}
