@@ -1,7 +1,7 @@
 // Enforcement of an agent's active contract on one cycle: a pure step from the previous
 // enforcement state, the cycle's observation and the engine's contract to the next state and the
 // contract the agent receives.
-import { FORBIDDEN_ACTIONS, STANDARD_ACTIONS, type Action, type ExecutionContract } from "../engine/index.js";
+import { DRIFT_LEVELS, FORBIDDEN_ACTIONS, RISKY_ACTIONS, STANDARD_ACTIONS, type Action, type DriftLevel, type ExecutionContract } from "../engine/index.js";
 import { outOfScope, type CompiledContract } from "./compile.js";
 import { addCount } from "./counts.js";
 import { measureDrift } from "./drift.js";
@@ -115,14 +115,26 @@ export function standing(compiled: CompiledContract, state: EnforcementState | u
   return shaped(compiled, engineContract, enforcement);
 }
 
+const RISKY: ReadonlySet<Action> = new Set(RISKY_ACTIONS);
+
+function driftRemoves(at: DriftLevel | undefined, level: DriftLevel | null): boolean {
+  return at !== undefined && level !== null && DRIFT_LEVELS.indexOf(level) >= DRIFT_LEVELS.indexOf(at);
+}
+
 /** Allowed: the engine's, within scope, and within the restricted actions while restricted. */
 function shaped(compiled: CompiledContract, contract: ExecutionContract, enforcement: Enforcement): EnforcedContract {
   const removed = new Set<Action>(outOfScope(compiled));
   if (enforcement.restricted) for (const a of STANDARD_ACTIONS) if (!compiled.restrictedActions.has(a)) removed.add(a);
+  // Engine drift acting where the contract asks: the risky actions go, and drift is named for those it took.
+  const byDrift = driftRemoves(compiled.contract.policy.engineDriftRestrictsAt, contract.driftLevel)
+    ? contract.allowedActions.filter((a) => RISKY.has(a) && !removed.has(a))
+    : [];
+  for (const a of byDrift) removed.add(a);
   const forbidden = new Set<Action>([...FORBIDDEN_ACTIONS, ...contract.forbiddenActions, ...removed]);
   return {
     ...contract,
     allowedActions: contract.allowedActions.filter((a) => !removed.has(a)),
+    driftRestrictedActions: byDrift.length === 0 ? contract.driftRestrictedActions : [...contract.driftRestrictedActions, ...byDrift].sort(),
     forbiddenActions: [...forbidden].sort(),
     enforcement,
   };
