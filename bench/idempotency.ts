@@ -9,10 +9,11 @@ import { writeRequest } from "../src/rpc/write-request.js";
 import { AgentService } from "../src/service/agent-service.js";
 import { MemoryStore } from "../src/store/memory.js";
 import { Mode } from "../gen/keel/v1/modes_pb.js";
+import { emit, scaled } from "./report/emit.js";
 import { ObservationSchema } from "../gen/keel/v1/observation_pb.js";
 
-const calls = Number(process.env.BENCH_CALLS ?? 20_000);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
+const calls = Number(process.env.BENCH_CALLS ?? scaled(20_000, 200));
+const rounds = Number(process.env.BENCH_ROUNDS ?? scaled(7, 1));
 const tenant = "bench";
 
 let ids = 0;
@@ -85,3 +86,5 @@ console.log(`  without request_id  ${fmt(stats(without))} per call`);
 console.log(`  with request_id     ${fmt(stats(withId))} per call`);
 console.log(`  added by the check  ${fmt(stats(added))} per call (paired per round)`);
 console.log(`  the check alone     ${fmt(stats(isolated))} per call (digest + lookup of a new id)`);
+emit("idempotency.check_us", stats(isolated).median);
+emit("idempotency.added_us", stats(added).median);

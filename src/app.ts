@@ -29,13 +29,23 @@ import { EngineService } from "../gen/keel/v1/engine_service_pb.js";
 import { InstanceService } from "../gen/keel/v1/instance_service_pb.js";
 import { KeyService } from "../gen/keel/v1/key_service_pb.js";
 import { Health } from "../gen/health/v1/health_pb.js";
+import { file_google_rpc_error_details } from "../gen/google/rpc/error_details_pb.js";
+import { file_google_rpc_status } from "../gen/google/rpc/status_pb.js";
 import * as reflection1 from "../gen/grpc/reflection/v1/reflection_pb.js";
 import * as reflection1alpha from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
 
 export interface App {
   readonly port: number;
   readonly health: HealthRegistry;
-  /** Graceful drain, then the store is flushed and closed. */
+  /**
+   * Settles once startup is complete (store connected, bootstrap key ensured, readiness on); rejects
+   * if it cannot complete (the store never became reachable). Already settled without `storeReady`.
+   */
+  readonly started: Promise<void>;
+  /**
+   * Readiness NOT_SERVING at once, everything still served for KEEL_DRAIN_DELAY_MS (so endpoints
+   * are removed before connections close), then the graceful drain; then the store is closed.
+   */
   shutdown(): Promise<void>;
 }
 
@@ -52,6 +62,11 @@ export interface AppOptions {
    * the secret never reaches a log line.
    */
   announce?: (text: string) => void;
+  /**
+   * When given, the server listens at once and completes startup (bootstrap key, readiness) only
+   * once this resolves: meanwhile it is alive but not ready, and store calls fail with UNAVAILABLE.
+   */
+  storeReady?: Promise<void>;
 }
 
 export function newInstanceId(): string {
@@ -97,22 +112,14 @@ export async function startApp(options: AppOptions): Promise<App> {
       `authentication is off (KEEL_AUTH=off) - every caller is an admin of tenant ${config.auth.operatorTenant}; never expose this server`,
     );
   }
-  const bootstrap = await bootstrapKeys({
-    keys: store.keys,
-    token: config.auth.bootstrapKey,
-    operatorTenant: config.auth.operatorTenant,
-    generate: config.auth.enabled,
-    logger,
-    now,
-    authenticator,
-  });
-
   // Keel's own services: health reports them, reflection describes them with the standard ones.
   const keelServices = [InstanceService, EngineService, ContractService, KeyService];
   const standardServices = [Health, reflection1.ServerReflection, reflection1alpha.ServerReflection];
   const health = new HealthRegistry(keelServices.map((s) => s.typeName));
+  // The error-detail types too (no service names them): clients decode RetryInfo and BadRequest
+  // from grpc-status-details-bin with them.
   const reflectionIndex = new ReflectionIndex(
-    [...keelServices, ...standardServices].map((s) => s.file),
+    [...[...keelServices, ...standardServices].map((s) => s.file), file_google_rpc_status, file_google_rpc_error_details],
     [...keelServices, ...standardServices].map((s) => s.typeName),
   );
 
@@ -138,29 +145,59 @@ export async function startApp(options: AppOptions): Promise<App> {
     metrics,
     tls: config.tls,
     auth,
+    probes: health,
+    connections: config.lifecycle,
   });
-  if (bootstrap.generated) {
-    const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
-    const announce = options.announce ?? ((text: string) => void process.stderr.write(text));
-    announce(
-      bootstrapBanner(bootstrap.generated, {
-        tenant: config.auth.operatorTenant,
-        baseUrl: `${config.tls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${server.port}`,
-        persistent: Boolean(config.mongodbUri),
-      }),
-    );
+
+  // After listening, so that a server that cannot start never announces a key it will not serve.
+  const finishStartup = async (): Promise<void> => {
+    const bootstrap = await bootstrapKeys({
+      keys: store.keys,
+      token: config.auth.bootstrapKey,
+      operatorTenant: config.auth.operatorTenant,
+      generate: config.auth.enabled,
+      logger,
+      now,
+      authenticator,
+    });
+    if (bootstrap.generated) {
+      const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+      const announce = options.announce ?? ((text: string) => void process.stderr.write(text));
+      announce(
+        bootstrapBanner(bootstrap.generated, {
+          tenant: config.auth.operatorTenant,
+          baseUrl: `${config.tls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${server.port}`,
+          persistent: Boolean(config.mongodbUri),
+        }),
+      );
+    }
+    health.setStoreHealthy(store.healthy());
+    store.onHealthChange((healthy) => {
+      health.setStoreHealthy(healthy);
+      logger.warn({ healthy }, healthy ? "store reachable again" : "store unreachable");
+    });
+  };
+  let started: Promise<void>;
+  if (options.storeReady) {
+    started = options.storeReady.then(finishStartup);
+    started.catch(() => {}); // the caller decides (main.ts exits)
+  } else {
+    try {
+      await finishStartup();
+    } catch (err) {
+      await server.shutdown(0);
+      throw err;
+    }
+    started = Promise.resolve();
   }
-  health.setAll(store.healthy());
-  store.onHealthChange((healthy) => {
-    if (!drain.signal.aborted) health.setAll(healthy);
-    logger.warn({ healthy }, healthy ? "store reachable again" : "store unreachable");
-  });
 
   return {
     port: server.port,
     health,
+    started,
     async shutdown() {
-      health.setAll(false);
+      health.startDraining();
+      if (config.lifecycle.drainDelayMs > 0) await new Promise((r) => setTimeout(r, config.lifecycle.drainDelayMs));
       await server.shutdown(config.shutdownGraceMs);
       await store.close();
     },

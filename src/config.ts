@@ -2,7 +2,7 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createSecureContext } from "node:tls";
-import { parseApiKey } from "./client/api-key.js";
+import { parseApiKey } from "./auth/key-format.js";
 
 export interface Config {
   host: string;
@@ -25,6 +25,25 @@ export interface Config {
   quota: QuotaConfig;
   /** Which server answers HTTP/2 gRPC: "grpc-js" (default) or "connect" (connect-node). */
   grpcServer: "grpc-js" | "connect";
+  /** Committed request ids are kept at least this long (KEEL_REQUEST_ID_RETENTION_MS; docs/idempotency.md). */
+  requestRetentionMs: number;
+  /** Probes, drain and connection lifetimes (docs/observability.md). */
+  lifecycle: LifecycleConfig;
+}
+
+export interface LifecycleConfig {
+  /** On SIGTERM, how long readiness reports NOT_SERVING while everything is still served (KEEL_DRAIN_DELAY_MS). */
+  drainDelayMs: number;
+  /** HTTP/2 connections are sent GOAWAY after this long, so clients rebalance (KEEL_MAX_CONNECTION_AGE_MS; 0: never). */
+  maxConnectionAgeMs: number;
+  /** Then calls on them may finish for this long before the connection closes (KEEL_MAX_CONNECTION_AGE_GRACE_MS). */
+  maxConnectionAgeGraceMs: number;
+  /** Server PING on an HTTP/2 connection idle this long (KEEL_KEEPALIVE_TIME_MS; 0: never). */
+  keepaliveTimeMs: number;
+  /** A PING unanswered this long closes the connection (KEEL_KEEPALIVE_TIMEOUT_MS). */
+  keepaliveTimeoutMs: number;
+  /** How long startup keeps retrying an unreachable MongoDB before it gives up (KEEL_STARTUP_TIMEOUT_MS; 0: forever). */
+  startupTimeoutMs: number;
 }
 
 export interface AuthConfig {
@@ -104,6 +123,19 @@ export function loadConfig(env: Env = process.env): Config {
     auth: authConfig(env),
     quota: quotaConfig(env),
     grpcServer: grpcServer(text(env, "KEEL_GRPC_SERVER", "grpc-js")),
+    requestRetentionMs: integer(env, "KEEL_REQUEST_ID_RETENTION_MS", 24 * 3_600_000, 60_000, 30 * 24 * 3_600_000),
+    lifecycle: lifecycleConfig(env),
+  };
+}
+
+function lifecycleConfig(env: Env): LifecycleConfig {
+  return {
+    drainDelayMs: integer(env, "KEEL_DRAIN_DELAY_MS", 0, 0, 600_000),
+    maxConnectionAgeMs: integer(env, "KEEL_MAX_CONNECTION_AGE_MS", 0, 0, 86_400_000),
+    maxConnectionAgeGraceMs: integer(env, "KEEL_MAX_CONNECTION_AGE_GRACE_MS", 30_000, 0, 3_600_000),
+    keepaliveTimeMs: integer(env, "KEEL_KEEPALIVE_TIME_MS", 0, 0, 86_400_000),
+    keepaliveTimeoutMs: integer(env, "KEEL_KEEPALIVE_TIMEOUT_MS", 20_000, 1000, 600_000),
+    startupTimeoutMs: integer(env, "KEEL_STARTUP_TIMEOUT_MS", 0, 0, 86_400_000),
   };
 }
 

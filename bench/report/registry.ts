@@ -19,7 +19,7 @@ export interface Figure {
   readonly target?: Target;
 }
 
-export type Unit = "cycles/s" | "commits/s" | "contracts/s" | "messages/s" | "calls/s" | "bytes" | "µs" | "ms";
+export type Unit = "cycles/s" | "commits/s" | "contracts/s" | "messages/s" | "calls/s" | "bytes" | "µs" | "ms" | "%";
 
 export interface Benchmark {
   readonly id: string;
@@ -99,6 +99,22 @@ export const BENCHMARKS: readonly Benchmark[] = [
     ],
   },
   {
+    id: "sessions_sdk",
+    script: "bench/sessions-sdk.ts",
+    what: "the TypeScript SDK (@keel/client) against Keel in its own process, one session; lock-step against a bare Connect stub",
+    figures: [
+      {
+        id: "sessions_sdk.batched_contracts_per_second",
+        label: "SDK session, batches of 64, 32 in flight",
+        unit: "contracts/s",
+        target: { atLeast: 40_000, source: "issue 13: TypeScript SDK session ≥ 40 k contracts/s batched" },
+      },
+      { id: "sessions_sdk.client_cpu_us_per_contract", label: "SDK client CPU per contract, batched", unit: "µs" },
+      { id: "sessions_sdk.lockstep_p50_ms", label: "lock-step p50 through the SDK", unit: "ms" },
+      { id: "sessions_sdk.bare_lockstep_p50_ms", label: "lock-step p50 through a bare Connect stub", unit: "ms" },
+    ],
+  },
+  {
     id: "floor",
     script: "bench/floor.ts",
     what: "a bare grpc-js server with canned answers and no Keel code: the machine's floor under the same clients",
@@ -107,6 +123,25 @@ export const BENCHMARKS: readonly Benchmark[] = [
       { id: "floor.lockstep_p99_ms", label: "bare lock-step p99", unit: "ms" },
       { id: "floor.unary_1k_p50_ms", label: "bare unary at 1,000 calls/s, p50", unit: "ms" },
       { id: "floor.unary_1k_p99_ms", label: "bare unary at 1,000 calls/s, p99", unit: "ms" },
+    ],
+  },
+  {
+    id: "idempotency",
+    script: "bench/idempotency.ts",
+    what: "the request_id check on the in-process store: Process through AgentService with and without an id",
+    figures: [
+      { id: "idempotency.check_us", label: "the check alone (digest + lookup of a new id)", unit: "µs", target: { atMost: 5, source: "issue 14: the idempotency check adds ≤ 5 µs per call" } },
+      { id: "idempotency.added_us", label: "added per Process call, paired rounds", unit: "µs" },
+    ],
+  },
+  {
+    id: "tracing",
+    script: "bench/tracing.ts",
+    what: "unary Process at saturation (in-process store, auth off) with OpenTelemetry off and on at 100 % sampling",
+    figures: [
+      { id: "tracing.off_calls_per_second", label: "tracing off", unit: "calls/s" },
+      { id: "tracing.on_calls_per_second", label: "tracing on, 100 % sampling", unit: "calls/s" },
+      { id: "tracing.on_cost_percent", label: "throughput lost with tracing on", unit: "%", target: { atMost: 10, source: "issue 14: tracing on at 100 % costs ≤ 10 % of unary saturation" } },
     ],
   },
 ];

@@ -1,11 +1,11 @@
-// Keel's 5-minute tutorial over the TypeScript SDK in src/client.
+// Keel's 5-minute tutorial over the TypeScript SDK, @keel/client (clients/typescript).
 //
 //   KEEL_API_KEY=keel_... KEEL_ADDR=127.0.0.1:8080 npx tsx examples/typescript/tutorial.ts
 //
 // Creates an agent, processes one observation, streams five stress signals over a session and
 // reads the drift log. The API key in KEEL_API_KEY goes with every call, as
 // `authorization: Bearer <key>` (the SDK's apiKey option).
-import { Action, Code, ConnectError, DriftLevel, StressLevel, createKeelClient } from "../../src/client/index.js";
+import { Action, Code, ConnectError, DriftLevel, StressLevel, createKeelClient } from "@keel/client";
 
 const apiKey = process.env.KEEL_API_KEY?.trim();
 if (!apiKey) {

@@ -1,5 +1,5 @@
-// API keys on the server side: the token format (shared with the SDK and the CLI in
-// src/client/api-key.ts, so there is exactly one definition of it), hashing of the secret part,
+// API keys on the server side: the token format (shared with the CLI in src/auth/key-format.ts,
+// so there is exactly one definition of it), hashing of the secret part,
 // constant-time verification, and the stored record of a new key. Pure apart from randomness.
 //
 //   keel_0123456789abcdef_<43 base64url characters>
@@ -12,9 +12,9 @@
 import { hash, timingSafeEqual } from "node:crypto";
 import type { ApiKeyRecord } from "../store/types.js";
 import type { Scope } from "./scope.js";
-import { generateApiKey, parseApiKey, type ApiKeyParts } from "../client/api-key.js";
+import { generateApiKey, parseApiKey, type ApiKeyParts } from "./key-format.js";
 
-export { API_KEY_PATTERN, KEY_ID_PATTERN, generateApiKey, parseApiKey, type ApiKeyParts } from "../client/api-key.js";
+export { API_KEY_PATTERN, KEY_ID_PATTERN, generateApiKey, parseApiKey, type ApiKeyParts } from "./key-format.js";
 
 /** Hex SHA-256 of the secret part, as stored in ApiKeyRecord.secretHash. */
 export function hashSecret(secret: string): string {

@@ -131,9 +131,14 @@ export class AuthGate {
   }
 }
 
+/**
+ * RESOURCE_EXHAUSTED with the wait twice: a RetryInfo detail for gRPC and SDKs, and Retry-After
+ * (whole seconds, rounded up) as error metadata, which Connect sends as an HTTP header, so plain
+ * HTTP/1.1 clients and proxies see it on the 429.
+ */
 function overQuota(message: string, waitMs: number): ConnectError {
   const ms = Math.max(1, Math.ceil(waitMs));
-  return new ConnectError(message, Code.ResourceExhausted, undefined, [
+  return new ConnectError(message, Code.ResourceExhausted, { "retry-after": String(Math.ceil(ms / 1000)) }, [
     {
       desc: RetryInfoSchema,
       value: { retryDelay: { seconds: BigInt(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 } },

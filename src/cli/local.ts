@@ -8,7 +8,7 @@ import { seal } from "../contracts/seal.js";
 import { validateContract } from "../contracts/validate.js";
 import { contractFromWire, contractToWire } from "../rpc/contract-mapping.js";
 import { BehavioralContractSchema } from "../../gen/keel/v1/behavioral_contract_pb.js";
-import { generateApiKey } from "../client/api-key.js";
+import { generateApiKey } from "../auth/key-format.js";
 import { UsageError, type CliIo } from "./io.js";
 
 /** A new Ed25519 key pair: the private key (for KEEL_CONTRACT_SIGNING_KEY) and its public key. */

@@ -13,9 +13,10 @@ import { EngineService } from "../../gen/keel/v1/engine_service_pb.js";
 import { InstanceService } from "../../gen/keel/v1/instance_service_pb.js";
 import { KeyScope, KeyService, type ApiKey } from "../../gen/keel/v1/key_service_pb.js";
 import { Mode } from "../../gen/keel/v1/modes_pb.js";
-import { apiKeyInterceptor, isHeaderSafe, parseApiKey } from "../client/api-key.js";
+import { apiKeyInterceptor, isHeaderSafe, parseApiKey } from "../auth/key-format.js";
 import { generateKey, keygen, readJson, sealFile } from "./local.js";
 import { UsageError, type CliIo } from "./io.js";
+import { KEEL_VERSION } from "../version.js";
 
 const USAGE = `keel - command line for a Keel server (default http://127.0.0.1:8080, or KEEL_SERVER / --server)
 Remote commands authenticate with the API key in KEEL_API_KEY, or --api-key KEY.
@@ -40,6 +41,7 @@ keys list [--tenant T]                      your tenant's keys (or T's), without
 keys revoke KEY_ID [--tenant T]             revoke a key; its next call is refused
 keys whoami                                 the calling key's id, tenant and scope
 keys generate                               print a new random key, e.g. for KEEL_BOOTSTRAP_KEY (no server)
+--version                                   print keel's version
 `;
 
 const OPTIONS = {
@@ -73,6 +75,11 @@ const OPTIONS = {
 export async function main(argv: string[], io: CliIo): Promise<number> {
   let apiKey = "";
   let keySource = "";
+  // Before parsing: "--version" alone is the program's version, "--version N" a contract's.
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V" || argv[0] === "version")) {
+    io.stdout(`keel ${KEEL_VERSION}\n`);
+    return 0;
+  }
   try {
     const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
     if (values.help || positionals.length === 0 || positionals[0] === "help") {

@@ -8,6 +8,8 @@ import { AUTH_FAILURE_REASONS, type AuthFailureReason } from "../auth/authentica
 import type { QuotaObserver } from "../auth/gate.js";
 import type { QuotaName } from "../auth/quota.js";
 import type { RpcObserver } from "../rpc/interceptors.js";
+import { buildInfo, type BuildInfo } from "./build-info.js";
+import { RpcMetrics, type MethodKind, type MethodSeries } from "./rpc-metrics.js";
 import type { ServiceMetrics } from "../service/agent-service.js";
 import type { RecordedOutcome } from "../store/types.js";
 
@@ -15,19 +17,7 @@ export const METRICS_PATH = "/metrics";
 
 export class KeelMetrics implements RpcObserver, ServiceMetrics, QuotaObserver {
   readonly registry = new Registry();
-  private readonly rpcs = new Counter({
-    name: "keel_rpc_requests_total",
-    help: "RPCs finished, by method and status code",
-    labelNames: ["method", "code"] as const,
-    registers: [this.registry],
-  });
-  private readonly rpcSeconds = new Histogram({
-    name: "keel_rpc_duration_seconds",
-    help: "RPC latency until the response (or the stream) ended, by method and status code",
-    labelNames: ["method", "code"] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-    registers: [this.registry],
-  });
+  private readonly rpcs = new RpcMetrics(this.registry);
   private readonly cyclesTotal = new Counter({
     name: "keel_cycles_total",
     help: "Observations processed and committed (session replays excluded)",
@@ -78,7 +68,13 @@ export class KeelMetrics implements RpcObserver, ServiceMetrics, QuotaObserver {
   });
 
   /** openSessions is read at scrape time, so the gauge cannot drift from the registry it mirrors. */
-  constructor(openSessions: () => number) {
+  constructor(openSessions: () => number, build: BuildInfo = buildInfo()) {
+    new Gauge({
+      name: "keel_build_info",
+      help: "Always 1; the labels say which build is running",
+      labelNames: ["version", "revision", "node_version", "grpc_server", "store"] as const,
+      registers: [this.registry],
+    }).set({ ...build }, 1);
     new Gauge({
       name: "keel_open_sessions",
       help: "Session streams currently open on this server",
@@ -101,9 +97,8 @@ export class KeelMetrics implements RpcObserver, ServiceMetrics, QuotaObserver {
     this.quotaRejections.inc({ quota });
   }
 
-  rpc(method: string, code: string, seconds: number): void {
-    this.rpcs.inc({ method, code });
-    this.rpcSeconds.observe({ method, code }, seconds);
+  method(service: string, method: string, kind: MethodKind): MethodSeries {
+    return this.rpcs.method(service, method, kind);
   }
 
   cycles(outcomes: readonly RecordedOutcome[]): void {

@@ -21,6 +21,7 @@ import {
 } from "../../gen/keel/v1/contract_service_pb.js";
 import { contractFromWire, contractToWire, fieldChangeToWire, sealStatuses } from "./contract-mapping.js";
 import { invalidArgument, toConnectError } from "./errors.js";
+import { BadRequestSchema } from "../../gen/google/rpc/error_details_pb.js";
 import * as v from "./validate.js";
 
 export function contractService(registry: ContractRegistry): ServiceImpl<typeof ContractService> {
@@ -102,10 +103,20 @@ function handled<Req, Res>(
     try {
       return await handler(req, ctx);
     } catch (err) {
-      if (err instanceof InvalidContractError) throw new ConnectError(err.message, Code.InvalidArgument);
+      if (err instanceof InvalidContractError) throw invalidContract(err);
       throw toConnectError(err);
     }
   };
+}
+
+/** Each problem starts with the contract field it is about ("version must be ..."): one violation each. */
+function invalidContract(err: InvalidContractError): ConnectError {
+  const fieldViolations = err.problems.map((problem) => {
+    const space = problem.indexOf(" ");
+    const field = space > 0 ? problem.slice(0, space) : "";
+    return { field: `contract.${field.replace(/\[.*$/, "")}`, description: problem };
+  });
+  return new ConnectError(err.message, Code.InvalidArgument, undefined, [{ desc: BadRequestSchema, value: { fieldViolations } }]);
 }
 
 function positive(field: string, value: number): number {

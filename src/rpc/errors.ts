@@ -1,11 +1,19 @@
 // Maps failures to status codes with messages a caller can act on. Connect percent-encodes
 // grpc-message, so messages avoid ":" "," ";" where grpc-js clients would show them escaped.
 import { Code, ConnectError } from "@connectrpc/connect";
+import { BadRequestSchema } from "../../gen/google/rpc/error_details_pb.js";
 import { InstanceExistsError, InvalidPageTokenError, StoreUnavailableError } from "../store/types.js";
 import { ContentionError, NotFoundError, PreconditionError, RequestIdReusedError } from "../service/errors.js";
 
+/**
+ * INVALID_ARGUMENT naming the field twice: in the message for people, and as a google.rpc.BadRequest
+ * field violation (path in proto field names, e.g. "observation.signal_strength") for SDKs, which
+ * read it from the status details on every transport.
+ */
 export function invalidArgument(field: string, problem: string): ConnectError {
-  return new ConnectError(`${field} ${problem}`, Code.InvalidArgument);
+  return new ConnectError(`${field} ${problem}`, Code.InvalidArgument, undefined, [
+    { desc: BadRequestSchema, value: { fieldViolations: [{ field, description: problem }] } },
+  ]);
 }
 
 /** Translates service and store errors; anything unexpected stays INTERNAL (and is logged). */

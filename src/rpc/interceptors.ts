@@ -1,8 +1,13 @@
 // Cross-cutting concerns of every call: a request id, one structured log line per call (and per
-// stream end), error mapping, and refusing new calls while the server drains.
+// stream end) naming the tenant and key, gRPC server metrics, error mapping, and refusing new
+// calls while the server drains.
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { principalKey } from "../auth/principal.js";
 import type { Logger } from "../logger.js";
+import type { MethodKind, MethodSeries } from "../metrics/rpc-metrics.js";
+import { SpanStatusCode, type Span } from "@opentelemetry/api";
+import { tracing } from "../tracing/tracing.js";
 import { toConnectError } from "./errors.js";
 
 export interface CallTracker {
@@ -12,63 +17,117 @@ export interface CallTracker {
   inFlight: number;
 }
 
-/** Told once per finished call (unary response sent, or stream ended); feeds the RPC metrics. */
+/** Where a call's metrics go: the series of its method (started, handled, stream messages). */
 export interface RpcObserver {
-  rpc(method: string, code: string, seconds: number): void;
+  method(service: string, method: string, kind: MethodKind): MethodSeries;
 }
 
 export function callInterceptor(logger: Logger, tracker: CallTracker, observer?: RpcObserver): Interceptor {
-  return (next) => async (req) => {
+  return (next) => (req) => {
+    const t = tracing();
+    if (!t) return call(next, req, null);
+    // The call runs inside its server span, child of the caller's traceparent (any transport).
+    const attributes = { "rpc.system": "grpc", "rpc.service": req.service.typeName, "rpc.method": req.method.name };
+    return t.serverSpan(`${req.service.typeName}/${req.method.name}`, req.header, attributes, (span) => call(next, req, span));
+  };
+
+  async function call(next: Parameters<Interceptor>[0], req: Parameters<ReturnType<Interceptor>>[0], span: Span | null) {
     const requestId = req.header.get("x-request-id") || randomUUID();
     const method = `${req.service.typeName}/${req.method.name}`;
+    const series = observer?.method(req.service.typeName, req.method.name, req.method.methodKind);
+    series?.started();
     if (tracker.draining) {
-      observer?.rpc(method, codeLabel(Code.Unavailable), 0);
+      series?.handled(Code[Code.Unavailable], 0);
+      span?.setAttribute("rpc.grpc.status_code", Code.Unavailable);
+      span?.end();
       throw new ConnectError("server is shutting down - retry against another replica", Code.Unavailable);
     }
     const started = performance.now();
     // Probes call health every few seconds; their lines would drown everything else.
     const log = req.service.typeName === "grpc.health.v1.Health" ? logger.debug.bind(logger) : logger.info.bind(logger);
+    let ended = false;
     const done = (raw?: unknown): ConnectError | undefined => {
       const err = raw === undefined ? undefined : toConnectError(raw);
-      const fields = { requestId, method, code: err ? Code[err.code] : "ok", ms: elapsed(started) };
-      observer?.rpc(method, err ? codeLabel(err.code) : "ok", fields.ms / 1000);
-      if (err?.code === Code.Internal) logger.error({ ...fields, err: raw }, "rpc failed");
-      else log(err ? { ...fields, error: err.rawMessage } : fields, req.stream ? "stream closed" : "rpc");
+      if (!ended) {
+        ended = true;
+        const fields: Record<string, unknown> = { requestId, method, code: err ? Code[err.code] : "OK", ms: elapsed(started) };
+        // Set by the auth gate (inside this interceptor) once the key was accepted.
+        const principal = req.contextValues.get(principalKey);
+        if (principal) {
+          fields.tenant = principal.tenant;
+          fields.keyId = principal.keyId;
+        }
+        const idempotencyKey = req.stream ? undefined : (req.message as { requestId?: unknown }).requestId;
+        if (typeof idempotencyKey === "string" && idempotencyKey !== "") fields.idempotencyKey = idempotencyKey;
+        series?.handled(err ? Code[err.code]! : "OK", (fields.ms as number) / 1000);
+        if (span) {
+          const { traceId, spanId } = span.spanContext();
+          fields.traceId = traceId;
+          fields.spanId = spanId;
+          span.setAttribute("rpc.grpc.status_code", err ? err.code : 0);
+          if (err) span.setStatus({ code: SpanStatusCode.ERROR, message: err.rawMessage });
+          span.end();
+        }
+        if (err?.code === Code.Internal) logger.error({ ...fields, err: raw }, "rpc failed");
+        else log(err ? { ...fields, error: err.rawMessage } : fields, req.stream ? "stream closed" : "rpc");
+      }
       err?.metadata.set("x-request-id", requestId);
       return err;
     };
     if (!req.stream) tracker.inFlight++;
     try {
-      const res = await next(req);
+      const res = await next(req.stream && series ? { ...req, message: counted(req.message, series.received) } : req);
       res.header.set("x-request-id", requestId);
       if (!res.stream) {
         done();
         return res;
       }
-      return { ...res, message: logged(res.message, done) };
+      const message = logged(res.message, done, series?.sent);
+      // A stream's messages are pulled later by the transport: keep them in the call's span.
+      return { ...res, message: span ? tracing()!.bind(message) : message };
     } catch (raw) {
       throw done(raw)!;
     } finally {
       if (!req.stream) tracker.inFlight--;
     }
-  };
+  }
 }
 
-/** Passes a response stream through, logging once when it ends or fails. */
-async function* logged<T>(messages: AsyncIterable<T>, done: (err?: unknown) => ConnectError | undefined): AsyncIterable<T> {
+/** Passes a response stream through, counting messages and logging once when it ends or fails. */
+async function* logged<T>(
+  messages: AsyncIterable<T>,
+  done: (err?: unknown) => ConnectError | undefined,
+  sent?: () => void,
+): AsyncIterable<T> {
+  let ended = false;
   try {
-    yield* messages;
+    if (sent) {
+      for await (const m of messages) {
+        sent();
+        yield m;
+      }
+    } else {
+      yield* messages;
+    }
+    ended = true;
   } catch (raw) {
+    ended = true;
     throw done(raw)!;
+  } finally {
+    // A consumer that stopped reading early (the client went away) still ends the call, once.
+    if (!ended) done(new ConnectError("the client cancelled the stream", Code.Canceled));
   }
   done();
 }
 
-function elapsed(started: number): number {
-  return Math.round((performance.now() - started) * 1000) / 1000;
+/** Passes a request stream through, counting messages. */
+async function* counted<T>(messages: AsyncIterable<T>, received: () => void): AsyncIterable<T> {
+  for await (const m of messages) {
+    received();
+    yield m;
+  }
 }
 
-/** The Connect protocol's spelling of a code (not_found, invalid_argument), matching "ok". */
-function codeLabel(code: Code): string {
-  return Code[code]!.replace(/[A-Z]/g, (c, i: number) => (i ? "_" : "") + c.toLowerCase());
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 1000) / 1000;
 }

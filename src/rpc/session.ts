@@ -97,7 +97,7 @@ export async function* runSession(
           if (items.length === 0 || items.length > MAX_BATCH) {
             throw invalidArgument("batch.observations", `must hold 1 to ${MAX_BATCH} observations (got ${items.length})`);
           }
-          const inputs = sequencedInputs(items);
+          const inputs = sequencedInputs(items, frame.case === "observation" ? "observation" : "batch.observations[");
           const firstSequence = inputs[0]!.sequence;
           if (firstSequence !== expected) {
             throw new ConnectError(
@@ -133,15 +133,17 @@ export async function* runSession(
   }
 }
 
-function sequencedInputs(items: SequencedObservation[]) {
+/** `at` is the frame's field path: "observation", or "batch.observations[" (closed per item). */
+function sequencedInputs(items: SequencedObservation[], at: string) {
   const now = Date.now();
   return items.map((item, i) => {
+    const field = at.endsWith("[") ? `${at}${i}]` : at;
     if (item.sequence < 1n || item.sequence > BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw invalidArgument(`observations[${i}].sequence`, `must be from 1 to ${Number.MAX_SAFE_INTEGER} (got ${item.sequence})`);
+      throw invalidArgument(`${field}.sequence`, `must be from 1 to ${Number.MAX_SAFE_INTEGER} (got ${item.sequence})`);
     }
     return {
       sequence: Number(item.sequence),
-      observation: observationFromWire(`observations[${i}].observation`, item.observation, now),
+      observation: observationFromWire(`${field}.observation`, item.observation, now),
     };
   });
 }

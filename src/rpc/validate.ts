@@ -62,7 +62,10 @@ export function context(field: string, value: Record<string, string>): Record<st
     throw invalidArgument(field, `must have at most ${MAX_CONTEXT_ENTRIES} entries (got ${entries.length})`);
   }
   for (const [k, v] of entries) {
-    text(`${field} key`, k, { min: 1, max: MAX_CONTEXT_KEY });
+    const keyLength = [...k].length;
+    if (keyLength < 1 || keyLength > MAX_CONTEXT_KEY) {
+      throw invalidArgument(field, `keys must have 1 to ${MAX_CONTEXT_KEY} characters (got ${keyLength})`);
+    }
     text(`${field}["${clip(k)}"]`, v, { min: 0, max: MAX_CONTEXT_VALUE });
   }
   return { ...value };

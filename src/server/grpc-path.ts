@@ -155,7 +155,6 @@ function register(server: grpc.Server, spec: MethodImplSpec, options: GrpcPathOp
         path,
         (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
           const timeout = callTimeout(call, options.maxTimeoutMs);
-          if (timeout instanceof ConnectError) return callback(grpcStatus(timeout, new Headers()));
           const ctx = new UnaryContext(method, `http://${call.getHost()}${path}`, timeout, metadataToHeaders(call.metadata));
           const onCancel = (): void => ctx.abort(CANCELED);
           call.once("cancelled", onCancel);
@@ -222,10 +221,6 @@ function runStream(
   requests: AsyncIterable<unknown>,
 ): void {
   const ctx = handlerContext(call, method, path, options.maxTimeoutMs);
-  if (ctx instanceof ConnectError) {
-    call.emit("error", grpcStatus(ctx, new Headers()));
-    return;
-  }
   const onCancel = (): void => ctx.abort(CANCELED);
   call.once("cancelled", onCancel);
   const responses = transformInvokeImplementation(spec, ctx, options.interceptors)(requests as AsyncIterable<never>)[Symbol.asyncIterator]();
@@ -284,18 +279,14 @@ const CANCELED = new ConnectError("the client cancelled the call", Code.Canceled
 const FINISHED = new ConnectError("the call finished", Code.Canceled);
 
 /**
- * The call's timeout from the deadline grpc-js parsed out of grpc-timeout; connect refuses
- * deadlines over maxTimeoutMs with the same error.
+ * The call's timeout from the deadline grpc-js parsed out of grpc-timeout, capped at
+ * maxTimeoutMs as on the connect-node path (src/server/deadline-cap.ts).
  */
-function callTimeout(call: { getDeadline(): grpc.Deadline }, maxTimeoutMs: number): number | undefined | ConnectError {
+function callTimeout(call: { getDeadline(): grpc.Deadline }, maxTimeoutMs: number): number | undefined {
   const deadline = call.getDeadline();
   const at = deadline instanceof Date ? deadline.getTime() : deadline;
   if (!Number.isFinite(at)) return undefined;
-  const timeoutMs = Math.max(0, at - Date.now());
-  if (timeoutMs > maxTimeoutMs) {
-    return new ConnectError(`timeout ${Math.round(timeoutMs)}ms must be <= ${maxTimeoutMs}`, Code.InvalidArgument);
-  }
-  return timeoutMs;
+  return Math.min(maxTimeoutMs, Math.max(0, at - Date.now()));
 }
 
 /** A connect HandlerContext for a streaming call, made as connect-node makes it. */
@@ -304,9 +295,8 @@ function handlerContext(
   method: DescMethod,
   path: string,
   maxTimeoutMs: number,
-): ReturnType<typeof createHandlerContext> | ConnectError {
+): ReturnType<typeof createHandlerContext> {
   const timeoutMs = callTimeout(call, maxTimeoutMs);
-  if (timeoutMs instanceof ConnectError) return timeoutMs;
   return createHandlerContext({
     service: method.parent,
     method,

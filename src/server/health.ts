@@ -9,33 +9,61 @@ import {
   type HealthCheckResponse,
 } from "../../gen/health/v1/health_pb.js";
 
-/** Serving status per service name; "" is the server as a whole. */
+/** Health service name for liveness probes: fails only when the process cannot answer at all. */
+export const LIVENESS = "liveness";
+/** Health service name for readiness probes: the store is reachable and the server is not draining. */
+export const READINESS = "readiness";
+
+/**
+ * Serving status per health service name. Two questions, answered separately so that a database
+ * outage never restarts pods: "" and "liveness" say the process is alive (SERVING as long as it
+ * answers), "readiness" and each Keel service name say it can serve calls now (store reachable,
+ * started, not draining).
+ */
 export class HealthRegistry {
-  private readonly statuses = new Map<string, ServingStatus>();
+  private readonly services: ReadonlySet<string>;
   private readonly watchers = new Set<() => void>();
+  #storeHealthy = false;
+  #draining = false;
 
   constructor(services: string[]) {
-    this.statuses.set("", ServingStatus.NOT_SERVING);
-    for (const s of services) this.statuses.set(s, ServingStatus.NOT_SERVING);
+    this.services = new Set([READINESS, ...services]);
   }
 
-  /** Sets every registered service (and the server) to serving or not serving. */
-  setAll(serving: boolean): void {
-    const status = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
-    let changed = false;
-    for (const name of this.statuses.keys()) {
-      if (this.statuses.get(name) !== status) changed = true;
-      this.statuses.set(name, status);
-    }
-    if (changed) for (const notify of this.watchers) notify();
+  /** Whether the store can serve; readiness follows it until draining begins. */
+  setStoreHealthy(healthy: boolean): void {
+    this.#update(() => (this.#storeHealthy = healthy));
+  }
+
+  /** Readiness goes NOT_SERVING for good; liveness is unaffected. */
+  startDraining(): void {
+    this.#update(() => (this.#draining = true));
+  }
+
+  /** Can serve calls now. */
+  ready(): boolean {
+    return this.#storeHealthy && !this.#draining;
+  }
+
+  /** Alive: true whenever this code runs at all (a wedged process does not answer). */
+  live(): boolean {
+    return true;
   }
 
   status(service: string): ServingStatus | undefined {
-    return this.statuses.get(service);
+    if (service === "" || service === LIVENESS) return this.live() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+    if (!this.services.has(service)) return undefined;
+    return this.ready() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
   }
 
   entries(): [string, ServingStatus][] {
-    return [...this.statuses.entries()];
+    return ["", LIVENESS, ...this.services].map((name) => [name, this.status(name)!]);
+  }
+
+  #update(change: () => void): void {
+    const before = this.ready();
+    change();
+    if (this.ready() !== before) for (const notify of this.watchers) notify();
   }
 
   /** Resolves on the next status change or when the signal aborts. */

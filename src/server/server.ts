@@ -7,8 +7,10 @@ import type { Logger } from "../logger.js";
 import { METRICS_PATH, type KeelMetrics } from "../metrics/metrics.js";
 import { anonymousInterceptor } from "../auth/anonymous.js";
 import { callInterceptor, type CallTracker } from "../rpc/interceptors.js";
+import { capTimeoutHeaders } from "./deadline-cap.js";
 import { createGrpcPath, type MessageDecoder, type MessageEncoder } from "./grpc-path.js";
 import { hotDecoders, hotEncoders } from "./hot-encoders.js";
+import { limitConnection, type ConnectionLimits } from "./connection-limits.js";
 import { createDualProtocolServer, type Handler, type TlsMaterial } from "./listener.js";
 
 export interface ServerOptions {
@@ -39,6 +41,15 @@ export interface ServerOptions {
   encoders?: ReadonlyMap<string, MessageEncoder>;
   /** Decoders for request types on the grpc-js path, by type name; hotDecoders() by default. */
   decoders?: ReadonlyMap<string, MessageDecoder>;
+  /** Answers GET /livez and /readyz (200 or 503) on the shared port; no such routes when absent. */
+  probes?: Probes;
+  /** HTTP/2 connection lifetimes and keepalive; none when absent. */
+  connections?: ConnectionLimits;
+}
+
+export interface Probes {
+  live(): boolean;
+  ready(): boolean;
 }
 
 export interface RunningServer {
@@ -64,21 +75,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     interceptors,
     readMaxBytes,
     writeMaxBytes: WRITE_MAX_BYTES,
-    maxTimeoutMs: options.maxTimeoutMs,
+    // Longer deadlines are capped before connect-node sees them (capTimeoutHeaders below).
     // Compressed requests are accepted, but responses go out uncompressed: gzip runs on the
     // thread pool, and waiting for it stalls a session's strictly ordered answers (measured:
     // a batched session idled half its time). Contracts are small; CPU is the scarce resource.
     compressMinBytes: Number.MAX_SAFE_INTEGER,
   });
-  const { metrics } = options;
-  // /metrics shares the port with everything else; it is matched before the RPC router, on
-  // HTTP/1.1 and HTTP/2 alike, and is as open as health is.
-  const httpHandler: Handler = metrics
-    ? (req, res) => {
-        if ((req.url ?? "").split("?")[0] === METRICS_PATH) void metrics.serve(req, res);
-        else handler(req, res);
-      }
-    : (handler as Handler);
+  const { metrics, probes, maxTimeoutMs } = options;
+  // /metrics, /livez and /readyz share the port with everything else; they are matched before the
+  // RPC router, on HTTP/1.1 and HTTP/2 alike, and are as open as health is.
+  const httpHandler: Handler = (req, res) => {
+    const path = (req.url ?? "").split("?")[0];
+    if (metrics && path === METRICS_PATH) void metrics.serve(req, res);
+    else if (probes && (path === "/livez" || path === "/readyz")) probe(res, path === "/livez" ? probes.live() : probes.ready());
+    else {
+      capTimeoutHeaders(req.headers, maxTimeoutMs);
+      handler(req, res);
+    }
+  };
   const grpcPath =
     (options.grpcServer ?? "grpc-js") === "grpc-js"
       ? createGrpcPath(
@@ -105,6 +119,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   servers.http2.on("session", (s) => {
     sessions.add(s);
     s.once("close", () => sessions.delete(s));
+    if (options.connections) limitConnection(s, options.connections);
   });
   const sockets = new Set<net.Socket>();
   const track = (s: net.Socket): void => {
@@ -142,6 +157,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       grpcPath?.shutdown();
     },
   };
+}
+
+function probe(res: Parameters<Handler>[1], ok: boolean): void {
+  const body = ok ? "ok\n" : "not ready\n";
+  (res as import("node:http").ServerResponse).writeHead(ok ? 200 : 503, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
+  res.end(body);
 }
 
 // grpc-js clients refuse messages over 4 MiB by default; fail on our side first.

@@ -34,6 +34,7 @@ import {
 import { tenantKey } from "../store/tenant.js";
 import { ContentionError, NotFoundError, PreconditionError, RequestIdReusedError } from "./errors.js";
 import { instanceIdOfRequest, type WriteRequest } from "./write-request.js";
+import { traced } from "../tracing/tracing.js";
 import { HeadCache } from "./head-cache.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 
@@ -307,7 +308,7 @@ export class AgentService {
     let state = stored.state;
     let enforcement = stored.enforcement;
     observations.forEach((obs, seq) => {
-      const r = runCycle(state, obs, this.config);
+      const r = traced("keel.engine.cycle", { "keel.mode": obs.mode }, () => runCycle(state, obs, this.config));
       state = r.state;
       let contract = r.contract;
       if (compiled) ({ state: enforcement, contract } = enforceCycle(compiled, enforcement, obs, r.contract));
@@ -446,7 +447,11 @@ export class AgentService {
       const took = (result: "ok" | "conflict" | "error") =>
         this.metrics?.commit((performance.now() - started) / 1000, result, computed.commit.history.length);
       try {
-        const committed = await this.store.commit(computed.commit);
+        const committed = await traced(
+          "keel.store.commit",
+          { "keel.batch_size": computed.commit.history.length, "keel.attempt": attempt },
+          () => this.store.commit(computed.commit),
+        );
         took("ok");
         this.heads.set(tenant, id, committed);
         return { ...computed, revision: committed.revision };

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
-import { API_KEY_PATTERN, parseApiKey } from "../../src/client/api-key.js";
+import { API_KEY_PATTERN, parseApiKey } from "../../src/auth/key-format.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 let server: TestServer;

@@ -68,10 +68,9 @@ describe.each(["grpc-js", "connect"])("KEEL_GRPC_SERVER=%s", (mode) => {
     expect(missing.trailer.requestId).toBe(true);
   });
 
-  it("refuses deadlines over KEEL_MAX_TIMEOUT_MS with INVALID_ARGUMENT", async () => {
-    const r = shape(await observe(c.engine, "GetState", { instance_id: id }, 60_000));
-    expect(r.code).toBe(Code.InvalidArgument);
-    expect(r.details).toMatch(/^timeout \d+ms must be <= 10000$/);
+  it("caps deadlines over KEEL_MAX_TIMEOUT_MS instead of refusing them (grpcio sends 61.1 s for 60 s)", async () => {
+    const r = shape(await observe(c.engine, "GetState", { instance_id: id }, 61_100));
+    expect(r.code).toBe(0);
   });
 
   it("answers an unknown method with UNIMPLEMENTED", async () => {

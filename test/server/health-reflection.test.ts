@@ -18,7 +18,7 @@ afterAll(async () => {
 
 describe("grpc.health.v1.Health", () => {
   it("reports the server and each Keel service SERVING", async () => {
-    for (const service of ["", "keel.v1.InstanceService", "keel.v1.EngineService", "keel.v1.ContractService", "keel.v1.KeyService"]) {
+    for (const service of ["", "liveness", "readiness", "keel.v1.InstanceService", "keel.v1.EngineService", "keel.v1.ContractService", "keel.v1.KeyService"]) {
       const res = await unary(clients.health, "Check", { service });
       expect(res.status, service).toBe("SERVING");
     }
@@ -30,20 +30,20 @@ describe("grpc.health.v1.Health", () => {
 
   it("streams the status on Watch and follows changes", async () => {
     const call = (clients.health as unknown as { Watch(req: unknown): NodeJS.EventEmitter & { cancel(): void } }).Watch({
-      service: "",
+      service: "readiness",
     });
     const statuses: string[] = [];
     const seen = new Promise<void>((resolve) => {
       call.on("data", (msg: { status: string }) => {
         statuses.push(msg.status);
-        if (statuses.length === 1) server.app.health.setAll(false);
+        if (statuses.length === 1) server.app.health.setStoreHealthy(false);
         if (statuses.length === 2) resolve();
       });
     });
     call.on("error", () => {});
     await seen;
     call.cancel();
-    server.app.health.setAll(true);
+    server.app.health.setStoreHealthy(true);
     expect(statuses).toEqual(["SERVING", "NOT_SERVING"]);
   });
 });
@@ -82,6 +82,16 @@ describe("server reflection", () => {
     const files = res.file_descriptor_response.file_descriptor_proto as Buffer[];
     expect(files.length).toBeGreaterThan(1);
     expect(files[0]!.toString("latin1")).toContain("keel/v1/engine_service.proto");
+  });
+
+  it.each([
+    ["google.rpc.RetryInfo", "google/rpc/error_details.proto"],
+    ["google.rpc.BadRequest", "google/rpc/error_details.proto"],
+    ["google.rpc.Status", "google/rpc/status.proto"],
+  ])("serves the error-detail type %s, so grpcurl can decode status details", async (symbol, file) => {
+    const res = await ask({ file_containing_symbol: symbol });
+    const files = res.file_descriptor_response.file_descriptor_proto as Buffer[];
+    expect(files[0]!.toString("latin1")).toContain(file);
   });
 
   it("answers NOT_FOUND in-band for an unknown symbol", async () => {

@@ -116,7 +116,7 @@ async function scrape(): Promise<Sample[]> {
   return parse(res.body);
 }
 
-const PROCESS = "keel.v1.EngineService/Process";
+const PROCESS = { grpc_type: "unary", grpc_service: "keel.v1.EngineService", grpc_method: "Process" };
 
 describe("GET /metrics", () => {
   it("serves Prometheus text over HTTP/1.1 with process and Keel metrics", async () => {
@@ -127,7 +127,7 @@ describe("GET /metrics", () => {
     for (const n of ["process_cpu_user_seconds_total", "nodejs_eventloop_lag_seconds", "nodejs_heap_size_used_bytes", "keel_open_sessions"]) {
       expect(names, n).toContain(n);
     }
-    expect(res.body).toContain("# TYPE keel_rpc_duration_seconds histogram");
+    expect(res.body).toContain("# TYPE grpc_server_handling_seconds histogram");
     expect(res.body).toContain("# TYPE keel_store_commit_duration_seconds histogram");
   });
 
@@ -156,9 +156,10 @@ describe("GET /metrics", () => {
 
     const delta = (name: string, match: Record<string, string> = {}) => total(after, name, match) - total(before, name, match);
     expect(delta("keel_cycles_total")).toBe(n);
-    expect(delta("keel_rpc_requests_total", { method: PROCESS, code: "ok" })).toBe(n);
-    expect(delta("keel_rpc_requests_total", { method: PROCESS, code: "not_found" })).toBe(1);
-    expect(delta("keel_rpc_duration_seconds_count", { method: PROCESS, code: "ok" })).toBe(n);
+    expect(delta("grpc_server_started_total", PROCESS)).toBe(n + 1);
+    expect(delta("grpc_server_handled_total", { ...PROCESS, grpc_code: "OK" })).toBe(n);
+    expect(delta("grpc_server_handled_total", { ...PROCESS, grpc_code: "NotFound" })).toBe(1);
+    expect(delta("grpc_server_handling_seconds_count", { ...PROCESS, grpc_code: "OK" })).toBe(n);
     expect(delta("keel_contracts_total")).toBe(n);
     for (const level of new Set(levels)) {
       expect(delta("keel_contracts_total", { stress_level: level }), level).toBe(levels.filter((l) => l === level).length);
@@ -230,9 +231,10 @@ describe("GET /metrics", () => {
     }
     expect(delta("keel_quota_rejections_total", { quota: "cycles" })).toBe(1);
     expect(delta("keel_quota_rejections_total", { quota: "sessions" })).toBe(1);
-    expect(delta("keel_rpc_requests_total", { method: "keel.v1.EngineService/GetState", code: "unauthenticated" })).toBe(4);
-    expect(delta("keel_rpc_requests_total", { method: PROCESS, code: "permission_denied" })).toBe(1);
-    expect(delta("keel_rpc_requests_total", { method: PROCESS, code: "resource_exhausted" })).toBe(1);
+    const getState = { grpc_service: "keel.v1.EngineService", grpc_method: "GetState" };
+    expect(delta("grpc_server_handled_total", { ...getState, grpc_code: "Unauthenticated" })).toBe(4);
+    expect(delta("grpc_server_handled_total", { ...PROCESS, grpc_code: "PermissionDenied" })).toBe(1);
+    expect(delta("grpc_server_handled_total", { ...PROCESS, grpc_code: "ResourceExhausted" })).toBe(1);
     // Key ids are unbounded: never a label.
     expect(after.some((s) => Object.values(s.labels).some((v) => v.startsWith("keel_")))).toBe(false);
   });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryStore } from "../../src/store/memory.js";
 import { connectMongoStore } from "../../src/store/mongo/index.js";
 import type { Store } from "../../src/store/types.js";
-import { FaultyProxy } from "../client/proxy.js";
+import { FaultyProxy } from "../support/faulty-proxy.js";
 import { grpcClients, unary, type GrpcClients } from "../support/grpc-js.js";
 import { startMongoServer, type MongoServer } from "../support/mongo-server.js";
 import { startTestServer, type TestServer } from "../support/server.js";

@@ -98,7 +98,7 @@ describe("TLS", () => {
         })
         .on("error", reject);
     });
-    expect(body).toContain("keel_rpc_requests_total");
+    expect(body).toContain("grpc_server_handled_total");
   });
 
   it("refuses cleartext clients", async () => {

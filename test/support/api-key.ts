@@ -3,6 +3,6 @@
 // clientsFor(), grpcClients() and servers sharing one store all agree on it.
 import { generateApiKey } from "../../src/auth/api-key.js";
 
-export { bearer } from "../../src/client/api-key.js";
+export { bearer } from "../../src/auth/key-format.js";
 
 export const TEST_API_KEY: string = generateApiKey().token;

@@ -28,8 +28,12 @@ export interface KeelProcess {
   exited: Promise<number | string>;
 }
 
-/** Starts `src/main.ts` and resolves once its health check answers SERVING. */
-export async function startKeelProcess(env: Record<string, string> = {}): Promise<KeelProcess> {
+/**
+ * Starts `src/main.ts` and resolves once its health check answers SERVING: readiness by default
+ * (store connected), or liveness only with `{ ready: false }`.
+ */
+export async function startKeelProcess(env: Record<string, string> = {}, options: { ready?: boolean } = {}): Promise<KeelProcess> {
+  const service = options.ready === false ? "liveness" : "readiness";
   const port = await freePort();
   const apiKey = env.KEEL_BOOTSTRAP_KEY ?? TEST_API_KEY;
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
@@ -45,7 +49,7 @@ export async function startKeelProcess(env: Record<string, string> = {}): Promis
     child.once("exit", (code, signal) => resolve((exitCode = code ?? signal ?? -1))),
   );
   const deadline = Date.now() + 60_000;
-  while (!(await serving(port))) {
+  while (!(await serving(port, service))) {
     if (exitCode !== undefined) throw new Error(`keel exited with ${exitCode} before serving:\n${out}`);
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
@@ -57,15 +61,15 @@ export async function startKeelProcess(env: Record<string, string> = {}): Promis
 }
 
 /** grpc.health.v1.Health/Check over Connect JSON (HTTP/1.1). */
-async function serving(port: number): Promise<boolean> {
+async function serving(port: number, service: string): Promise<boolean> {
   try {
     const res = await fetch(`http://127.0.0.1:${port}/grpc.health.v1.Health/Check`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: "{}",
+      body: JSON.stringify({ service }),
       signal: AbortSignal.timeout(1000),
     });
-    return res.ok && (await res.text()).includes("SERVING");
+    return res.ok && ((await res.json()) as { status?: string }).status === "SERVING"; // not NOT_SERVING
   } catch {
     return false;
   }

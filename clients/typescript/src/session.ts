@@ -9,19 +9,23 @@
 // re-opened after the delay the server asked for, and the unanswered observations are re-sent.
 // Authentication and authorization failures (UNAUTHENTICATED, PERMISSION_DENIED: a missing,
 // wrong or revoked key, or one whose scope is too small) are never retried: they end the session
-// and reject every outstanding send, since retrying cannot fix them.
+// and reject every outstanding send, since retrying cannot fix them; so is ABORTED from the
+// server (a newer session for the same agent took over: fighting back would steal it again).
+//
+// The stream carries no deadline (a session is a conversation; the client's unary timeoutMs does
+// not apply to it). Idle streams stay open through heartbeat frames and HTTP/2 PINGs.
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { ExecutionContract } from "../../gen/keel/v1/contract_pb.js";
+import { KeelError, retryDelayMs } from "./errors.js";
+import type { ExecutionContract } from "./gen/keel/v1/contract_pb.js";
 import {
   SessionRequestSchema,
+  type SequencedObservation,
   type SequencedOutcome,
   type SessionRequest,
   type SessionResponse,
-} from "../../gen/keel/v1/engine_service_pb.js";
-import type { Observation } from "../../gen/keel/v1/observation_pb.js";
+} from "./gen/keel/v1/engine_service_pb.js";
 import { fromCycleOutcome, toObservation, type ObservationInput, type Outcome } from "./observation.js";
-import { retryDelayMs } from "./retry.js";
 
 /** Observations per batch frame, as the server accepts. */
 export const MAX_BATCH = 64;
@@ -56,7 +60,7 @@ export interface SessionOptions {
    * Called before each reconnect attempt, with the error that ended the stream and the delay
    * before the attempt (a quota refusal's RetryInfo delay, or the backoff).
    */
-  onReconnect?: (attempt: number, cause: ConnectError, delayMs: number) => void;
+  onReconnect?: (attempt: number, cause: KeelError, delayMs: number) => void;
 }
 
 /** An outcome delivered by a session. */
@@ -97,9 +101,11 @@ function connectionLost(err: ConnectError, cancelledByUs: boolean): boolean {
 
 interface Pending {
   batch: boolean;
-  items: { sequence: bigint; observation: Observation }[];
+  items: SequencedObservation[];
+  /** The frame, built once and re-sent as is after a reconnect. */
+  frame: SessionRequest;
   resolve(outcomes: SessionOutcome[]): void;
-  reject(err: ConnectError): void;
+  reject(err: KeelError): void;
 }
 
 export class KeelSession {
@@ -110,14 +116,14 @@ export class KeelSession {
   /** The request stream of the live connection, once it is open. */
   private out: RequestQueue | undefined;
   private readonly cancel = new AbortController();
-  private failure: ConnectError | undefined;
+  private failure: KeelError | undefined;
   private closing = false;
   /** close() waiting for the pending list to empty. */
   private drained: (() => void)[] = [];
   /** Resolves when the session has ended: closed, aborted or failed. */
   readonly ended: Promise<void>;
   private readonly firstOpen: Promise<void>;
-  private settleFirstOpen!: (err?: ConnectError) => void;
+  private settleFirstOpen!: (err?: KeelError) => void;
 
   private constructor(
     readonly instanceId: string,
@@ -157,9 +163,20 @@ export class KeelSession {
   /** Sends 1 to 64 observations in one frame, processed and committed together. */
   async sendBatch(observations: ObservationInput[]): Promise<SessionOutcome[]> {
     if (observations.length === 0 || observations.length > MAX_BATCH) {
-      throw new ConnectError(`a batch holds 1 to ${MAX_BATCH} observations (got ${observations.length})`, Code.InvalidArgument);
+      throw new KeelError(`a batch holds 1 to ${MAX_BATCH} observations (got ${observations.length})`, Code.InvalidArgument);
     }
     return this.enqueue(observations, true);
+  }
+
+  /**
+   * Sends any number of observations as batch frames of up to `batchSize` (default and at most
+   * 64), all in flight at once; resolves with every outcome, in order.
+   */
+  async sendMany(observations: ObservationInput[], options: { batchSize?: number } = {}): Promise<SessionOutcome[]> {
+    const size = Math.min(MAX_BATCH, Math.max(1, Math.floor(options.batchSize ?? MAX_BATCH)));
+    const frames: Promise<SessionOutcome[]>[] = [];
+    for (let i = 0; i < observations.length; i += size) frames.push(this.enqueue(observations.slice(i, i + size), true));
+    return (await Promise.all(frames)).flat();
   }
 
   /** Waits for every outstanding outcome, then ends the stream. */
@@ -175,23 +192,23 @@ export class KeelSession {
   /** Ends the session at once; outstanding sends reject with CANCELED. */
   abort(reason = "session aborted by the client"): void {
     this.closing = true;
-    if (!this.failure) this.fail(new ConnectError(reason, Code.Canceled));
+    if (!this.failure) this.fail(new KeelError(reason, Code.Canceled));
   }
 
   private enqueue(inputs: ObservationInput[], batch: boolean): Promise<SessionOutcome[]> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.closing) return Promise.reject(new ConnectError("session is closed", Code.FailedPrecondition));
+    if (this.closing) return Promise.reject(new KeelError("session is closed", Code.FailedPrecondition));
     // Convert before numbering, so a bad observation never consumes a sequence number.
     const observations = inputs.map(toObservation);
     return new Promise((resolve, reject) => {
-      const entry: Pending = {
-        batch,
-        items: observations.map((observation) => ({ sequence: this.nextSequence++, observation })),
-        resolve,
-        reject,
-      };
+      const items = observations.map((observation): SequencedObservation => ({
+        $typeName: "keel.v1.SequencedObservation",
+        sequence: this.nextSequence++,
+        observation,
+      }));
+      const entry: Pending = { batch, items, frame: frameOf(batch, items), resolve, reject };
       this.pending.push(entry);
-      this.out?.push(frameOf(entry));
+      this.out?.push(entry.frame);
     });
   }
 
@@ -223,7 +240,7 @@ export class KeelSession {
               continue;
             }
             // Re-send everything unanswered, with its original sequence numbers, then go live.
-            for (const entry of this.pending) queue.push(frameOf(entry));
+            for (const entry of this.pending) queue.push(entry.frame);
             this.out = queue;
             if (this.closing && this.pending.length === 0) queue.end();
             const every = this.options.heartbeatIntervalMs ?? 30_000;
@@ -239,10 +256,10 @@ export class KeelSession {
         clearInterval(heartbeat);
         if (reopen) continue;
         if (this.closing && this.pending.length === 0) return;
-        throw new ConnectError("session stream ended by the server", Code.Unavailable);
+        throw new KeelError("session stream ended by the server", Code.Unavailable);
       } catch (raw) {
         clearInterval(heartbeat);
-        const err = ConnectError.from(raw);
+        const err = KeelError.from(raw);
         this.out = undefined;
         queue.end();
         if (this.failure || (this.closing && this.pending.length === 0)) return;
@@ -282,7 +299,7 @@ export class KeelSession {
     if (!matches) {
       const got = outcomes.map((o) => o.sequence).join(",");
       const want = entry ? entry.items.map((i) => i.sequence).join(",") : "none";
-      const err = new ConnectError(`session protocol error: outcome for sequence ${got}, expected ${want}`, Code.Internal);
+      const err = new KeelError(`session protocol error: outcome for sequence ${got}, expected ${want}`, Code.Internal);
       this.fail(err);
       throw err;
     }
@@ -299,7 +316,7 @@ export class KeelSession {
   }
 
   /** Terminal: every outstanding and later send rejects with err. */
-  private fail(err: ConnectError): void {
+  private fail(err: KeelError): void {
     this.failure = err;
     this.settleFirstOpen(err);
     this.cancel.abort(err);
@@ -324,10 +341,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 const HEARTBEAT = create(SessionRequestSchema, { frame: { case: "heartbeat", value: {} } });
 
-function frameOf(entry: Pending): SessionRequest {
-  return entry.batch
-    ? create(SessionRequestSchema, { frame: { case: "batch", value: { observations: entry.items } } })
-    : create(SessionRequestSchema, { frame: { case: "observation", value: entry.items[0]! } });
+/** The frame as create(SessionRequestSchema, ...) makes it, as a literal (see toObservation). */
+function frameOf(batch: boolean, items: SequencedObservation[]): SessionRequest {
+  return batch
+    ? { $typeName: "keel.v1.SessionRequest", frame: { case: "batch", value: { $typeName: "keel.v1.ObservationBatch", observations: items } } }
+    : { $typeName: "keel.v1.SessionRequest", frame: { case: "observation", value: items[0]! } };
 }
 
 /** An async iterable the request side of one connection reads from. */

@@ -1,4 +1,4 @@
-// The TypeScript SDK (src/client) against the real server: every call of instances and engine,
+// The TypeScript SDK (@keel/client) against the real server: every call of instances and engine,
 // mode names, errors, the three transports and the API key header.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -11,8 +11,8 @@ import {
   createKeelClient,
   type KeelClient,
   type TransportKind,
-} from "../../src/client/index.js";
-import { startTestServer, type TestServer } from "../support/server.js";
+} from "../src/index.js";
+import { startTestServer, type TestServer } from "../../../test/support/server.js";
 
 let server: TestServer;
 let keel: KeelClient;

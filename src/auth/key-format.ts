@@ -1,4 +1,6 @@
-// The API key token format, in one small pure module that the SDK, the CLI and the server share.
+// The API key token format, in one small pure module that the server and the CLI share. The
+// TypeScript SDK (clients/typescript) only sends a key as given, so it needs none of this: the
+// server says what is wrong with a malformed key (UNAUTHENTICATED with the reason).
 //
 //   keel_0123456789abcdef_<43 base64url characters>
 //   \__________________/ \________________________/

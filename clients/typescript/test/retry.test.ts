@@ -3,11 +3,11 @@
 // surfaced at once. The same against the real server is in auth.test.ts.
 import { create, toBinary } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
-import { Code, ConnectError, KeelSession, retryDelayMs } from "../../src/client/index.js";
-import type { SessionCall } from "../../src/client/session.js";
-import { RetryInfoSchema } from "../../gen/google/rpc/error_details_pb.js";
-import { ExecutionContractSchema } from "../../gen/keel/v1/contract_pb.js";
-import { SessionResponseSchema, type SessionRequest, type SessionResponse } from "../../gen/keel/v1/engine_service_pb.js";
+import { Code, ConnectError, KeelSession, retryDelayMs } from "../src/index.js";
+import type { SessionCall } from "../src/session.js";
+import { RetryInfoSchema } from "../src/gen/google/rpc/error_details_pb.js";
+import { ExecutionContractSchema } from "../src/gen/keel/v1/contract_pb.js";
+import { SessionResponseSchema, type SessionRequest, type SessionResponse } from "../src/gen/keel/v1/engine_service_pb.js";
 
 const retryInfo = (ms: number) => ({ retryDelay: { seconds: BigInt(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 } });
 

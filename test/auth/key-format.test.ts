@@ -1,6 +1,6 @@
-// The API key token format shared by the SDK, the CLI and the server.
+// The API key token format shared by the server and the CLI.
 import { describe, expect, it } from "vitest";
-import { API_KEY_PATTERN, KEY_ID_PATTERN, generateApiKey, parseApiKey } from "../../src/client/api-key.js";
+import { API_KEY_PATTERN, KEY_ID_PATTERN, generateApiKey, parseApiKey } from "../../src/auth/key-format.js";
 
 describe("API key format", () => {
   it("generates keel_<16 hex>_<43 base64url> from 8 + 32 random bytes", () => {

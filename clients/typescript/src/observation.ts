@@ -1,14 +1,15 @@
 // Observations and outcomes as the SDK takes and returns them: modes by enum or lowercase name,
 // outcomes as plain objects with the contract always present.
-import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError } from "@connectrpc/connect";
-import type { ExecutionContract } from "../../gen/keel/v1/contract_pb.js";
-import type { DriftEvent } from "../../gen/keel/v1/drift_pb.js";
-import type { CycleOutcome } from "../../gen/keel/v1/engine_service_pb.js";
-import { Mode } from "../../gen/keel/v1/modes_pb.js";
-import { ObservationSchema, type Observation } from "../../gen/keel/v1/observation_pb.js";
-import type { DriftResult } from "../../gen/keel/v1/state_pb.js";
+import { Code } from "@connectrpc/connect";
+import { KeelError } from "./errors.js";
+import { BadRequestSchema } from "./gen/google/rpc/error_details_pb.js";
+import type { ExecutionContract } from "./gen/keel/v1/contract_pb.js";
+import type { DriftEvent } from "./gen/keel/v1/drift_pb.js";
+import type { CycleOutcome } from "./gen/keel/v1/engine_service_pb.js";
+import { Mode } from "./gen/keel/v1/modes_pb.js";
+import type { Observation } from "./gen/keel/v1/observation_pb.js";
+import type { DriftResult } from "./gen/keel/v1/state_pb.js";
 
 export type ModeName =
   | "perception"
@@ -51,20 +52,23 @@ export function toMode(mode: Mode | ModeName): Mode {
   if (typeof mode === "number") return mode;
   const found = (MODES as Record<string, Mode | undefined>)[String(mode).toLowerCase().replace(/^mode_/, "")];
   if (found === undefined) {
-    throw new ConnectError(
-      `observation.mode: unknown mode "${String(mode)}" (one of ${Object.keys(MODES).join(", ")})`,
-      Code.InvalidArgument,
-    );
+    const problem = `unknown mode "${String(mode)}" (one of ${Object.keys(MODES).join(", ")})`;
+    throw new KeelError(`observation.mode ${problem}`, Code.InvalidArgument, undefined, [
+      { desc: BadRequestSchema, value: { fieldViolations: [{ field: "observation.mode", description: problem }] } },
+    ]);
   }
   return found;
 }
 
 export function toObservation(input: ObservationInput): Observation {
-  const obs = create(ObservationSchema, {
+  // The message create(ObservationSchema, ...) makes, as a literal: sessions build one per
+  // observation, and create() walks the schema each time.
+  const obs: Observation = {
+    $typeName: "keel.v1.Observation",
     mode: toMode(input.mode),
     signalStrength: input.signalStrength,
     context: input.context ?? {},
-  });
+  };
   if (input.confidence !== undefined) obs.confidence = input.confidence;
   if (input.timestamp !== undefined) obs.timestamp = timestampFromDate(input.timestamp);
   if (input.action !== undefined) obs.action = input.action;
@@ -87,7 +91,7 @@ export interface Outcome {
 
 export function fromCycleOutcome(outcome: CycleOutcome | undefined): Outcome {
   if (outcome?.contract === undefined) {
-    throw new ConnectError("server answered without an outcome contract", Code.Internal);
+    throw new KeelError("server answered without an outcome contract", Code.Internal);
   }
   return {
     contract: outcome.contract,

@@ -1,11 +1,11 @@
 // The SDK's session helper against the real server: ordered outcomes, batches, numbering across
 // sessions, takeover, and resume after the network drops without processing anything twice.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { Code, ConnectError, createKeelClient, type KeelClient, type KeelSession } from "../../src/client/index.js";
-import { MemoryStore } from "../../src/store/memory.js";
-import { sharedStore } from "../support/shared-store.js";
-import { startTestServer, type TestServer } from "../support/server.js";
-import { FaultyProxy } from "./proxy.js";
+import { Code, ConnectError, createKeelClient, type KeelClient, type KeelSession } from "../src/index.js";
+import { MemoryStore } from "../../../src/store/memory.js";
+import { sharedStore } from "../../../test/support/shared-store.js";
+import { startTestServer, type TestServer } from "../../../test/support/server.js";
+import { FaultyProxy } from "../../../test/support/faulty-proxy.js";
 
 let server: TestServer;
 let keel: KeelClient;

@@ -7,12 +7,11 @@ import {
   ConnectError,
   KeyScope,
   createKeelClient,
-  parseApiKey,
   retryDelayMs,
   type KeelClient,
   type KeelClientOptions,
-} from "../../src/client/index.js";
-import { startTestServer, type TestServer } from "../support/server.js";
+} from "../src/index.js";
+import { startTestServer, type TestServer } from "../../../test/support/server.js";
 
 let server: TestServer;
 let admin: KeelClient;
@@ -94,7 +93,7 @@ describe("the API key", () => {
 describe("keys", () => {
   it("creates, lists without secrets, revokes; a revoked key is refused at once", async () => {
     const { key, secret } = await admin.keys.create({ name: "ci-runner", scope: "engine", cyclesPerSecond: 50, maxSessions: 2 });
-    expect(parseApiKey(secret)?.keyId).toBe(key.keyId);
+    expect(secret.startsWith(`${key.keyId}_`)).toBe(true);
     expect(key).toMatchObject({ name: "ci-runner", scope: KeyScope.ENGINE, tenant: "default", cyclesPerSecond: 50, maxSessions: 2 });
     expect(key.revokeTime).toBeUndefined();
 
@@ -112,7 +111,7 @@ describe("keys", () => {
       pageToken = page.nextPageToken;
     } while (pageToken);
     expect(listed.map((k) => k.keyId)).toContain(key.keyId);
-    expect(JSON.stringify(listed, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))).not.toContain(parseApiKey(secret)!.secret);
+    expect(JSON.stringify(listed, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))).not.toContain(secret.slice(key.keyId.length + 1));
 
     const revoked = await admin.keys.revoke(key.keyId);
     expect(revoked.revokeTime).toBeDefined();
@@ -129,10 +128,10 @@ describe("keys", () => {
 });
 
 describe("quota", () => {
-  it("a unary call over the key's cycle quota fails with RESOURCE_EXHAUSTED and a retry delay", async () => {
+  it("a unary call over the key's cycle quota fails with RESOURCE_EXHAUSTED and a retry delay when retries are off", async () => {
     const agent = await admin.instances.create({ name: "quota unary" });
     const { secret } = await admin.keys.create({ name: "slow", scope: "engine", cyclesPerSecond: 1 });
-    const c = client({ apiKey: secret });
+    const c = client({ apiKey: secret, retry: { maxRetries: 0 } });
     const errors: ConnectError[] = [];
     for (let i = 0; i < 5 && errors.length === 0; i++) {
       await c.engine.process(agent.id, obs).catch((e: unknown) => errors.push(ConnectError.from(e)));
@@ -140,6 +139,15 @@ describe("quota", () => {
     expect(errors[0]?.code).toBe(Code.ResourceExhausted);
     expect(retryDelayMs(errors[0])).toBeGreaterThan(0);
     expect(retryDelayMs(errors[0])).toBeLessThanOrEqual(1000);
+  });
+
+  it("by default a unary call waits out the quota's retry delay and succeeds, processed once", async () => {
+    const agent = await admin.instances.create({ name: "quota unary waits" });
+    const { secret } = await admin.keys.create({ name: "slow-retried", scope: "engine", cyclesPerSecond: 1 });
+    const c = client({ apiKey: secret });
+    // A burst of 2, then one a second: the later calls wait instead of failing.
+    for (let i = 0; i < 4; i++) await c.engine.process(agent.id, obs);
+    expect((await admin.engine.getState(agent.id)).state.cycleCount).toBe(4n);
   });
 
   it("the session helper waits out RESOURCE_EXHAUSTED, reconnects and resumes: every observation once, in order", async () => {
