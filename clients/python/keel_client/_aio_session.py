@@ -14,7 +14,7 @@ import grpc
 
 from keel_client import _observations as obs
 from keel_client._enums import Mode, mode_value
-from keel_client._errors import FailedPrecondition, Internal, KeelError, Unavailable, from_rpc_error
+from keel_client._errors import Cancelled, FailedPrecondition, Internal, KeelError, Unavailable, from_rpc_error
 from keel_client._gen.keel.v1 import engine_service_pb2 as es, engine_service_pb2_grpc
 from keel_client._results import Contract, SessionOutcome
 from keel_client._session_core import HEARTBEAT, MAX_BATCH, Frame, OnReconnect, SessionCore
@@ -86,7 +86,6 @@ class AsyncSession:
         self._lock: Optional[asyncio.Lock] = None  # made inside the loop (Python 3.9 binds at creation)
         self._frames: Optional["asyncio.Queue[Any]"] = None
         self._call: Any = None
-        self._opened = False
         self._closed = False
 
     @property
@@ -188,9 +187,9 @@ class AsyncSession:
             raise self._core.failure
         if self._closed:
             raise FailedPrecondition("the session is closed")
-        if not self._opened:
+        if self._call is None:
+            # Not opened yet, or a call was cancelled while reconnecting: (re)open and resume.
             await self._connect()
-            self._opened = True
 
     def _flush(self) -> None:
         # A dead stream shows on the read side; its frames are re-sent after the reconnect.
@@ -201,6 +200,11 @@ class AsyncSession:
     async def _receive_through(self, frame: Frame) -> List[SessionOutcome]:
         while True:
             call = self._call
+            if call.cancelled():
+                # A task cancelled while awaiting this call made grpc.aio cancel it; its reads
+                # would raise CancelledError into this task. Resume on a new stream.
+                await self._recover(Cancelled("the session's stream was cancelled by an earlier call"))
+                continue
             try:
                 response = await call.read()
             except grpc.RpcError as rpc:

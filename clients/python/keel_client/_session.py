@@ -161,6 +161,9 @@ class Session:
             raise self._core.failure
         if self._closed:
             raise FailedPrecondition("the session is closed")
+        if self._call is None:
+            # A call was interrupted (KeyboardInterrupt...) while reconnecting: reopen and resume.
+            self._connect()
 
     def _flush(self) -> None:
         # A dead stream shows on the read side; its frames are re-sent after the reconnect.

@@ -143,7 +143,8 @@ class SessionCore:
     def reconnect_delay(self, err: KeelError) -> Optional[float]:
         """Seconds to wait before re-opening after err ended the stream, or None: the session
         fails with err. Over quota the server says how long (nothing of the refused frame was
-        processed); a lost connection or a draining server backs off. A takeover (ABORTED),
+        processed); a lost connection, a draining server or a stream cancelled under the session
+        (grpc.aio cancels the call when a task awaiting it is cancelled) backs off. A takeover (ABORTED),
         UNAUTHENTICATED, PERMISSION_DENIED and every other code are final. Resuming is safe
         whatever happened on the server: sequence numbers make every frame count once."""
         self._attempt += 1
@@ -151,7 +152,7 @@ class SessionCore:
             return None
         if err.code == "RESOURCE_EXHAUSTED" and err.retry_delay is not None:
             delay = _retry.quota_wait(err.retry_delay)
-        elif err.code == "UNAVAILABLE" or _masked(err):
+        elif err.code in ("UNAVAILABLE", "CANCELLED") or _masked(err):
             delay = _retry.backoff(self._attempt)
         else:
             return None

@@ -88,3 +88,8 @@ def test_quota_refusals_wait_at_least_the_servers_delay_and_cuts_back_off() -> N
     assert core2.reconnect_delay(error_for("UNAVAILABLE", "cut")) is None, "attempts are bounded"
     core2.on_opened(es.SessionOpened())
     assert core2.reconnect_delay(error_for("UNAVAILABLE", "cut")) is not None, "an open stream restarts the count"
+
+
+def test_a_cancelled_stream_is_resumed() -> None:
+    core = SessionCore("inst_1", 0, 8)
+    assert core.reconnect_delay(error_for("CANCELLED", "call cancelled")) is not None

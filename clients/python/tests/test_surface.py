@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Callable
+from typing import Callable, List
 
 import pytest
 
 from harness import Harness
-from keel_client import AsyncKeel, Keel, KeyScope, Mode, NotFound, Observation, PermissionDenied, ResetTarget
+from keel_client import AsyncKeel, Keel, KeelError, KeyScope, Mode, NotFound, Observation, PermissionDenied, ResetTarget
 
 
 def test_instances_engine_keys_and_contracts(harness_for: Callable[..., Harness]) -> None:
@@ -127,3 +127,42 @@ def test_a_fresh_session_continues_the_sequence_of_an_earlier_one(harness_for: C
             assert (await client.engine.state(instance.id)).cycle_count == 12
 
     asyncio.run(run())
+
+
+def test_a_cancelled_asyncio_call_leaves_the_session_usable(harness_for: Callable[..., Harness]) -> None:
+    """Cancelling a task inside process_many (here: a timeout) cancels grpc.aio's call; the next
+    call resumes on a new stream and the agent's sequence stays exact."""
+    e = harness_for().endpoint
+
+    async def run() -> None:
+        async with AsyncKeel(target=e.target, api_key=e.api_key) as client:
+            instance = await client.instances.create(name="cancelled")
+            resumed: List[str] = []
+            async with client.session(instance.id, on_reconnect=lambda _a, err, _d: resumed.append(err.code)) as session:
+                with pytest.raises(asyncio.TimeoutError):
+                    await asyncio.wait_for(session.process_many([(Mode.ORDER, 0.5)] * 5000), 0.05)
+                after = await session.process(Mode.ORDER, 0.5)
+            # The frames numbered before the cancel were each processed once (frames not yet
+            # numbered never were), and the next observation followed them without a gap.
+            assert 1 < after.sequence <= 5001
+            assert after.contract.cycle_count == after.sequence
+            assert (await client.engine.state(instance.id)).cycle_count == after.sequence
+            assert resumed == ["CANCELLED"]
+
+    asyncio.run(run())
+
+
+def test_unary_calls_wait_out_quota_refusals(harness_for: Callable[..., Harness]) -> None:
+    """Over the key's cycle quota, unary writes are refused with RetryInfo (nothing processed);
+    the client waits the delay and retries, so every batch lands exactly once."""
+    e = harness_for("--quota-cycles-per-second=400").endpoint
+    with Keel(target=e.target, api_key=e.api_key, max_retries=20) as client:
+        instance = client.instances.create(name="unary-quota")
+        for _ in range(12):
+            client.engine.process_batch(instance.id, [(Mode.ORDER, 0.5)] * 64)
+        assert client.engine.state(instance.id).cycle_count == 12 * 64
+    with Keel(target=e.target, api_key=e.api_key, max_retries=0) as impatient:
+        with pytest.raises(KeelError) as refused:
+            for _ in range(12):
+                impatient.engine.process_batch(instance.id, [(Mode.ORDER, 0.5)] * 64)
+        assert refused.value.code == "RESOURCE_EXHAUSTED" and refused.value.retry_delay is not None
