@@ -1,7 +1,7 @@
 // Enforcement of an agent's active contract on one cycle: a pure step from the previous
 // enforcement state, the cycle's observation and the engine's contract to the next state and the
 // contract the agent receives.
-import { FORBIDDEN_ACTIONS, STANDARD_ACTIONS, withCauses, type Action, type ExecutionContract, type RestrictionCause } from "../engine/index.js";
+import { DRIFT_LEVELS, FORBIDDEN_ACTIONS, RISKY_ACTIONS, STANDARD_ACTIONS, withCauses, type Action, type DriftLevel, type ExecutionContract, type RestrictionCause } from "../engine/index.js";
 import { outOfScope, type CompiledContract } from "./compile.js";
 import { addCount } from "./counts.js";
 import { measureDrift } from "./drift.js";
@@ -139,10 +139,17 @@ export function standing(compiled: CompiledContract, state: EnforcementState | u
   return shaped(compiled, engineContract, enforcement);
 }
 
+const RISKY: ReadonlySet<Action> = new Set(RISKY_ACTIONS);
+
+function driftRemoves(at: DriftLevel | undefined, level: DriftLevel | null): boolean {
+  return at !== undefined && level !== null && DRIFT_LEVELS.indexOf(level) >= DRIFT_LEVELS.indexOf(at);
+}
+
 /**
- * Allowed: the engine's, within scope, and within the restricted actions while restricted. Each
- * removed action gets the cause of what removed it: the scope, or the kind of every restricting
- * violation (scope, drift, invariant), named in the detail.
+ * Allowed: the engine's, within scope, within the restricted actions while restricted, and without
+ * the risky ones while drift is at or above the contract's engine_drift_restricts_at. Each removed
+ * action gets the cause of what removed it: the scope, the kind of every restricting violation
+ * (scope, drift, invariant), or engine drift, named in the detail.
  */
 function shaped(compiled: CompiledContract, contract: ExecutionContract, enforcement: Enforcement): EnforcedContract {
   const scoped = new Set<Action>(outOfScope(compiled));
@@ -156,10 +163,17 @@ function shaped(compiled: CompiledContract, contract: ExecutionContract, enforce
       if (v.restricting) restrictions = withCauses(restrictions, restricting, CAUSE_OF_KIND[v.kind], `restricted while ${v.name} holds`);
     }
   }
+  // Engine drift acting where the contract asks: the risky actions go, and drift is named for those it took.
+  const byDrift = driftRemoves(compiled.contract.policy.engineDriftRestrictsAt, contract.driftLevel)
+    ? contract.allowedActions.filter((a) => RISKY.has(a) && !removed.has(a))
+    : [];
+  for (const a of byDrift) removed.add(a);
+  restrictions = withCauses(restrictions, new Set(byDrift), "drift", `drift ${contract.driftLevel} at or above the contract's engine_drift_restricts_at`);
   const forbidden = new Set<Action>([...FORBIDDEN_ACTIONS, ...contract.forbiddenActions, ...removed]);
   return {
     ...contract,
     allowedActions: contract.allowedActions.filter((a) => !removed.has(a)),
+    driftRestrictedActions: byDrift.length === 0 ? contract.driftRestrictedActions : [...contract.driftRestrictedActions, ...byDrift].sort(),
     forbiddenActions: [...forbidden].sort(),
     restrictions,
     enforcement,

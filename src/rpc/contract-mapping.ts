@@ -4,7 +4,7 @@
 import { create, fromJson, type JsonValue as ProtoJson, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampMs, ValueSchema } from "@bufbuild/protobuf/wkt";
 import { inRange, wireTimestamp } from "./timestamps.js";
-import type { Action } from "../engine/index.js";
+import type { Action, DriftLevel } from "../engine/index.js";
 import type { FieldChange } from "../contracts/diff.js";
 import {
   DEFAULTS,
@@ -34,7 +34,7 @@ import {
   type Invariant as WireInvariant,
 } from "../../gen/keel/v1/behavioral_contract_pb.js";
 import { FieldChangeSchema, SealStatus, type FieldChange as WireFieldChange } from "../../gen/keel/v1/contract_service_pb.js";
-import { actions, EnumTable } from "./enums.js";
+import { actions, driftLevels, EnumTable } from "./enums.js";
 
 const comparisons = new EnumTable<WireComparison, Comparison>([
   [WireComparison.LESS, "lt"],
@@ -98,6 +98,9 @@ export function contractFromWire(w: WireContract): { contract: ContractDraft; pr
     onScope: enumOf("policy.on_scope", policyWire?.onScope ?? 0, responses, DEFAULTS.response, true),
     restrictedActions: restricted.length > 0 ? restricted : [...DEFAULTS.restrictedActions],
   };
+  if (policyWire && policyWire.engineDriftRestrictsAt !== 0) {
+    policy.engineDriftRestrictsAt = enumOf("policy.engine_drift_restricts_at", policyWire.engineDriftRestrictsAt, driftLevels, "D1_context" as DriftLevel);
+  }
 
   let createdAtMs: number | null = null;
   if (w.createdAt) {
@@ -261,6 +264,7 @@ export function contractToWire(c: BehavioralContract): WireContract {
       onDrift: responses.toWire(c.policy.onDrift),
       onScope: responses.toWire(c.policy.onScope),
       restrictedActions: c.policy.restrictedActions.map((a) => actions.toWire(a)),
+      engineDriftRestrictsAt: c.policy.engineDriftRestrictsAt === undefined ? 0 : driftLevels.toWire(c.policy.engineDriftRestrictsAt),
     },
     signature: c.signature,
     signer: c.signer,

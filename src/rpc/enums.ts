@@ -21,6 +21,7 @@ import {
   SystemState,
 } from "../../gen/keel/v1/modes_pb.js";
 import {
+  DriftDetector,
   DriftTolerance,
   EnergyPolicy,
   RiskPosture,
@@ -121,6 +122,11 @@ export const driftTolerances = new EnumTable<DriftTolerance, "strict" | "normal"
   [DriftTolerance.STRICT, "strict"],
   [DriftTolerance.NORMAL, "normal"],
   [DriftTolerance.PERMISSIVE, "permissive"],
+]);
+
+export const driftDetectors = new EnumTable<DriftDetector, "anchor" | "sequential">([
+  [DriftDetector.ANCHOR, "anchor"],
+  [DriftDetector.SEQUENTIAL, "sequential"],
 ]);
 
 export const tempos = new EnumTable<Tempo, EngineTempo>([

@@ -78,6 +78,7 @@ const randomProfileArb: fc.Arbitrary<IdentityProfile> = fc.record({
   energyPolicy: fc.constantFrom("conservative", "balanced", "aggressive"),
   stressTolerance: fc.constantFrom("fragile", "normal", "resilient"),
   driftTolerance: fc.constantFrom("strict", "normal", "permissive"),
+  driftDetector: fc.constantFrom("anchor" as const, "sequential" as const),
   initialModeStrengths: fc.array(unitDouble, { minLength: 7, maxLength: 7 }),
   initialEnergy: unitDouble,
 });

@@ -12,7 +12,7 @@ import {
 } from "../../src/store/types.js";
 import type { BehavioralContract } from "../../src/contracts/model.js";
 import { sampleContract } from "../contracts/fixtures.js";
-import { cycleCommit, engineState, instance, newId, TENANT, type CommitShape } from "./fixtures.js";
+import { cycleCommit, engineState, instance, newId, sequentialDriftState, TENANT, type CommitShape } from "./fixtures.js";
 
 /** Each call must return a store over empty storage (listInstances sees only this test's data). */
 export type StoreFactory = () => Promise<Store>;
@@ -132,6 +132,16 @@ export function storeContract(name: string, open: StoreFactory): void {
     });
 
     describe("commits", () => {
+      it("round-trips a real engine state with the sequential drift detector's monitor and drift settings exactly", async () => {
+        const id = await agentWith(0);
+        const state = sequentialDriftState();
+        expect(state.driftMonitor?.alarmAge).toBeGreaterThan(0);
+        await store.commit({ ...cycleCommit(id, 0, { history: 0 }), state });
+        const loaded = (await store.loadState(TENANT, id))!.state;
+        expect(loaded).toEqual(state);
+        expect(JSON.stringify(loaded)).toBe(JSON.stringify(state));
+      });
+
       it("round-trips state and records, keyed by the commit", async () => {
         const id = await agentWith(0);
         const commit = cycleCommit(id, 0, { history: 2, drift: 2, snapshots: 1 });

@@ -676,8 +676,12 @@ type EnforcementPolicy struct {
 	// Actions still allowed while a restricting violation holds; when empty, the engine's four safe
 	// actions STABILIZE, CLARIFY, DEFER and WITHDRAW.
 	RestrictedActions []Action `protobuf:"varint,7,rep,packed,name=restricted_actions,json=restrictedActions,proto3,enum=keel.v1.Action" json:"restricted_actions,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// At or above this engine drift level (D1, D2 or D3) the risky actions leave the allowed set, as
+	// at HIGH stress, and the contract names drift as the reason. Unspecified: engine drift does not
+	// restrict (the agent's profile may still ask for it, profile.drift_restricts_at).
+	EngineDriftRestrictsAt DriftLevel `protobuf:"varint,8,opt,name=engine_drift_restricts_at,json=engineDriftRestrictsAt,proto3,enum=keel.v1.DriftLevel" json:"engine_drift_restricts_at,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
 }
 
 func (x *EnforcementPolicy) Reset() {
@@ -757,6 +761,13 @@ func (x *EnforcementPolicy) GetRestrictedActions() []Action {
 		return x.RestrictedActions
 	}
 	return nil
+}
+
+func (x *EnforcementPolicy) GetEngineDriftRestrictsAt() DriftLevel {
+	if x != nil {
+		return x.EngineDriftRestrictsAt
+	}
+	return DriftLevel_DRIFT_LEVEL_UNSPECIFIED
 }
 
 // A rule the agent must never break. Exactly one rule is set.
@@ -1941,7 +1952,7 @@ const file_keel_v1_behavioral_contract_proto_rawDesc = "" +
 	"\b_outcomeB\v\n" +
 	"\t_semanticB\n" +
 	"\n" +
-	"\b_overall\"\xfc\x02\n" +
+	"\b_overall\"\xcc\x03\n" +
 	"\x11EnforcementPolicy\x12\x16\n" +
 	"\x06window\x18\x01 \x01(\rR\x06window\x12)\n" +
 	"\x10min_observations\x18\x02 \x01(\rR\x0fminObservations\x12&\n" +
@@ -1949,7 +1960,8 @@ const file_keel_v1_behavioral_contract_proto_rawDesc = "" +
 	"\fon_invariant\x18\x04 \x01(\x0e2\x1a.keel.v1.ViolationResponseR\vonInvariant\x125\n" +
 	"\bon_drift\x18\x05 \x01(\x0e2\x1a.keel.v1.ViolationResponseR\aonDrift\x125\n" +
 	"\bon_scope\x18\x06 \x01(\x0e2\x1a.keel.v1.ViolationResponseR\aonScope\x12>\n" +
-	"\x12restricted_actions\x18\a \x03(\x0e2\x0f.keel.v1.ActionR\x11restrictedActionsB\x0f\n" +
+	"\x12restricted_actions\x18\a \x03(\x0e2\x0f.keel.v1.ActionR\x11restrictedActions\x12N\n" +
+	"\x19engine_drift_restricts_at\x18\b \x01(\x0e2\x13.keel.v1.DriftLevelR\x16engineDriftRestrictsAtB\x0f\n" +
 	"\r_prior_weight\"\xfb\x03\n" +
 	"\tInvariant\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12 \n" +
@@ -2147,6 +2159,7 @@ var file_keel_v1_behavioral_contract_proto_goTypes = []any{
 	nil,                           // 26: keel.v1.SemanticAnchor.ExpectedTargetDistributionEntry
 	(*timestamppb.Timestamp)(nil), // 27: google.protobuf.Timestamp
 	(Action)(0),                   // 28: keel.v1.Action
+	(DriftLevel)(0),               // 29: keel.v1.DriftLevel
 }
 var file_keel_v1_behavioral_contract_proto_depIdxs = []int32{
 	27, // 0: keel.v1.BehavioralContract.created_at:type_name -> google.protobuf.Timestamp
@@ -2163,36 +2176,37 @@ var file_keel_v1_behavioral_contract_proto_depIdxs = []int32{
 	0,  // 11: keel.v1.EnforcementPolicy.on_drift:type_name -> keel.v1.ViolationResponse
 	0,  // 12: keel.v1.EnforcementPolicy.on_scope:type_name -> keel.v1.ViolationResponse
 	28, // 13: keel.v1.EnforcementPolicy.restricted_actions:type_name -> keel.v1.Action
-	0,  // 14: keel.v1.Invariant.response:type_name -> keel.v1.ViolationResponse
-	10, // 15: keel.v1.Invariant.ratio:type_name -> keel.v1.RatioRule
-	11, // 16: keel.v1.Invariant.distribution:type_name -> keel.v1.DistributionRule
-	12, // 17: keel.v1.Invariant.drift:type_name -> keel.v1.DriftRule
-	13, // 18: keel.v1.Invariant.semantic:type_name -> keel.v1.SemanticRule
-	14, // 19: keel.v1.Invariant.temporal:type_name -> keel.v1.TemporalRule
-	15, // 20: keel.v1.Invariant.rate:type_name -> keel.v1.RateRule
-	17, // 21: keel.v1.Invariant.count:type_name -> keel.v1.CountRule
-	16, // 22: keel.v1.Invariant.sum:type_name -> keel.v1.SumRule
-	2,  // 23: keel.v1.RatioRule.dimension:type_name -> keel.v1.Dimension
-	1,  // 24: keel.v1.RatioRule.comparison:type_name -> keel.v1.Comparison
-	2,  // 25: keel.v1.DistributionRule.dimension:type_name -> keel.v1.Dimension
-	1,  // 26: keel.v1.DistributionRule.comparison:type_name -> keel.v1.Comparison
-	3,  // 27: keel.v1.DriftRule.distribution:type_name -> keel.v1.DriftDistribution
-	1,  // 28: keel.v1.DriftRule.comparison:type_name -> keel.v1.Comparison
-	1,  // 29: keel.v1.SemanticRule.comparison:type_name -> keel.v1.Comparison
-	1,  // 30: keel.v1.RateRule.comparison:type_name -> keel.v1.Comparison
-	1,  // 31: keel.v1.SumRule.comparison:type_name -> keel.v1.Comparison
-	2,  // 32: keel.v1.CountRule.dimension:type_name -> keel.v1.Dimension
-	1,  // 33: keel.v1.CountRule.comparison:type_name -> keel.v1.Comparison
-	25, // 34: keel.v1.SemanticAnchor.expected_action_distribution:type_name -> keel.v1.SemanticAnchor.ExpectedActionDistributionEntry
-	26, // 35: keel.v1.SemanticAnchor.expected_target_distribution:type_name -> keel.v1.SemanticAnchor.ExpectedTargetDistributionEntry
-	4,  // 36: keel.v1.ContractViolation.kind:type_name -> keel.v1.ViolationKind
-	19, // 37: keel.v1.ContractEnforcement.violations:type_name -> keel.v1.ContractViolation
-	20, // 38: keel.v1.ContractEnforcement.drift:type_name -> keel.v1.DriftScores
-	39, // [39:39] is the sub-list for method output_type
-	39, // [39:39] is the sub-list for method input_type
-	39, // [39:39] is the sub-list for extension type_name
-	39, // [39:39] is the sub-list for extension extendee
-	0,  // [0:39] is the sub-list for field type_name
+	29, // 14: keel.v1.EnforcementPolicy.engine_drift_restricts_at:type_name -> keel.v1.DriftLevel
+	0,  // 15: keel.v1.Invariant.response:type_name -> keel.v1.ViolationResponse
+	10, // 16: keel.v1.Invariant.ratio:type_name -> keel.v1.RatioRule
+	11, // 17: keel.v1.Invariant.distribution:type_name -> keel.v1.DistributionRule
+	12, // 18: keel.v1.Invariant.drift:type_name -> keel.v1.DriftRule
+	13, // 19: keel.v1.Invariant.semantic:type_name -> keel.v1.SemanticRule
+	14, // 20: keel.v1.Invariant.temporal:type_name -> keel.v1.TemporalRule
+	15, // 21: keel.v1.Invariant.rate:type_name -> keel.v1.RateRule
+	17, // 22: keel.v1.Invariant.count:type_name -> keel.v1.CountRule
+	16, // 23: keel.v1.Invariant.sum:type_name -> keel.v1.SumRule
+	2,  // 24: keel.v1.RatioRule.dimension:type_name -> keel.v1.Dimension
+	1,  // 25: keel.v1.RatioRule.comparison:type_name -> keel.v1.Comparison
+	2,  // 26: keel.v1.DistributionRule.dimension:type_name -> keel.v1.Dimension
+	1,  // 27: keel.v1.DistributionRule.comparison:type_name -> keel.v1.Comparison
+	3,  // 28: keel.v1.DriftRule.distribution:type_name -> keel.v1.DriftDistribution
+	1,  // 29: keel.v1.DriftRule.comparison:type_name -> keel.v1.Comparison
+	1,  // 30: keel.v1.SemanticRule.comparison:type_name -> keel.v1.Comparison
+	1,  // 31: keel.v1.RateRule.comparison:type_name -> keel.v1.Comparison
+	1,  // 32: keel.v1.SumRule.comparison:type_name -> keel.v1.Comparison
+	2,  // 33: keel.v1.CountRule.dimension:type_name -> keel.v1.Dimension
+	1,  // 34: keel.v1.CountRule.comparison:type_name -> keel.v1.Comparison
+	25, // 35: keel.v1.SemanticAnchor.expected_action_distribution:type_name -> keel.v1.SemanticAnchor.ExpectedActionDistributionEntry
+	26, // 36: keel.v1.SemanticAnchor.expected_target_distribution:type_name -> keel.v1.SemanticAnchor.ExpectedTargetDistributionEntry
+	4,  // 37: keel.v1.ContractViolation.kind:type_name -> keel.v1.ViolationKind
+	19, // 38: keel.v1.ContractEnforcement.violations:type_name -> keel.v1.ContractViolation
+	20, // 39: keel.v1.ContractEnforcement.drift:type_name -> keel.v1.DriftScores
+	40, // [40:40] is the sub-list for method output_type
+	40, // [40:40] is the sub-list for method input_type
+	40, // [40:40] is the sub-list for extension type_name
+	40, // [40:40] is the sub-list for extension extendee
+	0,  // [0:40] is the sub-list for field type_name
 }
 
 func init() { file_keel_v1_behavioral_contract_proto_init() }

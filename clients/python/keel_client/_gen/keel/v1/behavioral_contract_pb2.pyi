@@ -164,7 +164,7 @@ class DriftThresholds(_message.Message):
     def __init__(self, action: _Optional[float] = ..., target: _Optional[float] = ..., temporal: _Optional[float] = ..., outcome: _Optional[float] = ..., semantic: _Optional[float] = ..., overall: _Optional[float] = ...) -> None: ...
 
 class EnforcementPolicy(_message.Message):
-    __slots__ = ("window", "min_observations", "prior_weight", "on_invariant", "on_drift", "on_scope", "restricted_actions")
+    __slots__ = ("window", "min_observations", "prior_weight", "on_invariant", "on_drift", "on_scope", "restricted_actions", "engine_drift_restricts_at")
     WINDOW_FIELD_NUMBER: _ClassVar[int]
     MIN_OBSERVATIONS_FIELD_NUMBER: _ClassVar[int]
     PRIOR_WEIGHT_FIELD_NUMBER: _ClassVar[int]
@@ -172,6 +172,7 @@ class EnforcementPolicy(_message.Message):
     ON_DRIFT_FIELD_NUMBER: _ClassVar[int]
     ON_SCOPE_FIELD_NUMBER: _ClassVar[int]
     RESTRICTED_ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    ENGINE_DRIFT_RESTRICTS_AT_FIELD_NUMBER: _ClassVar[int]
     window: int
     min_observations: int
     prior_weight: int
@@ -179,7 +180,8 @@ class EnforcementPolicy(_message.Message):
     on_drift: ViolationResponse
     on_scope: ViolationResponse
     restricted_actions: _containers.RepeatedScalarFieldContainer[_modes_pb2.Action]
-    def __init__(self, window: _Optional[int] = ..., min_observations: _Optional[int] = ..., prior_weight: _Optional[int] = ..., on_invariant: _Optional[_Union[ViolationResponse, str]] = ..., on_drift: _Optional[_Union[ViolationResponse, str]] = ..., on_scope: _Optional[_Union[ViolationResponse, str]] = ..., restricted_actions: _Optional[_Iterable[_Union[_modes_pb2.Action, str]]] = ...) -> None: ...
+    engine_drift_restricts_at: _modes_pb2.DriftLevel
+    def __init__(self, window: _Optional[int] = ..., min_observations: _Optional[int] = ..., prior_weight: _Optional[int] = ..., on_invariant: _Optional[_Union[ViolationResponse, str]] = ..., on_drift: _Optional[_Union[ViolationResponse, str]] = ..., on_scope: _Optional[_Union[ViolationResponse, str]] = ..., restricted_actions: _Optional[_Iterable[_Union[_modes_pb2.Action, str]]] = ..., engine_drift_restricts_at: _Optional[_Union[_modes_pb2.DriftLevel, str]] = ...) -> None: ...
 
 class Invariant(_message.Message):
     __slots__ = ("id", "description", "response", "ratio", "distribution", "drift", "semantic", "temporal", "rate", "count", "sum")
