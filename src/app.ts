@@ -10,6 +10,7 @@ import { QuotaBook } from "./auth/quota.js";
 import { DEFAULT_CONFIG, type EngineConfig } from "./engine/index.js";
 import type { Config } from "./config.js";
 import type { Keyring } from "./contracts/keys.js";
+import { FailClosedPolicy } from "./contracts/fail-closed.js";
 import type { Logger } from "./logger.js";
 import { KeelMetrics } from "./metrics/metrics.js";
 import { AgentService } from "./service/agent-service.js";
@@ -91,6 +92,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     engineConfig: options.engineConfig ?? DEFAULT_CONFIG,
     now,
     newId: newInstanceId,
+    failClosed: FailClosedPolicy.parse(config.failClosed),
   });
   const drain = new AbortController();
 
@@ -125,7 +127,7 @@ export async function startApp(options: AppOptions): Promise<App> {
 
   const routes = (router: ConnectRouter): void => {
     router.service(InstanceService, instanceService(agents));
-    router.service(EngineService, engineService(agents, sessions, drain.signal));
+    router.service(EngineService, engineService(agents, sessions, drain.signal, config.sessionOpenTimeoutMs));
     router.service(ContractService, contractService(contracts));
     router.service(KeyService, keyService({ keys: store.keys, authenticator, now }));
     router.service(Health, healthService(health));
@@ -141,6 +143,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     maxMessageBytes: config.maxMessageBytes,
     maxTimeoutMs: config.maxTimeoutMs,
     grpcServer: config.grpcServer,
+    limits: { idleMs: config.idleTimeoutMs, requestMs: config.requestTimeoutMs },
     drain,
     metrics,
     tls: config.tls,

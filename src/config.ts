@@ -25,6 +25,14 @@ export interface Config {
   quota: QuotaConfig;
   /** Which server answers HTTP/2 gRPC: "grpc-js" (default) or "connect" (connect-node). */
   grpcServer: "grpc-js" | "connect";
+  /** Connections idle (no open stream) this long are closed; 0 turns it off. */
+  idleTimeoutMs: number;
+  /** A request's headers and non-streaming body must arrive within this; 0 turns it off. */
+  requestTimeoutMs: number;
+  /** A session stream that sends no open frame within this is ended (DEADLINE_EXCEEDED). */
+  sessionOpenTimeoutMs: number;
+  /** KEEL_FAIL_CLOSED: the agents that fail closed, "*", tenants, tenant/agent, "!" to exempt (docs/audit.md). */
+  failClosed: string;
   /** Committed request ids are kept at least this long (KEEL_REQUEST_ID_RETENTION_MS; docs/idempotency.md). */
   requestRetentionMs: number;
   /** Probes, drain and connection lifetimes (docs/observability.md). */
@@ -123,6 +131,10 @@ export function loadConfig(env: Env = process.env): Config {
     auth: authConfig(env),
     quota: quotaConfig(env),
     grpcServer: grpcServer(text(env, "KEEL_GRPC_SERVER", "grpc-js")),
+    idleTimeoutMs: integer(env, "KEEL_IDLE_TIMEOUT_MS", 30_000, 0, 3_600_000),
+    requestTimeoutMs: integer(env, "KEEL_REQUEST_TIMEOUT_MS", 30_000, 0, 600_000),
+    sessionOpenTimeoutMs: integer(env, "KEEL_SESSION_OPEN_TIMEOUT_MS", 10_000, 1, 600_000),
+    failClosed: text(env, "KEEL_FAIL_CLOSED", ""),
     requestRetentionMs: integer(env, "KEEL_REQUEST_ID_RETENTION_MS", 24 * 3_600_000, 60_000, 30 * 24 * 3_600_000),
     lifecycle: lifecycleConfig(env),
   };

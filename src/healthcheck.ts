@@ -1,5 +1,7 @@
 // Container health check: asks this process's own grpc.health.v1.Health over Connect JSON
-// (HTTP/1.1), exiting 0 only when the server reports SERVING.
+// (HTTP/1.1), exiting 0 only when the server reports SERVING. The first argument names the health
+// service to ask (default "", the whole server); Kubernetes under mutual TLS, where the kubelet
+// cannot probe, runs it with the liveness and the readiness names (deploy/helm/keel).
 //
 // With TLS on (KEEL_TLS_CERT_FILE/KEY_FILE) it speaks HTTPS to the same loopback port. It does
 // not verify the server's certificate: it dials 127.0.0.1 inside the server's own container,
@@ -14,6 +16,7 @@ import * as https from "node:https";
 import { loadConfig } from "./config.js";
 
 const { port, tls } = loadConfig();
+const service = process.argv[2] ?? "";
 const options: https.RequestOptions = {
   host: "127.0.0.1",
   port,
@@ -39,4 +42,4 @@ req.on("error", (err) => {
   process.exit(1);
 });
 req.on("timeout", () => req.destroy());
-req.end("{}");
+req.end(JSON.stringify({ service }));

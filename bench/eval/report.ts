@@ -30,6 +30,9 @@ import {
 } from "./published.js";
 import { SCENARIOS, STRESS_TRUTH_MIN } from "./scenarios.js";
 import type { SystemId } from "./system.js";
+import { randomDriftSection } from "./drift-random-report.js";
+import type { RandomDriftResults } from "./drift-random-eval.js";
+import type { DriftActingRow } from "./drift-acting.js";
 import { f1, f2, f3, markdown, pct, text, type Table } from "./tables.js";
 
 const name = (id: SystemId) => `${id} ${SYSTEMS.find((s) => s.id === id)?.name ?? ""}`;
@@ -269,7 +272,12 @@ function explanations(r: Results): string[] {
 
 // ---------------------------------------------------------------- markdown
 
-export function renderMarkdown(r: Results, chartFiles: readonly { id: string; file: string; title: string }[]): string {
+/** The randomized drift evaluation is run separately (it is the slow part); without it its section is left out. */
+export function renderMarkdown(
+  r: Results,
+  chartFiles: readonly { id: string; file: string; title: string }[],
+  randomDrift?: { results: RandomDriftResults; chart: string; acting: readonly DriftActingRow[] },
+): string {
   const L: string[] = [];
   // Every argument is its own block (paragraph, table, heading), separated by a blank line.
   const p = (...xs: string[]) => {
@@ -419,6 +427,8 @@ export function renderMarkdown(r: Results, chartFiles: readonly { id: string; fi
     markdown(enforcementTable(r)),
     enforcementReading(r),
   );
+
+  if (randomDrift) p(...randomDriftSection(randomDrift.results, randomDrift.chart, randomDrift.acting));
 
   p("## Charts", "Keel, first seed, per scenario: stress_response strength (shaded: ground-truth stress turns), energy, allowed actions and drift magnitude with the level boundaries (shaded: labelled drift; dots: D3 rollbacks).");
   for (const c of chartFiles) p(`### ${c.title}`, `![${c.title}](${c.file})`);

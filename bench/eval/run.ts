@@ -11,12 +11,16 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderChart } from "./charts.js";
-import { runAll } from "./experiment.js";
+import { renderDelayChart } from "./drift-random-report.js";
+import { SEEDS, runAll } from "./experiment.js";
+import { evaluateRandomDrift } from "./drift-random-eval.js";
+import { evaluateDriftActing } from "./drift-acting.js";
 import { renderConsole, renderMarkdown } from "./report.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const docs = join(root, "docs");
 const chartDir = join(docs, "benchmarks");
+const DELAY_CHART = "benchmarks/drift-delay-vs-false-alarms.svg";
 
 const started = performance.now();
 const err = process.stderr;
@@ -40,7 +44,10 @@ const chartFiles = results.charts.map((c) => {
   writeFileSync(join(docs, file), renderChart(c));
   return { id: c.id, file, title: c.title };
 });
-writeFileSync(join(docs, "benchmarks.md"), renderMarkdown(results, chartFiles));
+err.write("random drift agents (issue 16): both detectors, three tolerances…\n");
+const randomDrift = evaluateRandomDrift(SEEDS, (label) => err.write(`  ${label}\n`));
+writeFileSync(join(docs, DELAY_CHART), renderDelayChart(randomDrift));
+writeFileSync(join(docs, "benchmarks.md"), renderMarkdown(results, chartFiles, { results: randomDrift, chart: DELAY_CHART, acting: evaluateDriftActing(SEEDS) }));
 
 process.stdout.write(renderConsole(results));
-err.write(`wrote docs/benchmarks.md and ${chartFiles.length} charts in docs/benchmarks/ (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+err.write(`wrote docs/benchmarks.md and ${chartFiles.length + 1} charts in docs/benchmarks/ (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);

@@ -23,8 +23,14 @@ export type Unit = "cycles/s" | "commits/s" | "contracts/s" | "messages/s" | "ca
 
 export interface Benchmark {
   readonly id: string;
-  /** Path from the repository root, run with `node --import tsx`. */
+  /** Path from the repository root, run with `node --import tsx` unless `command` says otherwise. */
   readonly script: string;
+  /**
+   * For a benchmark in another language (the Go or Python SDK's): the argv that runs it from the
+   * repository root, e.g. ["python3", "bench/python-sdk/bench.py"]. It prints the same
+   * `BENCH-FIGURE {"id":…,"value":…}` lines as emit() and reads BENCH_SMOKE=1 from its environment.
+   */
+  readonly command?: readonly string[];
   readonly what: string;
   readonly figures: readonly Figure[];
 }
@@ -123,6 +129,21 @@ export const BENCHMARKS: readonly Benchmark[] = [
       { id: "floor.lockstep_p99_ms", label: "bare lock-step p99", unit: "ms" },
       { id: "floor.unary_1k_p50_ms", label: "bare unary at 1,000 calls/s, p50", unit: "ms" },
       { id: "floor.unary_1k_p99_ms", label: "bare unary at 1,000 calls/s, p99", unit: "ms" },
+    ],
+  },
+  {
+    id: "audit",
+    script: "bench/audit.ts",
+    what: "the audit chain on histories built through the service: hashing per cycle, and verified replay (engine + enforcement + hash + outcome comparison)",
+    figures: [
+      { id: "audit.engine_us_per_cycle", label: "engine alone per cycle, for scale", unit: "µs" },
+      { id: "audit.chain_us_per_cycle", label: "hash chaining per cycle, no contract", unit: "µs", target: { atMost: 2, source: "issue 17: chaining ≤ 2 µs per cycle" } },
+      { id: "audit.verify_cycles_per_second", label: "VerifyHistory replay, no contract", unit: "cycles/s", target: { atLeast: 500_000, source: "issue 17: ≥ 500,000 cycles/s" } },
+      { id: "audit.contract_engine_us_per_cycle", label: "engine alone per cycle, for scale (contract run)", unit: "µs" },
+      { id: "audit.contract_chain_us_per_cycle", label: "hash chaining per cycle, with a declared contract", unit: "µs" },
+      { id: "audit.contract_verify_cycles_per_second", label: "VerifyHistory replay, with a declared contract", unit: "cycles/s" },
+      { id: "audit.invariants_100_p99_us", label: "enforcement step with 100 invariants, p99", unit: "µs", target: { atMost: 20, source: "issue 17: 100 invariants ≤ 20 µs per cycle at p99" } },
+      { id: "audit.invariants_0_p99_us", label: "enforcement step with no invariants, p99", unit: "µs" },
     ],
   },
   {

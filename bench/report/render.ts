@@ -88,7 +88,7 @@ export function renderReadmeBlock(latest: RunRecord): string {
     });
   return [
     README_START,
-    `Medians of ${latest.runs} runs (min–max) on ${latest.machine.cores} shared cores, Node ${latest.machine.node}, ${latest.date.slice(0, 10)}, commit \`${latest.commit}\`:`,
+    `Medians of ${latest.runs} runs (min–max) on ${latest.machine.cores} shared cores, Node ${latest.machine.node}, ${latest.date.slice(0, 10)}, commit \`${latest.commit}\`${latest.note ? ` — ${latest.note}` : ""}:`,
     "",
     "| figure | median (min–max) | target | status |",
     "| --- | --- | --- | --- |",

@@ -7,8 +7,9 @@
 // --smoke (CI): each benchmark once at toy sizes; fails if one crashes or a declared figure is
 // missing (or an undeclared one appears). Never judges speed and writes nothing.
 // --only: run a subset and print the summary without writing anything.
+// --render-only: run nothing; rewrite the report, charts and README block from bench/history.jsonl.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createInterface } from "node:readline";
@@ -34,6 +35,7 @@ const { values: args } = parseArgs({
     note: { type: "string", default: "" },
     only: { type: "string" },
     smoke: { type: "boolean", default: false },
+    "render-only": { type: "boolean", default: false },
   },
 });
 const smoke = args.smoke;
@@ -46,7 +48,8 @@ if (only && selected.length !== only.length) throw new Error(`--only names unkno
 /** One run of one benchmark: its figures by id. Rejects on a crash, a timeout or a bad figure set. */
 function runOnce(bench: Benchmark): Promise<Map<string, number>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, bench.script)], {
+    const [file, ...argv] = bench.command ?? [process.execPath, "--import", "tsx", path.join(root, bench.script)];
+    const child = spawn(file!, argv, {
       cwd: root,
       env: { ...process.env, BENCH_SMOKE: smoke ? "1" : "0" },
       stdio: ["ignore", "pipe", "inherit"],
@@ -73,6 +76,12 @@ function runOnce(bench: Benchmark): Promise<Map<string, number>> {
 }
 
 const git = (...a: string[]) => execFileSync("git", a, { cwd: root, encoding: "utf8" }).trim();
+
+if (args["render-only"]) {
+  writeOutputs(readHistory(HISTORY));
+  console.log("rewrote docs/performance.md, docs/performance/*.svg and README.md's headline from bench/history.jsonl");
+  process.exit(0);
+}
 
 // What is measured is the tree at the start: later edits do not change the record.
 const commit = git("rev-parse", "--short=12", "HEAD");
@@ -131,13 +140,23 @@ const record: RunRecord = {
   figures: summaries,
 };
 appendHistory(HISTORY, record);
-const history = readHistory(HISTORY);
-mkdirSync(path.join(root, "docs/performance"), { recursive: true });
-for (const figure of BENCHMARKS.flatMap((b) => b.figures)) writeFileSync(path.join(root, "docs", chartPath(figure)), figureChart(figure, history));
-writeFileSync(REPORT, renderReport(record, history));
-const readme = readFileSync(README, "utf8");
-const a = readme.indexOf(README_START);
-const b = readme.indexOf(README_END);
-if (a < 0 || b < a) throw new Error(`README.md has no block between "${README_START}" and "${README_END}"`);
-writeFileSync(README, readme.slice(0, a) + renderReadmeBlock(record) + readme.slice(b + README_END.length));
+writeOutputs(readHistory(HISTORY));
 console.log(`wrote docs/performance.md, docs/performance/*.svg, README.md's headline and a line in bench/history.jsonl (${total} s)`);
+
+/** docs/performance.md, its charts and the README block, from the history (latest run last). */
+function writeOutputs(history: RunRecord[]): void {
+  const latest = history[history.length - 1];
+  if (!latest) throw new Error("bench/history.jsonl is empty: run npm run bench:report first");
+  const charts = path.join(root, "docs/performance");
+  mkdirSync(charts, { recursive: true });
+  // Charts of figures no longer declared go: the directory holds exactly the registry's figures.
+  const declared = new Set(BENCHMARKS.flatMap((b) => b.figures.map((f) => path.basename(chartPath(f)))));
+  for (const file of readdirSync(charts)) if (file.endsWith(".svg") && !declared.has(file)) rmSync(path.join(charts, file));
+  for (const figure of BENCHMARKS.flatMap((b) => b.figures)) writeFileSync(path.join(root, "docs", chartPath(figure)), figureChart(figure, history));
+  writeFileSync(REPORT, renderReport(latest, history));
+  const readme = readFileSync(README, "utf8");
+  const a = readme.indexOf(README_START);
+  const b = readme.indexOf(README_END);
+  if (a < 0 || b < a) throw new Error(`README.md has no block between "${README_START}" and "${README_END}"`);
+  writeFileSync(README, readme.slice(0, a) + renderReadmeBlock(latest) + readme.slice(b + README_END.length));
+}

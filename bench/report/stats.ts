@@ -34,10 +34,12 @@ export function format(value: number, unit: Figure["unit"]): string {
       return value.toFixed(2);
     case "ms":
       return value.toFixed(3);
+    case "%":
+      return value.toFixed(1);
     case "bytes":
       return Math.round(value).toLocaleString("en-US");
     default:
-      if (Math.abs(value) >= 1e6) return `${(value / 1e6).toFixed(2)} M`;
+      if (Math.abs(value) >= 999_500) return `${(value / 1e6).toFixed(2)} M`;
       if (Math.abs(value) >= 1e4) return `${(value / 1e3).toFixed(1)} k`;
       return Math.round(value).toLocaleString("en-US");
   }

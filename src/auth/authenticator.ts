@@ -7,6 +7,10 @@
 // (default 5 s). A revocation is never undone by a stale read: once this replica has seen a key
 // revoked, it stays revoked here.
 //
+// Unknown ids are remembered in a cache of their own (a flood of random ids cannot evict valid
+// keys' records), so a repeated unknown id costs no store read; and an unknown id costs the same
+// SHA-256 and comparison as a wrong secret, so the two cannot be told apart by timing.
+//
 // Failures carry a reason for the auth-failures metric. An unknown id and a wrong secret get the
 // same answer, so key ids cannot be probed; a key is reported revoked only to a caller who showed
 // its secret. Messages say what to do and never repeat anything secret.
@@ -56,6 +60,8 @@ export interface AuthenticatorOptions {
 }
 
 const SEE = "(see README Getting a key)";
+/** 32 bytes no SHA-256 output is known to equal: what an unknown id's secret is compared with. */
+const NO_KEY_HASH = Buffer.alloc(32, 0);
 
 export class Authenticator {
   readonly #keys: KeyStore;
@@ -64,6 +70,8 @@ export class Authenticator {
   readonly #now: () => number;
   readonly #onFailure: (reason: AuthFailureReason) => void;
   readonly #cache: BoundedMap<string, Entry>;
+  /** Ids the store does not have: kept apart so they never push out real keys' records. */
+  readonly #unknown: BoundedMap<string, Entry>;
   readonly #inflight = new Map<string, Promise<Entry>>();
 
   constructor(options: AuthenticatorOptions) {
@@ -71,6 +79,7 @@ export class Authenticator {
     this.#operatorTenant = options.operatorTenant;
     this.#ttl = options.cacheTtlMs;
     this.#cache = new BoundedMap(options.maxEntries ?? 10_000);
+    this.#unknown = new BoundedMap(options.maxEntries ?? 10_000);
     this.#now = options.now ?? (() => performance.now());
     this.#onFailure = options.onFailure ?? (() => {});
   }
@@ -110,6 +119,7 @@ export class Authenticator {
   /** Puts a record this replica just created or revoked into the cache, so it counts at once. */
   remember(record: ApiKeyRecord): void {
     this.#inflight.delete(record.id);
+    this.#unknown.delete(record.id);
     this.#cache.set(record.id, this.#entry(record));
   }
 
@@ -120,7 +130,8 @@ export class Authenticator {
   }
 
   #verify(entry: Entry, id: string, secret: string): Credential {
-    if (entry.record === null || !verifySecret(secret, entry.hash!)) {
+    // An unknown id hashes and compares too, against a hash nothing matches: same work, same time.
+    if (!verifySecret(secret, entry.hash ?? NO_KEY_HASH) || entry.record === null) {
       throw this.fail("unknown", `API key ${id} is not valid - check that the whole key was sent, or create a new one ${SEE}`);
     }
     if (entry.record.revokedAtMs !== null) throw this.#revoked(id);
@@ -139,7 +150,7 @@ export class Authenticator {
   }
 
   #lookup(id: string): Entry | Promise<Entry> {
-    const cached = this.#cache.get(id);
+    const cached = this.#cache.get(id) ?? this.#unknown.get(id);
     if (cached && this.#now() - cached.fetchedAt < this.#ttl) return cached;
     let pending = this.#inflight.get(id);
     if (!pending) {
@@ -149,7 +160,13 @@ export class Authenticator {
           // A remember() while this read was in flight is newer than what it read.
           if (this.#inflight.get(id) === fetch) {
             this.#inflight.delete(id);
-            this.#cache.set(id, entry);
+            if (entry.record === null) {
+              this.#cache.delete(id);
+              this.#unknown.set(id, entry);
+            } else {
+              this.#unknown.delete(id);
+              this.#cache.set(id, entry);
+            }
           }
           return entry;
         },

@@ -9,8 +9,9 @@
 // Streams (EngineService.Session): the key is checked when the stream opens, and again through
 // the cache before each later frame reaches the handler, so a revoked key ends the session at its
 // next frame with UNAUTHENTICATED. Each observation frame is charged to the key's cycle quota
-// before the handler sees it, and the session counts against the key's open sessions until the
-// call ends. Past a quota: RESOURCE_EXHAUSTED with a google.rpc.RetryInfo detail, and the
+// before the handler sees it, and the session counts against the key's open sessions from its
+// first frame until the call ends: a stream that never sends a frame holds no session slot (and is
+// ended by the session's open-frame timeout). Past a quota: RESOURCE_EXHAUSTED with a google.rpc.RetryInfo detail, and the
 // refused call or frame changes nothing.
 import { Code, ConnectError, type Interceptor, type StreamRequest, type UnaryRequest } from "@connectrpc/connect";
 import type { Logger } from "../logger.js";
@@ -191,14 +192,22 @@ export function gateInterceptor(gate: AuthGate, logger: Logger): Interceptor {
       return audited(method, credential, req, () => next(req), logger);
     }
 
-    const release = method === SESSION ? gate.openSession(credential) : undefined;
-    if (release) req.signal.addEventListener("abort", release, { once: true });
+    let release: (() => void) | undefined;
+    const onFirstFrame =
+      method === SESSION
+        ? () => {
+            release = gate.openSession(credential);
+            req.signal.addEventListener("abort", release, { once: true });
+          }
+        : undefined;
+    const releaseIfOpen = (): void => release?.();
     try {
-      const res = await next({ ...req, message: guarded(gate, credential, req.message as AsyncIterable<SessionRequest>, method) });
-      if (!release || !res.stream) return res;
-      return { ...res, message: releasing(res.message, release) };
+      const frames = guarded(gate, credential, req.message as AsyncIterable<SessionRequest>, method, onFirstFrame);
+      const res = await next({ ...req, message: frames });
+      if (!onFirstFrame || !res.stream) return res;
+      return { ...res, message: releasing(res.message, releaseIfOpen) };
     } catch (err) {
-      release?.();
+      releaseIfOpen();
       throw err;
     }
   };
@@ -230,11 +239,13 @@ async function* guarded(
   credential: Credential,
   frames: AsyncIterable<SessionRequest>,
   method: string,
+  onFirstFrame?: () => void,
 ): AsyncGenerator<SessionRequest> {
   const session = method === SESSION;
   let first = true;
   for await (const frame of frames) {
-    if (!first) {
+    if (first) onFirstFrame?.();
+    else {
       const pending = gate.frame(credential, session ? frameCycles(frame) : 0);
       if (pending) await pending;
     }

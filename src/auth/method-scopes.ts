@@ -27,6 +27,8 @@ export const METHOD_SCOPES: Readonly<Record<string, Requirement>> = {
   "keel.v1.EngineService/ListHistory": "read",
   "keel.v1.EngineService/ListDriftEvents": "read",
   "keel.v1.EngineService/ListSnapshots": "read",
+  // Verifying history only reads it (replay computes in memory): read, so auditors need no admin key.
+  "keel.v1.EngineService/VerifyHistory": "read",
 
   // Declared behavioral contracts. Declaring is administration; reading, diffing and verifying
   // are reads.

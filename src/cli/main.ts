@@ -33,8 +33,10 @@ contract keygen                             print a new Ed25519 private key and 
 contract keys                               the server's public keys
 instance create --name NAME [--description TEXT] [--persona ID]
 instance get ID | instance list | instance delete ID
-process ID --mode MODE --strength X [--confidence X] [--action A] [--target T] [--outcome O] [--term T] [--at ISO-TIME]
+process ID --mode MODE --strength X [--confidence X] [--action A] [--target T] [--outcome O] [--amount N] [--term T] [--at ISO-TIME]
 state ID | contract-of ID                   the agent's engine state, or its current execution contract
+audit verify ID                             replay the agent's history and check every cycle and chain hash
+                                            (exit 0 verified, 1 a difference, printed with what differs)
 keys create --name NAME --scope read|engine|admin [--tenant T] [--cycles-per-second N] [--max-sessions N]
                                             create an API key (admin); prints the key, once, on stdout
 keys list [--tenant T]                      your tenant's keys (or T's), without secrets
@@ -67,6 +69,7 @@ const OPTIONS = {
   target: { type: "string" },
   outcome: { type: "string" },
   term: { type: "string" },
+  amount: { type: "string" },
   at: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -219,11 +222,19 @@ async function dispatch(args: string[], o: Values, apiKey: string, io: CliIo): P
           action: o.action,
           target: o.target,
           outcome: o.outcome,
+          amount: o.amount === undefined ? undefined : number("amount", o.amount),
           context: o.term ? { term: o.term } : {},
           timestamp: o.at ? timestampFromMs(time(o.at)) : undefined,
         },
       });
       return print(EngineService.method.process.output, res);
+    }
+    case "audit verify": {
+      const res = await engine.verifyHistory({ instanceId: arg(0, "an instance id") });
+      print(EngineService.method.verifyHistory.output, res);
+      const d = res.difference;
+      if (d) io.stderr(`keel: the history of ${rest[0]} differs at revision ${d.revision} (${d.field}) - ${d.message}\n`);
+      return res.verified ? 0 : 1;
     }
     case "state":
       return print(EngineService.method.getState.output, await engine.getState({ instanceId: command ?? usage("state needs an instance id") }));

@@ -1,6 +1,9 @@
 // A contract version compiled once into what enforcement runs every cycle: scope sets, the
 // target categorizer, drift configuration and invariant checks.
+import { createHash } from "node:crypto";
 import { STANDARD_ACTIONS, type Action } from "../engine/index.js";
+import { canonicalBytes } from "./canonical.js";
+import type { SealStatus } from "./seal.js";
 import type { DriftConfig } from "./drift.js";
 import { compileInvariant, type CompiledInvariant } from "./invariants.js";
 import { LIMITS, type BehavioralContract, type RateRule } from "./model.js";
@@ -18,6 +21,10 @@ export interface CompiledRate {
 
 export interface CompiledContract {
   contract: BehavioralContract;
+  /** SHA-256 (hex) of the version's canonical bytes: names exactly what was enforced. */
+  versionHash: string;
+  /** The seal checked against the server's trusted keys (set by the registry, which holds them). */
+  seal?: SealStatus;
   /** Cycles of history the window keeps. */
   capacity: number;
   categorize: (target: string) => string;
@@ -29,6 +36,14 @@ export interface CompiledContract {
   drift: DriftConfig;
   invariants: readonly CompiledInvariant[];
   rates: readonly CompiledRate[];
+  sums: readonly CompiledSum[];
+}
+
+export interface CompiledSum {
+  id: string;
+  /** Empty: every observation. */
+  action: string;
+  windowMs: number;
 }
 
 export function compileContract(contract: BehavioralContract): CompiledContract {
@@ -48,12 +63,16 @@ export function compileContract(contract: BehavioralContract): CompiledContract 
   const rates = contract.invariants.flatMap((inv): CompiledRate[] =>
     inv.rule.type === "rate" ? [rateOf(inv.id, inv.rule)] : [],
   );
+  const sums = contract.invariants.flatMap((inv): CompiledSum[] =>
+    inv.rule.type === "sum" ? [{ id: inv.id, action: inv.rule.action, windowMs: inv.rule.windowSeconds * 1000 }] : [],
+  );
   const capacity = Math.min(
     LIMITS.maxWindow,
     Math.max(contract.policy.window, ...invariants.map((i) => i.window)),
   );
   return {
     contract,
+    versionHash: contractVersionHash(contract),
     capacity,
     categorize: categorizer(categories),
     scopeActions: scope && scope.actions.length > 0 ? new Set(scope.actions) : null,
@@ -74,7 +93,13 @@ export function compileContract(contract: BehavioralContract): CompiledContract 
     },
     invariants,
     rates,
+    sums,
   };
+}
+
+/** SHA-256 (hex) of the bytes a seal signs: the same content always has the same hash, sealed or not. */
+export function contractVersionHash(contract: BehavioralContract): string {
+  return createHash("sha256").update(canonicalBytes(contract)).digest("hex");
 }
 
 function rateOf(id: string, rule: RateRule): CompiledRate {

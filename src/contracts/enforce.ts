@@ -1,7 +1,7 @@
 // Enforcement of an agent's active contract on one cycle: a pure step from the previous
 // enforcement state, the cycle's observation and the engine's contract to the next state and the
 // contract the agent receives.
-import { FORBIDDEN_ACTIONS, STANDARD_ACTIONS, type Action, type ExecutionContract } from "../engine/index.js";
+import { DRIFT_LEVELS, FORBIDDEN_ACTIONS, RISKY_ACTIONS, STANDARD_ACTIONS, withCauses, type Action, type DriftLevel, type ExecutionContract, type RestrictionCause } from "../engine/index.js";
 import { outOfScope, type CompiledContract } from "./compile.js";
 import { addCount } from "./counts.js";
 import { measureDrift } from "./drift.js";
@@ -9,9 +9,29 @@ import { DRIFT_DISTRIBUTIONS, type ViolationResponse } from "./model.js";
 import type { DriftScores, Enforcement, EnforcementState, Violation, ViolationKind, WindowEntry } from "./state.js";
 import { inTargetScope, tagKey } from "./tags.js";
 import { clampTrust, nextTrust } from "./trust.js";
+import { advanceSum, emptySum, type SumState } from "./sum-monitor.js";
 
-/** The engine's contract with how the declared contract shaped it. */
-export type EnforcedContract = ExecutionContract & { enforcement?: Enforcement };
+/**
+ * The engine's contract with how the declared contract shaped it, and the versions it was
+ * computed with (set by the service; absent on contracts built outside it).
+ */
+export type EnforcedContract = ExecutionContract & {
+  enforcement?: Enforcement;
+  /** SHA-256 (hex) of the engine's code and constants. */
+  engineVersionHash?: string;
+  /** SHA-256 (hex) of the enforced contract version's canonical bytes. */
+  contractVersionHash?: string;
+  /** Set when the agent failed closed (fail-closed.ts): why it got only the safe actions. */
+  failClosed?: string;
+};
+
+/** The restriction cause of a restricting violation of each kind. */
+const CAUSE_OF_KIND: Readonly<Record<ViolationKind, RestrictionCause>> = {
+  scope: "contract_scope",
+  drift: "drift",
+  anchor: "drift",
+  invariant: "invariant",
+};
 
 /** What enforcement reads from an observation. */
 export interface ObservedCycle {
@@ -20,6 +40,8 @@ export interface ObservedCycle {
   outcome: string | null;
   observedAtMs: number;
   context: Readonly<Record<string, string>>;
+  /** The number the action carried (SUM invariants); null or absent when none. */
+  amount?: number | null;
 }
 
 /** Observations name their semantic term in this context key. */
@@ -37,7 +59,9 @@ export function enforceCycle(
   const state = fitted(compiled, previous);
   const entry = entryOf(compiled, observation, engineContract.cycleCount);
   push(compiled, state, entry);
-  updateRates(compiled, state, entry, observation.action === null ? null : tagKey(observation.action));
+  const action = observation.action === null ? null : tagKey(observation.action);
+  updateRates(compiled, state, entry, action);
+  const sums = updateSums(compiled, state, entry.ts, action, observation.amount ?? null);
 
   const { scores, terms } = measureDrift(compiled.drift, state);
   const found: Omit<Violation, "sinceCycle">[] = [];
@@ -63,7 +87,7 @@ export function enforceCycle(
       add(`anchor/${anchor.term}`, "anchor", c.policy.onDrift, drift, anchor.tolerance, `semantic drift of ${anchor.term} ${round(drift)} exceeds its tolerance ${anchor.tolerance}`);
     }
   }
-  const ctx = { window: state.window, current: entry, drift: scores, terms, rates: state.rates };
+  const ctx = { window: state.window, current: entry, drift: scores, terms, rates: state.rates, sums };
   for (const check of compiled.invariants) {
     const value = check.measure(ctx);
     if (value !== null && !check.holds(value)) add(`invariant/${check.id}`, "invariant", check.response, value, check.threshold, check.describe(value));
@@ -115,16 +139,45 @@ export function standing(compiled: CompiledContract, state: EnforcementState | u
   return shaped(compiled, engineContract, enforcement);
 }
 
-/** Allowed: the engine's, within scope, and within the restricted actions while restricted. */
+const RISKY: ReadonlySet<Action> = new Set(RISKY_ACTIONS);
+
+function driftRemoves(at: DriftLevel | undefined, level: DriftLevel | null): boolean {
+  return at !== undefined && level !== null && DRIFT_LEVELS.indexOf(level) >= DRIFT_LEVELS.indexOf(at);
+}
+
+/**
+ * Allowed: the engine's, within scope, within the restricted actions while restricted, and without
+ * the risky ones while drift is at or above the contract's engine_drift_restricts_at. Each removed
+ * action gets the cause of what removed it: the scope, the kind of every restricting violation
+ * (scope, drift, invariant), or engine drift, named in the detail.
+ */
 function shaped(compiled: CompiledContract, contract: ExecutionContract, enforcement: Enforcement): EnforcedContract {
-  const removed = new Set<Action>(outOfScope(compiled));
-  if (enforcement.restricted) for (const a of STANDARD_ACTIONS) if (!compiled.restrictedActions.has(a)) removed.add(a);
+  const scoped = new Set<Action>(outOfScope(compiled));
+  const removed = new Set<Action>(scoped);
+  let restrictions = withCauses(contract.restrictions, scoped, "contract_scope", "outside the contract's authorized_scope.actions");
+  if (enforcement.restricted) {
+    const restricting = new Set<Action>();
+    for (const a of STANDARD_ACTIONS) if (!compiled.restrictedActions.has(a)) restricting.add(a);
+    for (const a of restricting) removed.add(a);
+    for (const v of enforcement.violations) {
+      if (v.restricting) restrictions = withCauses(restrictions, restricting, CAUSE_OF_KIND[v.kind], `restricted while ${v.name} holds`);
+    }
+  }
+  // Engine drift acting where the contract asks: the risky actions go, and drift is named for those it took.
+  const byDrift = driftRemoves(compiled.contract.policy.engineDriftRestrictsAt, contract.driftLevel)
+    ? contract.allowedActions.filter((a) => RISKY.has(a) && !removed.has(a))
+    : [];
+  for (const a of byDrift) removed.add(a);
+  restrictions = withCauses(restrictions, new Set(byDrift), "drift", `drift ${contract.driftLevel} at or above the contract's engine_drift_restricts_at`);
   const forbidden = new Set<Action>([...FORBIDDEN_ACTIONS, ...contract.forbiddenActions, ...removed]);
   return {
     ...contract,
     allowedActions: contract.allowedActions.filter((a) => !removed.has(a)),
+    driftRestrictedActions: byDrift.length === 0 ? contract.driftRestrictedActions : [...contract.driftRestrictedActions, ...byDrift].sort(),
     forbiddenActions: [...forbidden].sort(),
+    restrictions,
     enforcement,
+    contractVersionHash: compiled.versionHash,
   };
 }
 
@@ -157,6 +210,11 @@ function fitted(compiled: CompiledContract, previous: EnforcementState | undefin
   const rates: Record<string, number[]> = {};
   for (const rule of compiled.rates) if (Object.hasOwn(state.rates, rule.id)) rates[rule.id] = state.rates[rule.id] as number[];
   state.rates = rates;
+  if (state.sums) {
+    const sums: Record<string, SumState> = {};
+    for (const rule of compiled.sums) if (Object.hasOwn(state.sums, rule.id)) sums[rule.id] = state.sums[rule.id] as SumState;
+    state.sums = sums;
+  }
   evictBeyond(compiled.capacity, state);
   return state;
 }
@@ -200,6 +258,19 @@ function updateRates(compiled: CompiledContract, state: EnforcementState, entry:
     kept.sort((a, b) => a - b);
     state.rates[rule.id] = kept.slice(Math.max(0, kept.length - rule.keep));
   }
+}
+
+/** Advances every SUM monitor (constant amortised work each, no window rescan); their totals. */
+function updateSums(compiled: CompiledContract, state: EnforcementState, ts: number, action: string | null, amount: number | null): Map<string, number> {
+  const totals = new Map<string, number>();
+  if (compiled.sums.length === 0) return totals;
+  const monitors = state.sums ?? (state.sums = {});
+  for (const rule of compiled.sums) {
+    const monitor = Object.hasOwn(monitors, rule.id) ? (monitors[rule.id] as SumState) : (monitors[rule.id] = emptySum());
+    const matches = rule.action === "" || rule.action === action;
+    totals.set(rule.id, advanceSum(monitor, ts, matches ? amount : null, rule.windowMs));
+  }
+  return totals;
 }
 
 function round(v: number): number {

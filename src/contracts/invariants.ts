@@ -1,4 +1,4 @@
-// The invariant compiler: each of the seven rule types becomes a runtime check, built once per
+// The invariant compiler: each of the eight rule types becomes a runtime check, built once per
 // contract version. A check measures a value on the current cycle (null: nothing to measure yet,
 // which holds) and holds while `value <comparison> threshold`.
 import { countOf, setCount, type Counts } from "./counts.js";
@@ -14,6 +14,8 @@ export interface EvalContext {
   terms: ReadonlyMap<string, number | null>;
   /** Rate invariant id → matching timestamps inside its time window. */
   rates: Readonly<Record<string, readonly number[]>>;
+  /** Sum invariant id → the window's total after this cycle (sum-monitor.ts). */
+  sums: ReadonlyMap<string, number>;
 }
 
 export interface CompiledInvariant {
@@ -114,6 +116,10 @@ export function compileInvariant(inv: Invariant): CompiledInvariant {
     case "rate":
       return numeric(r.comparison, r.threshold, 0, `${r.action || "observation"} rate over ${r.windowSeconds}s relative to ${r.baseline}`, (ctx) =>
         (ctx.rates[inv.id]?.length ?? 0) / r.baseline,
+      );
+    case "sum":
+      return numeric(r.comparison, r.threshold, 0, `sum of ${r.action || "observation"} amounts over ${r.windowSeconds}s`, (ctx) =>
+        ctx.sums.get(inv.id) ?? null,
       );
     case "temporal":
       return {

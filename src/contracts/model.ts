@@ -1,7 +1,7 @@
 // The behavioral contract as plain, JSON-clean data: every field always present (null where a
 // value is optional), so the canonical form, the diff and the stores all see one shape.
 // The wire form is proto/keel/v1/behavioral_contract.proto; src/rpc/contract-mapping.ts converts.
-import type { Action, StandardAction } from "../engine/index.js";
+import type { Action, DriftLevel, StandardAction } from "../engine/index.js";
 
 /** Expected share per key; keys are lowercase, values sum to 1 (or the map is empty). */
 export type Distribution = Record<string, number>;
@@ -70,6 +70,16 @@ export interface RateRule {
   threshold: number;
 }
 
+/** Sum of the amounts of matching observations within the last windowSeconds (6 decimals). */
+export interface SumRule {
+  type: "sum";
+  /** Empty: every observation. */
+  action: string;
+  windowSeconds: number;
+  comparison: Comparison;
+  threshold: number;
+}
+
 export interface CountRule {
   type: "count";
   dimension: Dimension;
@@ -78,9 +88,9 @@ export interface CountRule {
   threshold: number;
 }
 
-export type InvariantRule = RatioRule | DistributionRule | DriftRule | SemanticRule | TemporalRule | RateRule | CountRule;
+export type InvariantRule = RatioRule | DistributionRule | DriftRule | SemanticRule | TemporalRule | RateRule | CountRule | SumRule;
 export type InvariantType = InvariantRule["type"];
-export const INVARIANT_TYPES: readonly InvariantType[] = ["ratio", "distribution", "drift", "semantic", "temporal", "rate", "count"];
+export const INVARIANT_TYPES: readonly InvariantType[] = ["ratio", "distribution", "drift", "semantic", "temporal", "rate", "count", "sum"];
 
 export interface Invariant {
   id: string;
@@ -117,6 +127,11 @@ export interface EnforcementPolicy {
   onScope: ViolationResponse;
   /** Sorted; never empty once defaults are applied. */
   restrictedActions: Action[];
+  /**
+   * Engine drift at or above this level removes the risky actions. Absent when unset, so
+   * contracts sealed before it existed keep their canonical bytes.
+   */
+  engineDriftRestrictsAt?: DriftLevel;
 }
 
 export interface BehavioralContract {

@@ -2,6 +2,7 @@
 // state in the same commit (StoredState.enforcement), so a restart continues exactly.
 import type { Counts } from "./counts.js";
 import type { DriftDistribution } from "./model.js";
+import type { SumState } from "./sum-monitor.js";
 
 /** One observed cycle, with its tags as distribution keys. */
 export interface WindowEntry {
@@ -56,6 +57,8 @@ export interface EnforcementState {
   baseline: { action: Counts; target: Counts; outcome: Counts; hour: Counts };
   /** Rate invariants: timestamps of matching observations still inside their time window. */
   rates: Record<string, number[]>;
+  /** Sum invariants: their incremental monitors (absent in states written before they existed). */
+  sums?: Record<string, SumState>;
   trust: number;
   /** Violation name → cycle it began on. */
   active: Record<string, number>;

@@ -210,6 +210,12 @@ function rule(p: Problems, f: string, inv: Invariant, terms: ReadonlySet<string>
       comparison(r.comparison);
       threshold(r.threshold, false);
       break;
+    case "sum":
+      key("action", r.action, true);
+      if (!isInt(r.windowSeconds, 1, LIMITS.maxRateWindowSeconds)) p.push(`${g}.window_seconds must be from 1 to ${LIMITS.maxRateWindowSeconds}`);
+      comparison(r.comparison);
+      if (!Number.isFinite(r.threshold)) p.push(`${g}.threshold must be a finite number (got ${r.threshold})`);
+      break;
   }
 }
 
@@ -222,6 +228,9 @@ function policy(p: Problems, c: BehavioralContract): void {
     if (v !== "record" && v !== "restrict") p.push(`policy.${name} must be RECORD or RESTRICT`);
   }
   if (pol.restrictedActions.length === 0) p.push("policy.restricted_actions must not be empty once defaults apply");
+  if (pol.engineDriftRestrictsAt !== undefined && !["D1_context", "D2_adaptive", "D3_corrupt"].includes(pol.engineDriftRestrictsAt)) {
+    p.push("policy.engine_drift_restricts_at must be D1_CONTEXT, D2_ADAPTIVE or D3_CORRUPT (D0 is no drift)");
+  }
   actionList(p, "policy.restricted_actions", pol.restrictedActions);
 }
 

@@ -1,8 +1,8 @@
 // The action space, as 12-bit masks (bit i = STANDARD_ACTIONS[i]). Contract
 // lists are frozen arrays precomputed per mask, in alphabetical order.
 
-import type { Action, Mode, RiskPosture, StandardAction } from "./types.js";
-import { CONNECTION_MODE, FORBIDDEN_ACTIONS, HIGH, MED, MODE_COUNT, OVER, STANDARD_ACTIONS } from "./vocabulary.js";
+import type { Action, DriftLevel, Mode, RiskPosture, StandardAction } from "./types.js";
+import { CONNECTION_MODE, DRIFT_LEVELS, FORBIDDEN_ACTIONS, HIGH, MED, MODE_COUNT, OVER, STANDARD_ACTIONS } from "./vocabulary.js";
 
 function actionMask(actions: readonly StandardAction[]): number {
   let mask = 0;
@@ -36,9 +36,9 @@ export const RISKY_ACTIONS: readonly StandardAction[] = Object.freeze(["execute"
 /** Exactly the OVER set; always allowed, so the agent always has a safe move. */
 export const SAFE_ACTIONS: readonly StandardAction[] = Object.freeze(["stabilize", "clarify", "defer", "withdraw"]);
 
-const RISKY_MASK = actionMask(RISKY_ACTIONS);
-const SAFE_MASK = actionMask(SAFE_ACTIONS);
-const COMFORT_MASK = actionMask(["comfort"]);
+export const RISKY_MASK = actionMask(RISKY_ACTIONS);
+export const SAFE_MASK = actionMask(SAFE_ACTIONS);
+export const COMFORT_MASK = actionMask(["comfort"]);
 const AVERSE_EXCLUDED = actionMask(["challenge", "pivot"]);
 const BOUNDED_EXCLUDED = actionMask(["explore", "pivot"]);
 const CONNECTION_BIT = 1 << CONNECTION_MODE;
@@ -91,6 +91,16 @@ const ACTION_LISTS: readonly (readonly Action[])[] = Array.from({ length: 1 << S
 );
 
 /** Frozen, alphabetical, shared between contracts. */
+/**
+ * Drift acting where the operator asked (profile.driftRestrictsAt): at or
+ * above that level the risky actions go, as they do at HIGH stress. Returns
+ * the mask of actions drift removes from `allowed` (0 when it does not act).
+ */
+export function driftRestrictionMask(allowed: number, level: DriftLevel | null, restrictsAt: DriftLevel | null | undefined): number {
+  if (level === null || restrictsAt === undefined || restrictsAt === null) return 0;
+  return DRIFT_LEVELS.indexOf(level) >= DRIFT_LEVELS.indexOf(restrictsAt) ? allowed & RISKY_MASK : 0;
+}
+
 export function actionsOfMask(mask: number): Action[] {
   return ACTION_LISTS[mask] as Action[];
 }

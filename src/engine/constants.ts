@@ -98,6 +98,57 @@ export const D0_FACTOR_PERMISSIVE = 1.5;
 /** Trait stability 1.0 lowers D0 by this fraction (linear from 0.5). */
 export const TRAIT_D0_MAX_REDUCTION = 0.25;
 
+/** Sequential detector (sequentialDrift.ts). Tuned on the training agents of the randomized drift set only. */
+export const SEQUENTIAL = Object.freeze({
+  /** Behavioural observations that calibrate the reference before any alarm. */
+  CALIBRATION: 80,
+  /** Memory of the reference (observations) while it keeps learning in quiet times. */
+  REF_MEMORY: 400,
+  /** Memory of the candidate reference learned during an alarm. */
+  CANDIDATE_MEMORY: 60,
+  /** EWMA rate of the recent statistics. */
+  RECENT_RATE: 0.1,
+  /** Dirichlet pseudo-count per mode for frequencies. */
+  FREQ_PRIOR: 0.5,
+  /** Floor of p(1 − p) for a mode's frequency term. */
+  FREQ_VAR_FLOOR: 0.02,
+  /** Prior intensity variance and its weight in observations. */
+  VAR_PRIOR: 0.01,
+  VAR_PRIOR_WEIGHT: 3,
+  /** A mode's intensity is compared only when it occurs at least this often. */
+  INTENSITY_MIN_FREQ: 0.05,
+  /** CUSUM allowance k (mean divergence is ≈ 1 with no change) and threshold h. */
+  DRIFT_ALLOWANCE: 1.5,
+  THRESHOLD: 20,
+  STRICT_FACTOR: 0.6,
+  PERMISSIVE_FACTOR: 1.6,
+  /** Runs of one mode: held as a possible burst from RUN_MIN cycles when p^L < e^LOG_RUN_IMPROBABLE, up to BURST_MAX. */
+  RUN_MIN: 3,
+  /** A mode rarer than this is surprising in itself; a run ends after QUIET_END ordinary observations of its mode. */
+  RARE_FREQ: 0.3,
+  QUIET_END: 3,
+  LOG_RUN_IMPROBABLE: Math.log(0.01),
+  BURST_MAX: 20,
+  /** A forgiven burst stays on probation this long; its mode must not return with a tail probability below SUSPECT_ALPHA. */
+  SUSPECT_WINDOW: 15,
+  SUSPECT_ALPHA: 0.05,
+  /** An intensity is unusual beyond this many standard deviations from the mode's reference mean, which the reference allows this often. */
+  INTENSITY_Z: 2,
+  INTENSITY_TAIL: 0.05,
+  /** An alarm stays open at least this long before a new reference can be adopted. */
+  ALARM_MIN: 30,
+  /** An alarm reverts when the divergence from the old reference stays below this (the no-change mean is ≈ 1). */
+  REVERT_LEVEL: 1,
+  /** The divergence is still rising while its fast EWMA exceeds the slow one by this ratio. */
+  TREND_FAST: 0.1,
+  TREND_SLOW: 0.03,
+  RISE_RATIO: 1.2,
+  /** Consecutive agreeing cycles that close an alarm. */
+  SETTLE_CYCLES: 25,
+  /** A mode is "affected" when its recent frequency moved this far from the reference. */
+  AFFECTED_FREQ_DELTA: 0.1,
+});
+
 // ── Stability ────────────────────────────────────────────────────────────
 export const STABILITY_RATE = 0.05;
 /** Per-level consistency factor of the stability sample. */

@@ -2,7 +2,7 @@
 // process() returns exactly contractOf(nextState, config). Lists and nested
 // style objects are frozen values shared between contracts — never mutate them.
 
-import { FORBIDDEN_LIST, actionsOfMask, allowedActionMask } from "./actions.js";
+import { FORBIDDEN_LIST, actionsOfMask, allowedActionMask, driftRestrictionMask } from "./actions.js";
 import { adapterEnabled, lowResilience } from "./adapter.js";
 import { arbitratedMask, controlVector, rawActiveMask } from "./arbitration.js";
 import { compositeMask, leadMode } from "./composite.js";
@@ -13,6 +13,7 @@ import { feedbackEnabled, hasLearnedRecovery } from "./feedback.js";
 import { hardLocksOf } from "./hardLocks.js";
 import { memoryContextOf } from "./memory.js";
 import { recoveryProfileOf } from "./recoveryProfile.js";
+import { engineRestrictions, withCauses } from "./restrictions.js";
 import { selfModelContextOf } from "./selfModel.js";
 import type { EngineConfig, EngineState, ExecutionContract } from "./types.js";
 import { CONNECTION_MODE, IDENTITY_MODE, OVER, STRESS_MODE, levelIndex, modeMask, modesOfMask } from "./vocabulary.js";
@@ -31,7 +32,9 @@ export function contractOf(state: EngineState, config: EngineConfig = DEFAULT_CO
 
   const slowRecoverer = adapterEnabled(config) && lowResilience(state.selfModel);
   const keepComfort = feedbackEnabled(config) && hasLearnedRecovery(state.memory);
-  const allowed = allowedActionMask(rawMask, activeMask, levelIdx, profile.riskPosture, keepComfort, slowRecoverer);
+  const unrestricted = allowedActionMask(rawMask, activeMask, levelIdx, profile.riskPosture, keepComfort, slowRecoverer);
+  const driftRemoved = driftRestrictionMask(unrestricted, state.drift.level, profile.driftRestrictsAt);
+  const allowed = unrestricted & ~driftRemoved;
   const energyCritical = state.energy < ENERGY_CRITICAL;
 
   return {
@@ -62,10 +65,18 @@ export function contractOf(state: EngineState, config: EngineConfig = DEFAULT_CO
     hardLocks: hardLocksOf(levelIdx, strengths[IDENTITY_MODE] as number),
     driftLevel: state.drift.level,
     driftMagnitude: state.drift.magnitude,
+    driftRestrictedActions: actionsOfMask(driftRemoved),
     cycleCount: state.cycleCount,
     controlVector: controlVector(strengths, gains, coreMask, suppressedMask),
     compositeModes: modesOfMask(compositeMask(strengths, gains)),
     memoryContext: config.memory ? memoryContextOf(state.memory) : null,
     selfModelContext: config.selfModel ? selfModelContextOf(state.selfModel) : null,
+    // The engine's own causes for what it never allowed, then drift for what it took on top.
+    restrictions: withCauses(
+      engineRestrictions(unrestricted, rawMask, activeMask, levelIdx, profile.riskPosture, keepComfort, slowRecoverer),
+      new Set(actionsOfMask(driftRemoved)),
+      "drift",
+      `drift ${state.drift.level} at or above the profile's drift_restricts_at`,
+    ),
   };
 }

@@ -14,7 +14,7 @@ import {
   TRAIT_D0_MAX_REDUCTION,
 } from "./constants.js";
 import type { DriftLevel, DriftTolerance, ModeVector } from "./types.js";
-import { MODE_COUNT } from "./vocabulary.js";
+import { MODE_COUNT, STRESS_MODE } from "./vocabulary.js";
 
 /**
  * Effective D0: drift_tolerance scales it (strict 0.75, permissive 1.5); with
@@ -28,9 +28,11 @@ export function d0Threshold(tolerance: DriftTolerance, traitStability: number | 
   return base * (1 - TRAIT_D0_MAX_REDUCTION * ((traitStability - 0.5) / 0.5));
 }
 
-export function driftMagnitude(strengths: ModeVector, anchor: ModeVector): number {
+/** RMS distance over the 7 modes; without stress, the stress term is left out (still divided by √7, so scales agree). */
+export function driftMagnitude(strengths: ModeVector, anchor: ModeVector, withStress = true): number {
   let sum = 0;
-  for (let i = 0; i < MODE_COUNT; i++) {
+  const n = withStress ? MODE_COUNT : STRESS_MODE;
+  for (let i = 0; i < n; i++) {
     const d = (strengths[i] as number) - (anchor[i] as number);
     sum += d * d;
   }

@@ -11,5 +11,6 @@ export { PERSONAS, defaultProfile, personaById } from "./profiles.js";
 export { initialState, restoreSnapshot } from "./state.js";
 export { process } from "./process.js";
 export { contractOf } from "./contract.js";
+export { withCauses } from "./restrictions.js";
 export { episodicMemoryLayer } from "./memory.js";
 export { selfModelLayer } from "./selfModel.js";

@@ -7,10 +7,11 @@
 
 import { adapterEnabled } from "./adapter.js";
 import { releaseRate, updateGains } from "./arbitration.js";
-import { RECOVERY_NUDGE_CYCLES, WARMUP_CYCLES } from "./constants.js";
+import { RECOVERY_NUDGE_CYCLES, SEQUENTIAL, WARMUP_CYCLES } from "./constants.js";
 import { DEFAULT_CONFIG } from "./config.js";
 import { contractOf } from "./contract.js";
 import { affectedMask, classifyDrift, d0Threshold, driftMagnitude, refreshAnchor } from "./drift.js";
+import { clearAlarm, initialMonitor, stepMonitor } from "./sequentialDrift.js";
 import { energyCost, nextEnergy } from "./energy.js";
 import { conservesEnergy, feedbackEnabled, isExperienced } from "./feedback.js";
 import { episodicMemoryLayer } from "./memory.js";
@@ -97,8 +98,28 @@ export function process(state: EngineState, observation: Observation, config: En
     modeMask(profile.suppressedModes),
   );
 
-  // 6. Drift, with the D3 rollback.
+  // 6. Drift, with the D3 rollback. The sequential detector sees every
+  // behavioural observation from cycle 1 (stress has its own channel).
   const d0 = d0Threshold(profile.driftTolerance, adapterEnabled(config) ? state.selfModel.traitStability : null);
+  const sequential = profile.driftDetector === "sequential";
+  let monitor = state.driftMonitor;
+  let alarm = false;
+  let frequencyMask = 0;
+  let reanchor = false;
+  if (sequential) {
+    const current = monitor ?? initialMonitor();
+    const target = MODE_INDEX[observation.mode];
+    if (target === STRESS_MODE) {
+      monitor = current;
+      alarm = current.alarmAge > 0;
+    } else {
+      const step = stepMonitor(current, target, signal, profile.driftTolerance);
+      monitor = step.monitor;
+      alarm = step.alarm;
+      frequencyMask = step.frequencyMask;
+      reanchor = step.rebased || step.monitor.seen === SEQUENTIAL.CALIBRATION;
+    }
+  }
   let anchor = state.anchor;
   let warmupProgress = state.warmupProgress;
   let finalStrengths: ModeVector = strengths;
@@ -109,6 +130,20 @@ export function process(state: EngineState, observation: Observation, config: En
     warmupProgress++;
     if (warmupProgress >= WARMUP_CYCLES) anchor = strengths;
     drift = { level: null, magnitude: null, affectedModes: modesOfMask(0), d0Threshold: d0 };
+  } else if (sequential) {
+    // Level from the detector's alarm, escalated to D2/D3 by how far the modes moved.
+    if (reanchor) anchor = strengths;
+    const magnitude = driftMagnitude(strengths, anchor, false);
+    const level = alarm ? classifyDrift(magnitude, -1) : "D0_noise";
+    const mask = alarm ? affectedMask(strengths, anchor) | frequencyMask : 0;
+    drift = { level, magnitude, affectedModes: modesOfMask(mask), d0Threshold: d0 };
+    if (!alarm && (monitor as NonNullable<typeof monitor>).cusum === 0) anchor = refreshAnchor(anchor, strengths);
+    else if (level === "D3_corrupt" && lastStable !== null) {
+      finalStrengths = rolledBackStrengths(strengths, lastStable);
+      anchor = lastStable.anchor;
+      rolledBack = true;
+      monitor = clearAlarm(monitor as NonNullable<typeof monitor>);
+    }
   } else {
     const magnitude = driftMagnitude(strengths, anchor);
     const level = classifyDrift(magnitude, d0);
@@ -186,6 +221,7 @@ export function process(state: EngineState, observation: Observation, config: En
     selfModel,
     profile,
   };
+  if (monitor !== undefined) next.driftMonitor = monitor;
 
   const driftEvent: DriftEvent | null =
     drift.level !== null && drift.level !== "D0_noise"

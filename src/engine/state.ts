@@ -2,6 +2,7 @@
 
 import { updateGains } from "./arbitration.js";
 import { d0Threshold } from "./drift.js";
+import { clearAlarm } from "./sequentialDrift.js";
 import { initialMemory } from "./memory.js";
 import { unit } from "./modes.js";
 import { initialSelfModel } from "./selfModel.js";
@@ -11,7 +12,7 @@ import type { EngineState, IdentityProfile, ModeVector, StableSnapshot } from ".
 import { HIGH, MODE_COUNT, STRESS_LEVELS, STRESS_MODE, modeMask } from "./vocabulary.js";
 
 function copyProfile(profile: IdentityProfile, strengths: ModeVector, energy: number): IdentityProfile {
-  return {
+  const copy: IdentityProfile = {
     coreModes: [...profile.coreModes],
     suppressedModes: [...profile.suppressedModes],
     riskPosture: profile.riskPosture,
@@ -21,6 +22,10 @@ function copyProfile(profile: IdentityProfile, strengths: ModeVector, energy: nu
     initialModeStrengths: strengths.slice(),
     initialEnergy: energy,
   };
+  // Only when chosen, so profiles without the choice stay byte-identical.
+  if (profile.driftDetector !== undefined) copy.driftDetector = profile.driftDetector;
+  if (profile.driftRestrictsAt !== undefined && profile.driftRestrictsAt !== null) copy.driftRestrictsAt = profile.driftRestrictsAt;
+  return copy;
 }
 
 /** Arbitration gains with no history: full gains, dampened at once if the level is stressed. */
@@ -88,5 +93,6 @@ export function restoreSnapshot(current: EngineState, snapshot: StableSnapshot):
     stabilityIndex: snapshot.stabilityIndex,
     lastSnapshotCycle: snapshot.cycle,
     lastStableSnapshot: snapshot,
+    ...(current.driftMonitor === undefined ? {} : { driftMonitor: clearAlarm(current.driftMonitor) }),
   };
 }

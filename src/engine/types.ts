@@ -42,6 +42,12 @@ export type EnergyPolicy = "conservative" | "balanced" | "aggressive";
 export type StressTolerance = "fragile" | "normal" | "resilient";
 
 export type DriftTolerance = "strict" | "normal" | "permissive";
+/**
+ * Which drift detector an agent uses: "anchor" is the seed's (EMA mode vector
+ * against a refreshed anchor, fixed thresholds); "sequential" is calibrated on
+ * the agent's own behaviour (docs/engine.md §12).
+ */
+export type DriftDetector = "anchor" | "sequential";
 
 export type Tempo = "measured" | "decisive" | "exploratory" | "observant" | "deliberate";
 
@@ -75,6 +81,13 @@ export interface IdentityProfile {
   initialModeStrengths: ModeVector;
   /** In [0, 1]. */
   initialEnergy: number;
+  /** Absent (profiles stored before the choice existed) means "anchor". */
+  driftDetector?: DriftDetector;
+  /**
+   * The lowest drift level at which the action set narrows as under stress and
+   * the contract names drift as the reason; absent or null: drift only monitors.
+   */
+  driftRestrictsAt?: DriftLevel | null;
 }
 
 export interface Persona {
@@ -180,6 +193,68 @@ export interface SelfModel extends SelfModelContext {
   windowCycles: number;
 }
 
+/** What the sequential detector knows of a behaviour: per behavioural mode (6), decayed counts and intensity moments. */
+export interface BehaviourStats {
+  /** Observations folded in (decayed once the memory is full). */
+  n: number;
+  count: number[];
+  mean: number[];
+  variance: number[];
+}
+
+/** The recent statistics and CUSUM before the current run of one mode (restored if the run was a burst). */
+export interface PreRun {
+  recentFreq: readonly number[];
+  recentMean: readonly number[];
+  cusum: number;
+}
+
+/** A forgiven burst on probation: its evidence, restored if its mode keeps returning. */
+export interface BurstSuspect {
+  mode: number;
+  /** The run's intensity class: 0, any return of its mode counts; ±1, only returns of the same class count. */
+  sign: number;
+  freqDelta: readonly number[];
+  meanDelta: number;
+  /** Behavioural cycles since the burst ended, and how often its mode occurred in them. */
+  age: number;
+  hits: number;
+  /** Occurrences that end the probation as a change. */
+  needed: number;
+}
+
+/** State of the sequential drift detector (src/engine/sequentialDrift.ts). */
+export interface DriftMonitor {
+  reference: BehaviourStats;
+  /** EWMA of each behavioural mode's indicator. */
+  recentFreq: readonly number[];
+  /** EWMA of each behavioural mode's intensity (updated when the mode occurs). */
+  recentMean: readonly number[];
+  /** Behavioural observations seen. */
+  seen: number;
+  cusum: number;
+  /** Cycles the current alarm has been open; 0 when none is. */
+  alarmAge: number;
+  /** The behaviour learned since the alarm opened. */
+  candidate: BehaviourStats | null;
+  /** Consecutive cycles recent behaviour agreed with the candidate (adopt it) … */
+  settled: number;
+  /** … or with the old reference (the change reverted). */
+  reverting: number;
+  /** Fast and slow EWMAs of the divergence from the reference while an alarm is open (is it still rising?). */
+  trendFast: number;
+  trendSlow: number;
+  /** Mode of the current run of surprising observations (−1: none), its length and its trailing ordinary observations. */
+  runMode: number;
+  runQuiet: number;
+  /** Class of the current run's first unusual intensity (−1 below, +1 above, 0 none yet) and how many of its observations had it. */
+  runClass: number;
+  runUnusual: number;
+  runLength: number;
+  preRun: PreRun | null;
+  suspect: BurstSuspect | null;
+}
+
 export interface EngineState {
   cycleCount: number;
   /** 7 mode strengths in [0, 1]. */
@@ -210,6 +285,8 @@ export interface EngineState {
   memory: MemorySummary;
   selfModel: SelfModel;
   profile: IdentityProfile;
+  /** The sequential detector's state; absent with the anchor detector. */
+  driftMonitor?: DriftMonitor;
 }
 
 export interface DecisionStyle {
@@ -253,6 +330,8 @@ export interface ExecutionContract {
   hardLocks: HardLocks;
   driftLevel: DriftLevel | null;
   driftMagnitude: number | null;
+  /** Actions removed because drift reached the profile's driftRestrictsAt (empty when drift only monitors). */
+  driftRestrictedActions: Action[];
   cycleCount: number;
   /** 7 arbitration weights summing to 1 (canonical order). */
   controlVector: number[];
@@ -260,6 +339,32 @@ export interface ExecutionContract {
   compositeModes: Mode[];
   memoryContext: MemoryContext | null;
   selfModelContext: SelfModelContext | null;
+  /**
+   * Why each action that is not allowed is not: one entry per action outside allowedActions
+   * (the forbidden ones included), alphabetical, each naming at least one cause.
+   */
+  restrictions: ActionRestriction[];
+}
+
+/** What removed an action from the allowed set. */
+export type RestrictionCause =
+  | "always_forbidden"
+  | "stress"
+  | "energy"
+  | "hard_lock"
+  | "mode"
+  | "drift"
+  | "contract_scope"
+  | "invariant"
+  | "fail_closed"
+  | "risk_posture";
+
+/** One action outside the allowed set and why. Frozen values, shared between contracts. */
+export interface ActionRestriction {
+  action: Action;
+  causes: readonly RestrictionCause[];
+  /** Human-readable detail: the rule, level or mode behind the causes. */
+  detail: string;
 }
 
 /** One cycle's raw input and derived signals; read by the memory layers. Immutable. */

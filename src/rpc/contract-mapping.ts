@@ -2,8 +2,9 @@
 // (never thrown one at a time) so a rejected Put names them all; defaults are applied here, so
 // the model is always complete.
 import { create, fromJson, type JsonValue as ProtoJson, type MessageInitShape } from "@bufbuild/protobuf";
-import { timestampFromMs, timestampMs, ValueSchema } from "@bufbuild/protobuf/wkt";
-import type { Action } from "../engine/index.js";
+import { timestampMs, ValueSchema } from "@bufbuild/protobuf/wkt";
+import { inRange, wireTimestamp } from "./timestamps.js";
+import type { Action, DriftLevel } from "../engine/index.js";
 import type { FieldChange } from "../contracts/diff.js";
 import {
   DEFAULTS,
@@ -33,7 +34,7 @@ import {
   type Invariant as WireInvariant,
 } from "../../gen/keel/v1/behavioral_contract_pb.js";
 import { FieldChangeSchema, SealStatus, type FieldChange as WireFieldChange } from "../../gen/keel/v1/contract_service_pb.js";
-import { actions, EnumTable } from "./enums.js";
+import { actions, driftLevels, EnumTable } from "./enums.js";
 
 const comparisons = new EnumTable<WireComparison, Comparison>([
   [WireComparison.LESS, "lt"],
@@ -97,10 +98,14 @@ export function contractFromWire(w: WireContract): { contract: ContractDraft; pr
     onScope: enumOf("policy.on_scope", policyWire?.onScope ?? 0, responses, DEFAULTS.response, true),
     restrictedActions: restricted.length > 0 ? restricted : [...DEFAULTS.restrictedActions],
   };
+  if (policyWire && policyWire.engineDriftRestrictsAt !== 0) {
+    policy.engineDriftRestrictsAt = enumOf("policy.engine_drift_restricts_at", policyWire.engineDriftRestrictsAt, driftLevels, "D1_context" as DriftLevel);
+  }
 
   let createdAtMs: number | null = null;
   if (w.createdAt) {
-    if (w.createdAt.nanos % 1_000_000 !== 0) problems.push("created_at must be in whole milliseconds");
+    if (!inRange(w.createdAt)) problems.push("created_at must lie from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z");
+    else if (w.createdAt.nanos % 1_000_000 !== 0) problems.push("created_at must be in whole milliseconds");
     createdAtMs = Math.floor(timestampMs(w.createdAt));
   }
   const t = w.driftThresholds;
@@ -205,8 +210,10 @@ function ruleFromWire(field: string, w: WireInvariant, policy: EnforcementPolicy
       };
     case "count":
       return { type: "count", dimension: dim(r.value.dimension), window: r.value.window || policy.window, comparison: cmp(r.value.comparison), threshold: r.value.threshold };
+    case "sum":
+      return { type: "sum", action: r.value.action, windowSeconds: r.value.windowSeconds, comparison: cmp(r.value.comparison), threshold: r.value.threshold };
     default:
-      problems.push(`${field} must set one rule - ratio distribution drift semantic temporal rate or count`);
+      problems.push(`${field} must set one rule - ratio distribution drift semantic temporal rate count or sum`);
       return { type: "temporal", startHour: 0, endHour: 1 };
   }
 }
@@ -218,7 +225,7 @@ export function contractToWire(c: BehavioralContract): WireContract {
     contractId: c.contractId,
     version: c.version,
     agentId: c.agentId,
-    createdAt: timestampFromMs(c.createdAtMs),
+    createdAt: wireTimestamp(c.createdAtMs),
     certificateId: c.certificateId,
     archetype: c.archetype,
     expectedActionDistribution: c.expectedActionDistribution,
@@ -257,6 +264,7 @@ export function contractToWire(c: BehavioralContract): WireContract {
       onDrift: responses.toWire(c.policy.onDrift),
       onScope: responses.toWire(c.policy.onScope),
       restrictedActions: c.policy.restrictedActions.map((a) => actions.toWire(a)),
+      engineDriftRestrictsAt: c.policy.engineDriftRestrictsAt === undefined ? 0 : driftLevels.toWire(c.policy.engineDriftRestrictsAt),
     },
     signature: c.signature,
     signer: c.signer,
@@ -291,6 +299,10 @@ function ruleToWire(r: InvariantRule): MessageInitShape<typeof InvariantSchema>[
     case "count": {
       const { dimension, window, comparison, threshold } = r;
       return { case: "count", value: { dimension: dimensions.toWire(dimension), window, comparison: comparisons.toWire(comparison), threshold } };
+    }
+    case "sum": {
+      const { action, windowSeconds, comparison, threshold } = r;
+      return { case: "sum", value: { action, windowSeconds, comparison: comparisons.toWire(comparison), threshold } };
     }
   }
 }

@@ -1,7 +1,7 @@
 // Engine results, states and records to the wire. Engine values are plain data; this file is
 // the only place that knows both shapes.
 import { create } from "@bufbuild/protobuf";
-import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { wireTimestamp } from "./timestamps.js";
 import type {
   DriftResult,
   EngineState,
@@ -39,6 +39,7 @@ import {
   grades,
   modes,
   recoveryPaths,
+  restrictionCauses,
   riskStyles,
   stressLevels,
   systemStates,
@@ -113,9 +114,14 @@ export function contractToWire(instanceId: string, c: EnforcedContract): WireCon
     memoryContext: c.memoryContext ? memoryToWire(c.memoryContext) : undefined,
     selfModelContext: c.selfModelContext ? selfModelToWire(c.selfModelContext) : undefined,
     enforcement: c.enforcement ? enforcementToWire(c.enforcement) : undefined,
-    restrictions: [],
-    engineVersionHash: "",
-    contractVersionHash: "",
+    restrictions: c.restrictions.map((r) => ({
+      $typeName: "keel.v1.ActionRestriction",
+      action: actions.toWire(r.action),
+      causes: r.causes.map((cause) => restrictionCauses.toWire(cause)),
+      detail: r.detail,
+    })),
+    engineVersionHash: c.engineVersionHash ?? "",
+    contractVersionHash: c.contractVersionHash ?? "",
   };
 }
 
@@ -239,7 +245,7 @@ export function driftEventToWire(rec: DriftEventRecord): DriftEvent {
     magnitude: e.magnitude,
     affectedModes: modeList(e.affectedModes),
     rolledBack: e.rolledBack,
-    createTime: timestampFromMs(rec.createdAtMs),
+    createTime: wireTimestamp(rec.createdAtMs),
     revision: BigInt(rec.revision),
   });
 }
@@ -249,7 +255,7 @@ export function snapshotToWire(rec: SnapshotRecord): Snapshot {
     instanceId: rec.instanceId,
     cycle: BigInt(rec.snapshot.cycle),
     revision: BigInt(rec.revision),
-    createTime: timestampFromMs(rec.createdAtMs),
+    createTime: wireTimestamp(rec.createdAtMs),
     snapshot: stableSnapshotToWire(rec.snapshot),
   });
 }
@@ -263,11 +269,13 @@ export function historyEntryToWire(h: HistoryEntry): WireHistoryEntry {
       signalStrength: h.signalStrength,
       confidence: h.confidence,
       context: h.context,
-      timestamp: timestampFromMs(h.observedAtMs),
+      timestamp: wireTimestamp(h.observedAtMs),
       action: orUndefined(h.action),
       target: orUndefined(h.target),
       outcome: orUndefined(h.outcome),
+      amount: h.amount ?? undefined,
     },
-    processTime: timestampFromMs(h.processedAtMs),
+    processTime: wireTimestamp(h.processedAtMs),
+    hash: h.hash ?? "",
   });
 }

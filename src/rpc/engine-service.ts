@@ -14,6 +14,7 @@ import {
   ProcessResponseSchema,
   ResetResponseSchema,
   ResetTarget,
+  VerifyHistoryResponseSchema,
   type EngineService,
 } from "../../gen/keel/v1/engine_service_pb.js";
 import {
@@ -25,6 +26,7 @@ import {
   stateToWire,
 } from "./engine-mapping.js";
 import { invalidArgument } from "./errors.js";
+import { AbortFanout } from "./abort-fanout.js";
 import { observationContent, observationFromWire } from "./observation-mapping.js";
 import { writeRequest } from "./write-request.js";
 import { MAX_BATCH, runSession, SessionRegistry } from "./session.js";
@@ -34,7 +36,9 @@ export function engineService(
   agents: AgentService,
   sessions: SessionRegistry,
   drain: AbortSignal,
+  sessionOpenTimeoutMs?: number,
 ): ServiceImpl<typeof EngineService> {
+  const sessionDrain = new AbortFanout(drain);
   return {
     async process(req, ctx) {
       const id = v.instanceId("instance_id", req.instanceId);
@@ -64,7 +68,7 @@ export function engineService(
     },
 
     session(requests, ctx: HandlerContext) {
-      return runSession(agents, sessions, requests, ctx, drain);
+      return runSession(agents, sessions, requests, ctx, sessionDrain, sessionOpenTimeoutMs);
     },
 
     async getState(req, ctx) {
@@ -105,6 +109,33 @@ export function engineService(
       return create(ListDriftEventsResponseSchema, {
         events: page.items.map(driftEventToWire),
         nextPageToken: page.nextPageToken,
+      });
+    },
+
+    async verifyHistory(req, ctx) {
+      const id = v.instanceId("instance_id", req.instanceId);
+      const r = await agents.verifyHistory(tenantOf(ctx), id);
+      const d = r.difference;
+      return create(VerifyHistoryResponseSchema, {
+        verified: d === null,
+        revision: BigInt(r.revision),
+        commitsVerified: BigInt(r.commits),
+        cyclesVerified: BigInt(r.cycles),
+        resetsVerified: BigInt(r.resets),
+        headHash: r.head,
+        difference: d
+          ? {
+              revision: BigInt(d.revision),
+              seq: d.seq ?? undefined,
+              cycle: d.cycle === null ? undefined : BigInt(d.cycle),
+              field: d.field,
+              expected: d.expected,
+              found: d.found,
+              message: d.message,
+            }
+          : undefined,
+        engineVersionHash: r.engineVersion,
+        recordedEngineVersionHashes: r.engineVersions,
       });
     },
 

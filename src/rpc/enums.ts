@@ -6,11 +6,12 @@ import type {
   DriftLevel as EngineDriftLevel,
   Grade as EngineGrade,
   Mode as EngineMode,
+  RestrictionCause as EngineRestrictionCause,
   RecoveryPath as EngineRecoveryPath,
   RiskStyle as EngineRiskStyle,
   Tempo as EngineTempo,
 } from "../engine/index.js";
-import { Grade, RecoveryPath, RiskStyle, Tempo } from "../../gen/keel/v1/contract_pb.js";
+import { Grade, RecoveryPath, RestrictionCause, RiskStyle, Tempo } from "../../gen/keel/v1/contract_pb.js";
 import { BehavioralPattern } from "../../gen/keel/v1/state_pb.js";
 import {
   Action as WireAction,
@@ -20,6 +21,7 @@ import {
   SystemState,
 } from "../../gen/keel/v1/modes_pb.js";
 import {
+  DriftDetector,
   DriftTolerance,
   EnergyPolicy,
   RiskPosture,
@@ -122,6 +124,11 @@ export const driftTolerances = new EnumTable<DriftTolerance, "strict" | "normal"
   [DriftTolerance.PERMISSIVE, "permissive"],
 ]);
 
+export const driftDetectors = new EnumTable<DriftDetector, "anchor" | "sequential">([
+  [DriftDetector.ANCHOR, "anchor"],
+  [DriftDetector.SEQUENTIAL, "sequential"],
+]);
+
 export const tempos = new EnumTable<Tempo, EngineTempo>([
   [Tempo.MEASURED, "measured"],
   [Tempo.DECISIVE, "decisive"],
@@ -158,4 +165,17 @@ export const behavioralPatterns = new EnumTable<BehavioralPattern, EngineBehavio
   [BehavioralPattern.MODE_LOCKED, "mode_locked"],
   [BehavioralPattern.VOLATILE, "volatile"],
   [BehavioralPattern.ENERGY_DEPLETED, "energy_depleted"],
+]);
+
+export const restrictionCauses = new EnumTable<RestrictionCause, EngineRestrictionCause>([
+  [RestrictionCause.ALWAYS_FORBIDDEN, "always_forbidden"],
+  [RestrictionCause.STRESS, "stress"],
+  [RestrictionCause.ENERGY, "energy"],
+  [RestrictionCause.HARD_LOCK, "hard_lock"],
+  [RestrictionCause.MODE, "mode"],
+  [RestrictionCause.DRIFT, "drift"],
+  [RestrictionCause.CONTRACT_SCOPE, "contract_scope"],
+  [RestrictionCause.INVARIANT, "invariant"],
+  [RestrictionCause.FAIL_CLOSED, "fail_closed"],
+  [RestrictionCause.RISK_POSTURE, "risk_posture"],
 ]);

@@ -18,7 +18,14 @@ export function invalidArgument(field: string, problem: string): ConnectError {
 
 /** Translates service and store errors; anything unexpected stays INTERNAL (and is logged). */
 export function toConnectError(err: unknown): ConnectError {
-  if (err instanceof ConnectError) return err;
+  if (err instanceof ConnectError) {
+    // connect reports a request stream's undecodable frame as INTERNAL "parse binary"; it is the
+    // client's mistake (issue 15 #4).
+    if (err.code === Code.Internal && err.rawMessage.startsWith("parse binary")) {
+      return new ConnectError(`a request frame is not valid protobuf - ${err.rawMessage.slice(14).replace(/[:,;]/g, " ")}`, Code.InvalidArgument);
+    }
+    return err;
+  }
   if (err instanceof NotFoundError) return new ConnectError(err.message, Code.NotFound, undefined, undefined, err);
   if (err instanceof PreconditionError) {
     return new ConnectError(err.message, Code.FailedPrecondition, undefined, undefined, err);

@@ -2,13 +2,16 @@
 // stream end) naming the tenant and key, gRPC server metrics, error mapping, and refusing new
 // calls while the server drains.
 import { randomUUID } from "node:crypto";
-import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { Code, ConnectError, createContextKey, type Interceptor } from "@connectrpc/connect";
 import { principalKey } from "../auth/principal.js";
 import type { Logger } from "../logger.js";
 import type { MethodKind, MethodSeries } from "../metrics/rpc-metrics.js";
 import { SpanStatusCode, type Span } from "@opentelemetry/api";
 import { tracing } from "../tracing/tracing.js";
 import { toConnectError } from "./errors.js";
+
+/** Set when this interceptor has logged a call's failure, so the adapter does not log it again. */
+export const failureReported = createContextKey(false, { description: "keel failure reported" });
 
 export interface CallTracker {
   /** True once graceful shutdown began: new calls are refused with UNAVAILABLE. */
@@ -68,8 +71,10 @@ export function callInterceptor(logger: Logger, tracker: CallTracker, observer?:
           if (err) span.setStatus({ code: SpanStatusCode.ERROR, message: err.rawMessage });
           span.end();
         }
-        if (err?.code === Code.Internal) logger.error({ ...fields, err: raw }, "rpc failed");
-        else log(err ? { ...fields, error: err.rawMessage } : fields, req.stream ? "stream closed" : "rpc");
+        if (err?.code === Code.Internal) {
+          logger.error({ ...fields, err: raw }, "rpc failed");
+          req.contextValues.set(failureReported, true);
+        } else log(err ? { ...fields, error: err.rawMessage } : fields, req.stream ? "stream closed" : "rpc");
       }
       err?.metadata.set("x-request-id", requestId);
       return err;

@@ -1,7 +1,7 @@
 // API keys between the wire and the store. The wire never carries a secret hash, and a listed key
 // never carries its secret (only CreateKey's response does, once).
 import { create } from "@bufbuild/protobuf";
-import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { wireTimestamp } from "./timestamps.js";
 import { ApiKeySchema, KeyScope, type ApiKey } from "../../gen/keel/v1/key_service_pb.js";
 import type { Scope } from "../auth/scope.js";
 import type { ApiKeyRecord } from "../store/types.js";
@@ -33,8 +33,8 @@ export function keyToWire(r: ApiKeyRecord): ApiKey {
     scope: scopeToWire[r.scope],
     cyclesPerSecond: r.cyclesPerSecond,
     maxSessions: r.maxSessions,
-    createTime: timestampFromMs(r.createdAtMs),
+    createTime: wireTimestamp(r.createdAtMs),
     createdBy: r.createdBy,
-    ...(r.revokedAtMs !== null ? { revokeTime: timestampFromMs(r.revokedAtMs) } : {}),
+    ...(r.revokedAtMs !== null ? { revokeTime: wireTimestamp(r.revokedAtMs) } : {}),
   });
 }

@@ -17,7 +17,14 @@ export function observationFromWire(field: string, wire: Observation | undefined
     action: v.optionalTag(`${field}.action`, wire.action),
     target: v.optionalTag(`${field}.target`, wire.target),
     outcome: v.optionalTag(`${field}.outcome`, wire.outcome),
+    ...(wire.amount === undefined ? {} : { amount: amountOf(`${field}.amount`, wire.amount) }),
   };
+}
+
+/** Finite and at most 1e9 in magnitude, so sums in millionths stay exact integers. */
+function amountOf(path: string, amount: number): number {
+  if (!Number.isFinite(amount) || Math.abs(amount) > 1e9) throw invalidArgument(path, `must be a finite number from -1e9 to 1e9 (got ${amount})`);
+  return amount;
 }
 
 /**
@@ -30,5 +37,6 @@ export function observationContent(input: ObservationInput, wire: Observation | 
   let context = "";
   for (const k of keys) context += `${field(k)}${field(input.context[k]!)}`;
   const at = wire?.timestamp ? input.observedAtMs : "~";
-  return `${input.mode}|${input.signalStrength}|${input.confidence}|${at}|${field(input.action)}${field(input.target)}${field(input.outcome)}${keys.length}|${context}`;
+  const amount = input.amount === undefined || input.amount === null ? "~" : String(input.amount);
+  return `${input.mode}|${input.signalStrength}|${input.confidence}|${at}|${field(input.action)}${field(input.target)}${field(input.outcome)}${amount}|${keys.length}|${context}`;
 }

@@ -1,6 +1,6 @@
 // IdentityProfile and Instance between the wire and the engine.
 import { create } from "@bufbuild/protobuf";
-import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { wireTimestamp } from "./timestamps.js";
 import { defaultProfile, MODES, type IdentityProfile } from "../engine/index.js";
 import type { InstanceRecord } from "../store/types.js";
 import { InstanceSchema, type Instance } from "../../gen/keel/v1/instance_pb.js";
@@ -10,7 +10,7 @@ import {
   type IdentityProfile as WireProfile,
   type ModeStrengths,
 } from "../../gen/keel/v1/profile_pb.js";
-import { driftTolerances, energyPolicies, modes, riskPostures, stressTolerances } from "./enums.js";
+import { driftDetectors, driftLevels, driftTolerances, energyPolicies, modes, riskPostures, stressTolerances } from "./enums.js";
 import { invalidArgument } from "./errors.js";
 import { enumValue, optionalEnum, unitInterval } from "./validate.js";
 
@@ -33,7 +33,9 @@ export function profileFromWire(field: string, wire: WireProfile): IdentityProfi
   const suppressedModes = modeList("suppressed_modes", wire.suppressedModes);
   const both = coreModes.find((m) => suppressedModes.includes(m));
   if (both) throw invalidArgument(`${field}.suppressed_modes`, `must not contain core mode ${both.toUpperCase()}`);
-  return {
+  const restrictsAt = optionalEnum(`${field}.drift_restricts_at`, wire.driftRestrictsAt, "DriftLevel", (v) => driftLevels.toEngine(v), null);
+  if (restrictsAt === "D0_noise") throw invalidArgument(`${field}.drift_restricts_at`, "must be D1_CONTEXT, D2_ADAPTIVE or D3_CORRUPT (D0 is no drift)");
+  const profile: IdentityProfile = {
     coreModes,
     suppressedModes,
     riskPosture: optionalEnum(`${field}.risk_posture`, wire.riskPosture, "RiskPosture", (v) => riskPostures.toEngine(v), base.riskPosture),
@@ -46,6 +48,10 @@ export function profileFromWire(field: string, wire: WireProfile): IdentityProfi
     initialEnergy:
       wire.initialEnergy === undefined ? base.initialEnergy : unitInterval(`${field}.initial_energy`, wire.initialEnergy),
   };
+  // Only when chosen: profiles without the choice keep the shape (and the anchor detector) they always had.
+  if (wire.driftDetector !== 0) profile.driftDetector = enumValue(`${field}.drift_detector`, wire.driftDetector, "DriftDetector", (v) => driftDetectors.toEngine(v));
+  if (restrictsAt !== null) profile.driftRestrictsAt = restrictsAt;
+  return profile;
 }
 
 export function profileToWire(p: IdentityProfile): WireProfile {
@@ -60,6 +66,8 @@ export function profileToWire(p: IdentityProfile): WireProfile {
     driftTolerance: driftTolerances.toWire(p.driftTolerance),
     initialModeStrengths: create(ModeStrengthsSchema, strengths),
     initialEnergy: p.initialEnergy,
+    driftDetector: p.driftDetector === undefined ? 0 : driftDetectors.toWire(p.driftDetector),
+    driftRestrictsAt: p.driftRestrictsAt == null ? 0 : driftLevels.toWire(p.driftRestrictsAt),
   });
 }
 
@@ -70,7 +78,7 @@ export function instanceToWire(r: InstanceRecord): Instance {
     description: r.description,
     profile: profileToWire(r.profile),
     labels: r.labels,
-    createTime: timestampFromMs(r.createdAtMs),
-    updateTime: timestampFromMs(r.updatedAtMs),
+    createTime: wireTimestamp(r.createdAtMs),
+    updateTime: wireTimestamp(r.updatedAtMs),
   });
 }

@@ -1,8 +1,10 @@
 // EngineService.Session: one bidirectional stream per agent. The first frame opens the session;
 // every observation is answered by exactly one outcome, in order, exactly once per sequence
-// number across reconnects (AgentService.processSequenced). Reads race the call's signal and the
-// server's drain signal, so cancellation and shutdown end the stream promptly. The tenant comes from
-// the call's principal, never from the request.
+// number across reconnects (AgentService.processSequenced). Every read races one per-session stop
+// signal, fed once by the call's signal, the server's drain (through an AbortFanout, never a listener
+// per session on the shared signal) and a takeover, so cancellation and shutdown end the stream
+// promptly and ten thousand sessions ending at once cost linear time. The tenant comes from the
+// call's principal, never from the request.
 import { create } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
@@ -15,6 +17,8 @@ import {
   type SessionRequest,
   type SessionResponse,
 } from "../../gen/keel/v1/engine_service_pb.js";
+import { pacedTurn } from "../paced-queue.js";
+import type { AbortFanout } from "./abort-fanout.js";
 import { nextOrAbort } from "./abortable.js";
 import { contractToWire, outcomeToWire } from "./engine-mapping.js";
 import { invalidArgument, toConnectError } from "./errors.js";
@@ -22,6 +26,7 @@ import { observationFromWire } from "./observation-mapping.js";
 import * as v from "./validate.js";
 
 export const MAX_BATCH = 64;
+const DEFAULT_OPEN_TIMEOUT_MS = 10_000;
 
 /**
  * One open session per agent per server: opening a new one ends the previous one with ABORTED.
@@ -57,12 +62,25 @@ export async function* runSession(
   sessions: SessionRegistry,
   requests: AsyncIterable<SessionRequest>,
   ctx: HandlerContext,
-  drain: AbortSignal,
+  drain: AbortFanout,
+  openTimeoutMs: number = DEFAULT_OPEN_TIMEOUT_MS,
 ): AsyncGenerator<SessionResponse> {
   const frames = requests[Symbol.asyncIterator]();
   let claim: { tenant: string; id: string; controller: AbortController } | undefined;
+  const stop = new AbortController();
+  const leaveDrain = drain.join(stop);
+  const onCallEnd = (): void => stop.abort(ctx.signal.reason);
+  if (ctx.signal.aborted) onCallEnd();
+  else ctx.signal.addEventListener("abort", onCallEnd, { once: true });
+  const signals = [stop.signal];
+  // A stream that never sends its open frame would hold a socket and a stream slot for good.
+  const openTimer = setTimeout(
+    () => stop.abort(new ConnectError(`no open frame within ${openTimeoutMs} ms - send open first`, Code.DeadlineExceeded)),
+    openTimeoutMs,
+  );
   try {
-    const first = await nextOrAbort(frames, [ctx.signal, drain]);
+    const first = await nextOrAbort(frames, signals);
+    clearTimeout(openTimer);
     if (first.done) return;
     if (first.value.frame.case !== "open") throw invalidArgument("frame", "the first frame of a session must be open");
     const open = first.value.frame.value;
@@ -76,7 +94,8 @@ export async function* runSession(
       );
     }
     claim = { tenant, id, controller: sessions.claim(tenant, id) };
-    const signals = [ctx.signal, drain, claim.controller.signal];
+    const takenOver = claim.controller.signal;
+    takenOver.addEventListener("abort", () => stop.abort(takenOver.reason), { once: true });
     // This stream's position: frames continue from the client's resume point without gaps.
     let expected = Number(open.resumeAfterSequence) + 1;
     yield create(SessionResponseSchema, {
@@ -127,8 +146,13 @@ export async function* runSession(
       }
     }
   } catch (err) {
+    // A dropped connection ends all its sessions at once: unwind on a paced turn (src/paced-queue.ts).
+    await pacedTurn();
     throw toConnectError(err);
   } finally {
+    clearTimeout(openTimer);
+    leaveDrain();
+    ctx.signal.removeEventListener("abort", onCallEnd);
     if (claim) sessions.release(claim.tenant, claim.id, claim.controller);
   }
 }

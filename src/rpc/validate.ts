@@ -3,6 +3,7 @@
 // show them percent-encoded).
 import { timestampMs, type Timestamp } from "@bufbuild/protobuf/wkt";
 import { invalidArgument } from "./errors.js";
+import { inRange } from "./timestamps.js";
 
 export const INSTANCE_ID_PATTERN = /^inst_[0-9a-f]{16}$/;
 const LABEL_KEY_PATTERN = /^[a-z0-9]([a-z0-9_.-]{0,61}[a-z0-9])?$/;
@@ -87,11 +88,13 @@ export function labels(field: string, value: Record<string, string>): Record<str
 
 export function timestamp(field: string, value: Timestamp | undefined, fallbackMs: number): number {
   if (value === undefined) return fallbackMs;
-  const ms = timestampMs(value);
-  if (!Number.isFinite(ms) || value.nanos < 0 || value.nanos > 999_999_999) {
-    throw invalidArgument(field, "is not a valid timestamp");
+  if (!inRange(value)) {
+    throw invalidArgument(
+      field,
+      `must lie from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z with nanos from 0 to 999999999 (got seconds ${value.seconds} nanos ${value.nanos})`,
+    );
   }
-  return ms;
+  return timestampMs(value);
 }
 
 export function pageSize(field: string, value: number, { fallback, max }: { fallback: number; max: number }): number {

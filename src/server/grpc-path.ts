@@ -29,6 +29,8 @@ import { transformInvokeImplementation } from "@connectrpc/connect/protocol";
 import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import * as grpc from "@grpc/grpc-js";
 import { toConnectError } from "../rpc/errors.js";
+import { malformedMessage } from "./connect-adapter.js";
+import { sessionTeardown as teardown } from "../paced-queue.js";
 
 /** A faster, byte-identical replacement for toBinary for one message type. */
 export type MessageEncoder = (message: unknown) => Uint8Array;
@@ -120,7 +122,7 @@ function injectedHttp2Server(server: grpc.Server): http2.Http2Server {
 }
 
 /** Records what `routes` registers, as connect's router would, without serving it. */
-function collectSpecs(routes: (router: ConnectRouter) => void): MethodImplSpec[] {
+export function collectSpecs(routes: (router: ConnectRouter) => void): MethodImplSpec[] {
   const specs: MethodImplSpec[] = [];
   const recorder = {
     handlers: [],
@@ -146,7 +148,17 @@ function register(server: grpc.Server, spec: MethodImplSpec, options: GrpcPathOp
     const bytes = encode(message);
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   };
-  const deserialize: (bytes: Buffer) => unknown = options.decoders?.get(input.typeName) ?? ((bytes) => fromBinary(input, bytes));
+  const decode: (bytes: Buffer) => unknown = options.decoders?.get(input.typeName) ?? ((bytes) => fromBinary(input, bytes));
+  // grpc-js answers a throwing deserializer with INTERNAL "Error deserializing request"; an
+  // undecodable message is the client's mistake, so it travels to the handler as a value that
+  // ends the call with INVALID_ARGUMENT (issue 15 #4).
+  const deserialize = (bytes: Buffer): unknown => {
+    try {
+      return decode(bytes);
+    } catch (e) {
+      return new Malformed(input.typeName, e instanceof Error ? e.message : String(e));
+    }
+  };
   const gate = options.interceptors;
   switch (method.methodKind) {
     case "unary": {
@@ -154,6 +166,7 @@ function register(server: grpc.Server, spec: MethodImplSpec, options: GrpcPathOp
       server.register(
         path,
         (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+          if (call.request instanceof Malformed) return callback(grpcStatus(call.request.error(), new Headers()));
           const timeout = callTimeout(call, options.maxTimeoutMs);
           const ctx = new UnaryContext(method, `http://${call.getHost()}${path}`, timeout, metadataToHeaders(call.metadata));
           const onCancel = (): void => ctx.abort(CANCELED);
@@ -183,7 +196,7 @@ function register(server: grpc.Server, spec: MethodImplSpec, options: GrpcPathOp
       server.register(
         path,
         (call: grpc.ServerWritableStream<unknown, unknown>) => {
-          runStream(call, spec, method, path, options, singleton(call.request));
+          runStream(call, spec, method, path, options, wellFormed(singleton(call.request)));
         },
         serialize,
         deserialize,
@@ -195,7 +208,7 @@ function register(server: grpc.Server, spec: MethodImplSpec, options: GrpcPathOp
       server.register(
         path,
         (call: grpc.ServerDuplexStream<unknown, unknown> | grpc.ServerReadableStream<unknown, unknown>) => {
-          runStream(call as grpc.ServerDuplexStream<unknown, unknown>, spec, method, path, options, requestsOf(call));
+          runStream(call as grpc.ServerDuplexStream<unknown, unknown>, spec, method, path, options, wellFormed(requestsOf(call)));
         },
         serialize,
         deserialize,
@@ -221,7 +234,8 @@ function runStream(
   requests: AsyncIterable<unknown>,
 ): void {
   const ctx = handlerContext(call, method, path, options.maxTimeoutMs);
-  const onCancel = (): void => ctx.abort(CANCELED);
+  // A stream's end is paced: a closed connection cancels all its streams at once.
+  const onCancel = (): void => teardown.push(() => ctx.abort(CANCELED));
   call.once("cancelled", onCancel);
   const responses = transformInvokeImplementation(spec, ctx, options.interceptors)(requests as AsyncIterable<never>)[Symbol.asyncIterator]();
   void (async () => {
@@ -261,6 +275,26 @@ function drained(call: AnyStreamCall): Promise<void> {
     call.on("cancelled", done);
     call.on("close", done);
   });
+}
+
+/** A request message that did not decode: what the handler is told instead of the message. */
+class Malformed {
+  constructor(
+    readonly typeName: string,
+    readonly detail: string,
+  ) {}
+
+  error(): ConnectError {
+    return new ConnectError(malformedMessage(this.typeName, this.detail), Code.InvalidArgument);
+  }
+}
+
+/** Ends a request stream with INVALID_ARGUMENT at its first undecodable frame. */
+async function* wellFormed(requests: AsyncIterable<unknown>): AsyncIterable<unknown> {
+  for await (const r of requests) {
+    if (r instanceof Malformed) throw r.error();
+    yield r;
+  }
 }
 
 async function* singleton<T>(value: T): AsyncIterable<T> {

@@ -47,7 +47,9 @@ export function createDualProtocolServer(
   options: { maxSessionMemoryMb: number; tls?: TlsMaterial | null; http2?: http2.Http2Server },
 ): DualProtocolServer {
   const h2 = options.http2 ?? http2.createServer({ maxSessionMemory: options.maxSessionMemoryMb }, handler);
-  const h1 = http.createServer(handler as http.RequestListener);
+  // Headers and request timeouts are checked every connectionsCheckingInterval (30 s by default),
+  // which let slow-header clients live far past headersTimeout.
+  const h1 = http.createServer({ connectionsCheckingInterval: 1_000 }, handler as http.RequestListener);
   // h1 never listens itself (connections are handed to it), but Node's http.Server starts
   // tracking connections on "listening"; without that, closeIdleConnections() at shutdown and
   // the headers/request timeouts do nothing.

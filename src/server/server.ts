@@ -2,13 +2,14 @@
 import type * as http2 from "node:http2";
 import type * as net from "node:net";
 import { Code, ConnectError, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "../logger.js";
 import { METRICS_PATH, type KeelMetrics } from "../metrics/metrics.js";
 import { anonymousInterceptor } from "../auth/anonymous.js";
 import { callInterceptor, type CallTracker } from "../rpc/interceptors.js";
+import { keelConnectAdapter } from "./connect-adapter.js";
 import { capTimeoutHeaders } from "./deadline-cap.js";
-import { createGrpcPath, type MessageDecoder, type MessageEncoder } from "./grpc-path.js";
+import { collectSpecs, createGrpcPath, type MessageDecoder, type MessageEncoder } from "./grpc-path.js";
+import { drainRequestBodies, limitHttp1, limitHttp2, type RequestLimits } from "./request-limits.js";
 import { hotDecoders, hotEncoders } from "./hot-encoders.js";
 import { limitConnection, type ConnectionLimits } from "./connection-limits.js";
 import { createDualProtocolServer, type Handler, type TlsMaterial } from "./listener.js";
@@ -37,6 +38,8 @@ export interface ServerOptions {
    * "connect" (connect-node, as every other protocol is). KEEL_GRPC_SERVER sets it.
    */
   grpcServer?: "grpc-js" | "connect";
+  /** Idle connections and slow requests (KEEL_IDLE_TIMEOUT_MS, KEEL_REQUEST_TIMEOUT_MS). */
+  limits?: RequestLimits;
   /** Encoders for response types on the grpc-js path, by type name; hotEncoders() by default. */
   encoders?: ReadonlyMap<string, MessageEncoder>;
   /** Decoders for request types on the grpc-js path, by type name; hotDecoders() by default. */
@@ -70,8 +73,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     options.auth ?? anonymousInterceptor("default"),
   ];
   const readMaxBytes = options.maxMessageBytes;
-  const handler = connectNodeAdapter({
+  const handler = keelConnectAdapter({
     routes: options.routes,
+    logger: options.logger,
     interceptors,
     readMaxBytes,
     writeMaxBytes: WRITE_MAX_BYTES,
@@ -84,15 +88,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { metrics, probes, maxTimeoutMs } = options;
   // /metrics, /livez and /readyz share the port with everything else; they are matched before the
   // RPC router, on HTTP/1.1 and HTTP/2 alike, and are as open as health is.
-  const httpHandler: Handler = (req, res) => {
-    const path = (req.url ?? "").split("?")[0];
-    if (metrics && path === METRICS_PATH) void metrics.serve(req, res);
-    else if (probes && (path === "/livez" || path === "/readyz")) probe(res, path === "/livez" ? probes.live() : probes.ready());
-    else {
-      capTimeoutHeaders(req.headers, maxTimeoutMs);
-      handler(req, res);
-    }
-  };
+  const httpHandler: Handler = drainRequestBodies(
+    (req, res) => {
+      const path = (req.url ?? "").split("?")[0];
+      if (metrics && path === METRICS_PATH) void metrics.serve(req, res);
+      else if (probes && (path === "/livez" || path === "/readyz")) probe(res, path === "/livez" ? probes.live() : probes.ready());
+      else {
+        capTimeoutHeaders(req.headers, maxTimeoutMs);
+        handler(req, res);
+      }
+    },
+    // Bodies up to this are read to their end so the connection stays whole; beyond, GOAWAY.
+    16 * readMaxBytes,
+  );
   const grpcPath =
     (options.grpcServer ?? "grpc-js") === "grpc-js"
       ? createGrpcPath(
@@ -114,6 +122,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     tls: options.tls ?? null,
     ...(grpcPath ? { http2: grpcPath.http2 } : {}),
   });
+
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const streamPaths = new Set(
+    collectSpecs(options.routes)
+      .filter((spec) => spec.method.methodKind !== "unary")
+      .map((spec) => `/${spec.method.parent.typeName}/${spec.method.name}`),
+  );
+  limitHttp2(servers.http2, limits, (path) => streamPaths.has(path));
+  limitHttp1(servers.http1, limits);
 
   const sessions = new Set<http2.ServerHttp2Session>();
   servers.http2.on("session", (s) => {
@@ -168,6 +185,7 @@ function probe(res: Parameters<Handler>[1], ok: boolean): void {
 // grpc-js clients refuse messages over 4 MiB by default; fail on our side first.
 const WRITE_MAX_BYTES = 4 * 1024 * 1024;
 const MAX_SESSION_MEMORY_MB = 64;
+const DEFAULT_LIMITS: RequestLimits = { idleMs: 30_000, requestMs: 30_000 };
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -13,8 +13,12 @@ import {
   type IdentityProfile,
   type Mode,
 } from "../engine/index.js";
-import type { CompiledContract } from "../contracts/compile.js";
-import { enforceCycle, standing } from "../contracts/enforce.js";
+import { compileContract, type CompiledContract } from "../contracts/compile.js";
+import { enforceCycle, standing, type EnforcedContract } from "../contracts/enforce.js";
+import { failClosed, type FailClosedPolicy } from "../contracts/fail-closed.js";
+import { engineVersionHash } from "../audit/engine-version.js";
+import { GENESIS, cycleHash, resetHash } from "../audit/chain.js";
+import { HistoryReplay, type Difference, type VerifyProgress } from "../audit/verify.js";
 import type { EnforcementState } from "../contracts/state.js";
 import {
   InstanceExistsError,
@@ -49,6 +53,8 @@ export interface ObservationInput {
   action: string | null;
   target: string | null;
   outcome: string | null;
+  /** The number the action carried (SUM invariants); absent when none. */
+  amount?: number | null;
 }
 
 /** An observation on a session stream, with the client's sequence number. */
@@ -94,6 +100,17 @@ export interface AgentServiceOptions {
   /** How often one call reloads and retries after losing a race to another writer. */
   maxCommitAttempts?: number;
   metrics?: ServiceMetrics;
+  /** Agents that fail closed (the safe actions only) when they cannot be governed; none when absent. */
+  failClosed?: FailClosedPolicy;
+}
+
+/** The contract an agent is governed by right now, or why it cannot be (then it fails closed). */
+interface Governance {
+  compiled: CompiledContract | null;
+  /** Set when the agent fails closed: the reason every removed action names. */
+  failure: string | null;
+  /** Whether the agent fails closed at all: errors while enforcing are then caught. */
+  closed: boolean;
 }
 
 export type ResetTarget = "initial" | "last_snapshot";
@@ -109,17 +126,22 @@ export class AgentService {
   private readonly newId: () => string;
   private readonly maxAttempts: number;
   private readonly metrics: ServiceMetrics | null;
+  private readonly failClosedPolicy: FailClosedPolicy | null;
   private readonly mutex = new KeyedMutex();
   private readonly heads = new HeadCache(10_000);
+  /** Stamped on every contract this service hands out. */
+  private readonly engineVersion: string;
 
   constructor(options: AgentServiceOptions) {
     this.store = options.store;
     this.contracts = options.contracts ?? null;
     this.config = options.engineConfig;
+    this.engineVersion = engineVersionHash(options.engineConfig);
     this.now = options.now;
     this.newId = options.newId;
     this.maxAttempts = options.maxCommitAttempts ?? 8;
     this.metrics = options.metrics ?? null;
+    this.failClosedPolicy = options.failClosed ?? null;
   }
 
   /**
@@ -192,17 +214,49 @@ export class AgentService {
 
   /** What a session opens with: the current contract and the last processed sequence, from one read. */
   async sessionStart(tenant: string, id: string): Promise<{ contract: ExecutionContract; lastSequence: number }> {
-    const [stored, compiled] = await Promise.all([this.getState(tenant, id), this.activeContract(tenant, id)]);
-    return { contract: this.standingContract(stored.state, stored.enforcement, compiled), lastSequence: stored.lastSequence };
+    const [stored, governance] = await Promise.all([this.getState(tenant, id), this.governance(tenant, id)]);
+    return { contract: this.standingContract(stored.state, stored.enforcement, governance), lastSequence: stored.lastSequence };
   }
 
   private activeContract(tenant: string, id: string): Promise<CompiledContract | null> {
     return this.contracts ? this.contracts.compiledActive(tenant, id) : Promise.resolve(null);
   }
 
-  private standingContract(state: EngineState, enforcement: EnforcementState | undefined, compiled: CompiledContract | null): ExecutionContract {
-    const contract = contractOf(state, this.config);
-    return compiled ? standing(compiled, enforcement, contract) : contract;
+  /**
+   * The agent's active contract and, for an agent that fails closed, whether it can be governed:
+   * no active contract, a seal that does not verify, or a contract that cannot be read is a failure.
+   */
+  private async governance(tenant: string, id: string): Promise<Governance> {
+    const closed = this.failClosedPolicy?.applies(tenant, id) ?? false;
+    if (!closed) return { compiled: await this.activeContract(tenant, id), failure: null, closed };
+    let compiled: CompiledContract | null;
+    try {
+      compiled = await this.activeContract(tenant, id);
+    } catch (err) {
+      return { compiled: null, failure: `the active contract could not be read: ${messageOf(err)}`, closed };
+    }
+    if (!compiled) return { compiled, failure: "the agent has no active contract", closed };
+    if (compiled.seal !== "valid") {
+      return { compiled: null, failure: `contract version ${compiled.contract.version} does not verify against the trusted keys (${compiled.seal ?? "unchecked"})`, closed };
+    }
+    return { compiled, failure: null, closed };
+  }
+
+  private standingContract(state: EngineState, enforcement: EnforcementState | undefined, g: Governance): ExecutionContract {
+    const engine = contractOf(state, this.config);
+    let contract: EnforcedContract;
+    if (g.failure !== null) contract = failClosed(engine, g.failure);
+    else if (!g.compiled) contract = engine;
+    else {
+      try {
+        contract = standing(g.compiled, enforcement, engine);
+      } catch (err) {
+        if (!g.closed) throw err;
+        contract = failClosed(engine, `enforcement failed: ${messageOf(err)}`);
+      }
+    }
+    contract.engineVersionHash = this.engineVersion;
+    return contract;
   }
 
   /**
@@ -211,8 +265,8 @@ export class AgentService {
    */
   process(tenant: string, id: string, observations: ObservationInput[], request?: WriteRequest): Promise<RecordedOutcome[]> {
     return this.mutex.run(tenantKey(tenant, id), async () => {
-      const compiled = await this.activeContract(tenant, id);
-      return this.commitWithRetry(tenant, id, (stored) => this.runCycles(tenant, id, stored, observations, null, compiled), request);
+      const governance = await this.governance(tenant, id);
+      return this.commitWithRetry(tenant, id, (stored) => this.runCycles(tenant, id, stored, observations, null, governance), request);
     }).then((committed) => {
       if (committed.replay) return committed.replay.outcomes;
       this.metrics?.cycles(committed.outcomes);
@@ -263,13 +317,13 @@ export class AgentService {
     const fresh = items.filter((i) => i.sequence > stored.lastSequence);
     const replayed = await this.replay(tenant, id, replays);
     if (fresh.length === 0) return replayed;
-    const compiled = await this.activeContract(tenant, id);
+    const governance = await this.governance(tenant, id);
     const { outcomes } = await this.commitWithRetry(tenant, id, (current) => {
       if (current.lastSequence !== stored.lastSequence) {
         if (!authoritative) throw new StaleHeadError();
         throw new PreconditionError(`instance ${id} was processed by another session concurrently - reopen the session`);
       }
-      return this.runCycles(tenant, id, current, fresh.map((i) => i.observation), fresh.map((i) => i.sequence), compiled);
+      return this.runCycles(tenant, id, current, fresh.map((i) => i.observation), fresh.map((i) => i.sequence), governance);
     });
     this.metrics?.cycles(outcomes);
     return [
@@ -299,19 +353,31 @@ export class AgentService {
     stored: StoredState,
     observations: ObservationInput[],
     sequences: number[] | null,
-    compiled: CompiledContract | null,
+    governance: Governance,
   ): { state: EngineState; outcomes: RecordedOutcome[]; commit: CycleCommit } {
+    const { compiled, failure, closed } = governance;
     const at = this.now();
     const revision = stored.revision + 1;
     const commit = this.emptyCommit(tenant, id, stored, stored.state);
     const outcomes: RecordedOutcome[] = [];
     let state = stored.state;
     let enforcement = stored.enforcement;
+    let chain = stored.auditHead ?? GENESIS;
     observations.forEach((obs, seq) => {
       const r = traced("keel.engine.cycle", { "keel.mode": obs.mode }, () => runCycle(state, obs, this.config));
       state = r.state;
-      let contract = r.contract;
-      if (compiled) ({ state: enforcement, contract } = enforceCycle(compiled, enforcement, obs, r.contract));
+      let contract: EnforcedContract = r.contract;
+      if (failure !== null) contract = failClosed(r.contract, failure);
+      else if (compiled) {
+        try {
+          ({ state: enforcement, contract } = enforceCycle(compiled, enforcement, obs, r.contract));
+        } catch (err) {
+          // Fail closed: the enforcement state stays as it was, the agent gets the safe actions.
+          if (!closed) throw err;
+          contract = failClosed(r.contract, `enforcement failed: ${messageOf(err)}`);
+        }
+      }
+      contract.engineVersionHash = this.engineVersion; // both are fresh objects of this cycle
       const outcome: RecordedOutcome = {
         contract,
         drift: r.drift,
@@ -320,7 +386,7 @@ export class AgentService {
         revision,
       };
       outcomes.push(outcome);
-      commit.history.push({
+      const entry: HistoryEntry = {
         instanceId: id,
         revision,
         seq,
@@ -333,10 +399,14 @@ export class AgentService {
         action: obs.action,
         target: obs.target,
         outcome: obs.outcome,
+        ...(obs.amount !== undefined && obs.amount !== null ? { amount: obs.amount } : {}),
         observedAtMs: obs.observedAtMs,
         processedAtMs: at,
         result: outcome,
-      });
+      };
+      // Chained in the same commit: the hash is stored with the entry it covers.
+      chain = entry.hash = cycleHash(chain, entry, r.state, outcome);
+      commit.history.push(entry);
       if (r.driftEvent) {
         commit.driftEvents.push({ instanceId: id, revision, seq: commit.driftEvents.length, event: r.driftEvent, createdAtMs: at });
       }
@@ -346,6 +416,7 @@ export class AgentService {
     });
     commit.state = state;
     commit.enforcement = enforcement;
+    commit.audit = { head: chain, reset: null };
     if (sequences) commit.lastSequence = sequences[sequences.length - 1]!;
     return { state, outcomes, commit };
   }
@@ -362,23 +433,28 @@ export class AgentService {
   ): Promise<{ contract: ExecutionContract; revision: number }> {
     return this.mutex.run(tenantKey(tenant, id), async () => {
       const instance = await this.getInstance(tenant, id);
-      let next: EngineState;
-      if (target === "initial") {
-        next = initialState(instance.profile);
-      } else {
-        const [snap, stored] = await Promise.all([this.store.latestSnapshot(tenant, id), this.getState(tenant, id)]);
-        if (!snap) throw new PreconditionError(`instance ${id} has no stable snapshot yet - reset to INITIAL instead`);
-        next = restoreSnapshot(stored.state, snap.snapshot);
+      const snap = target === "initial" ? null : await this.store.latestSnapshot(tenant, id);
+      if (target === "last_snapshot" && !snap) {
+        throw new PreconditionError(`instance ${id} has no stable snapshot yet - reset to INITIAL instead`);
       }
-      const compiled = await this.activeContract(tenant, id);
+      const governance = await this.governance(tenant, id);
       const committed = await this.commitWithRetry(
         tenant,
         id,
         (stored) => {
+          // From the head this commit builds on, so a replay of the log computes the same state.
+          const next = snap ? restoreSnapshot(stored.state, snap.snapshot) : initialState(instance.profile);
           const commit = this.emptyCommit(tenant, id, stored, next);
           if (target === "initial") delete commit.enforcement;
+          const reset = {
+            target,
+            snapshot: snap ? { revision: snap.revision, seq: snap.seq } : null,
+            engineVersion: this.engineVersion,
+          };
+          const hash = resetHash(stored.auditHead ?? GENESIS, stored.revision + 1, commit.committedAtMs, reset, next);
+          commit.audit = { head: hash, reset: { ...reset, hash } };
           // Computed before the commit so that a repeat of the request gets exactly this answer.
-          const contract = this.standingContract(next, commit.enforcement, compiled);
+          const contract = this.standingContract(next, commit.enforcement, governance);
           return { contract, commit, reply: JSON.stringify(contract) };
         },
         request,
@@ -388,6 +464,45 @@ export class AgentService {
       }
       return { contract: committed.contract, revision: committed.revision };
     });
+  }
+
+  /**
+   * Replays the agent's whole commit log from its initial state (see src/audit/verify.ts) and
+   * reports the first difference. Reads the head first, so commits made meanwhile are not checked.
+   */
+  async verifyHistory(
+    tenant: string,
+    id: string,
+  ): Promise<VerifyProgress & { difference: Difference | null; revision: number; engineVersion: string }> {
+    const instance = await this.getInstance(tenant, id);
+    const head = await this.getState(tenant, id);
+    const versions = new Map<number, CompiledContract | null>();
+    const replay = new HistoryReplay({
+      initial: initialState(instance.profile),
+      config: this.config,
+      engineVersion: this.engineVersion,
+      contractVersion: (v) => versions.get(v) ?? null,
+    });
+    let after = 0;
+    let difference: Difference | null = null;
+    while (after < head.revision && !difference) {
+      const commits = await this.store.readLog(tenant, id, after, Math.min(VERIFY_PAGE, head.revision - after));
+      if (commits.length === 0) break;
+      for (const commit of commits) {
+        for (const entry of commit.history) {
+          const v = (entry.result.contract as { enforcement?: { contractVersion: number } }).enforcement?.contractVersion;
+          if (v !== undefined && !versions.has(v)) {
+            const contract = await this.store.contracts.contractVersion(tenant, id, v);
+            versions.set(v, contract && compileContract(contract));
+          }
+        }
+        difference = replay.step(commit);
+        after = commit.revision;
+        if (difference) break;
+      }
+    }
+    difference ??= replay.finish(head);
+    return { ...replay.progress, difference, revision: head.revision, engineVersion: this.engineVersion };
   }
 
   listHistory(tenant: string, id: string, page: PageRequest): Promise<Page<HistoryEntry>> {
@@ -481,6 +596,9 @@ export class AgentService {
   }
 }
 
+/** Commits read per page when verifying a history. */
+const VERIFY_PAGE = 256;
+
 /** The cached head disagreed with what the store holds; read the store and decide again. */
 class StaleHeadError extends Error {}
 
@@ -493,6 +611,10 @@ function checkContiguous(items: SequencedInput[]): void {
       );
     }
   }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 function notFound(id: string): never {

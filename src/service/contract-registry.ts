@@ -181,7 +181,7 @@ export class ContractRegistry {
     const key = tenantKey(tenant, `${contract.agentId}/${contract.contractId}@${contract.version}`);
     let compiled = this.compiled.get(key);
     if (!compiled) {
-      compiled = compileContract(contract);
+      compiled = { ...compileContract(contract), seal: verifySeal(contract, this.keys.verify).status };
       this.compiled.set(key, compiled);
       if (this.compiled.size > CACHE_SIZE) this.compiled.delete(this.compiled.keys().next().value as string);
     }

@@ -14,9 +14,11 @@ import {
   InstanceExistsError,
   DEFAULT_REQUEST_RETENTION_MS,
   RevisionConflictError,
+  type CommitAudit,
   type CommitRequest,
   type CommittedRequest,
   type CycleCommit,
+  type LoggedCommit,
   type DriftEventRecord,
   type HistoryEntry,
   type InstanceRecord,
@@ -39,8 +41,20 @@ interface Agent {
   historySequence: number[];
   driftEvents: DriftEventRecord[];
   snapshots: SnapshotRecord[];
+  /** One per commit, oldest first: where its history entries and snapshots start, and its audit link. */
+  log: LogItem[];
   /** Committed request ids, oldest first (insertion order), pruned past the retention window. */
   requests: Map<string, KeptRequest>;
+}
+
+interface LogItem {
+  revision: number;
+  committedAtMs: number;
+  historyStart: number;
+  historyCount: number;
+  snapshotStart: number;
+  snapshotCount: number;
+  audit: CommitAudit | null;
 }
 
 interface KeptRequest {
@@ -56,6 +70,7 @@ interface PackedState {
   revision: number;
   lastSequence: number;
   updatedAtMs: number;
+  auditHead: string | null;
   /** { state, enforcement? } */
   packed: Uint8Array;
 }
@@ -68,6 +83,7 @@ function unpackState(p: PackedState): StoredState {
     state,
     lastSequence: p.lastSequence,
     ...(enforcement ? { enforcement } : {}),
+    ...(p.auditHead === null ? {} : { auditHead: p.auditHead }),
     updatedAtMs: p.updatedAtMs,
   };
 }
@@ -106,6 +122,7 @@ export class MemoryStore implements Store {
         revision: 0,
         lastSequence: 0,
         updatedAtMs: instance.createdAtMs,
+        auditHead: null,
         packed: jsonPack({ state }),
       },
       history: new PackedLog(),
@@ -114,6 +131,7 @@ export class MemoryStore implements Store {
       historySequence: [],
       driftEvents: [],
       snapshots: [],
+      log: [],
       requests: new Map(),
     });
   }
@@ -175,6 +193,7 @@ export class MemoryStore implements Store {
     const packedState = jsonPack(commit.enforcement ? { state: commit.state, enforcement: commit.enforcement } : { state: commit.state });
     const driftEvents = jsonCopy(records.driftEvents);
     const snapshots = jsonCopy(records.snapshots);
+    const audit = commit.audit ? jsonCopy(commit.audit) : null;
     const before = agent.history.length;
     try {
       for (const h of records.history) agent.history.push(h);
@@ -192,8 +211,18 @@ export class MemoryStore implements Store {
       revision: records.revision,
       lastSequence: commit.lastSequence,
       updatedAtMs: commit.committedAtMs,
+      auditHead: audit ? audit.head : null,
       packed: packedState,
     };
+    agent.log.push({
+      revision: records.revision,
+      committedAtMs: commit.committedAtMs,
+      historyStart: before,
+      historyCount: records.history.length,
+      snapshotStart: agent.snapshots.length,
+      snapshotCount: snapshots.length,
+      audit,
+    });
     agent.driftEvents.push(...driftEvents);
     agent.snapshots.push(...snapshots);
     if (commit.request) this.#keepRequest(agent, commit.request, records.revision, commit.committedAtMs);
@@ -204,8 +233,27 @@ export class MemoryStore implements Store {
       state: commit.state,
       lastSequence: commit.lastSequence,
       ...(commit.enforcement ? { enforcement: commit.enforcement } : {}),
+      ...(audit ? { auditHead: audit.head } : {}),
       updatedAtMs: commit.committedAtMs,
     };
+  }
+
+  async readLog(tenant: string, instanceId: string, afterRevision: number, limit: number): Promise<LoggedCommit[]> {
+    const agent = this.#agent(tenant, instanceId);
+    if (!agent) return [];
+    // Revisions are gapless from 1, so a revision's log item sits at revision - 1.
+    const items = agent.log.slice(Math.max(0, afterRevision), Math.max(0, afterRevision) + Math.max(0, limit));
+    return items.map((item) => {
+      const history: HistoryEntry[] = [];
+      for (let i = item.historyStart; i < item.historyStart + item.historyCount; i++) history.push(agent.history.get<HistoryEntry>(i));
+      return {
+        revision: item.revision,
+        committedAtMs: item.committedAtMs,
+        history,
+        snapshots: jsonCopy(agent.snapshots.slice(item.snapshotStart, item.snapshotStart + item.snapshotCount)),
+        audit: item.audit ? jsonCopy(item.audit) : null,
+      };
+    });
   }
 
   async findRequest(tenant: string, instanceId: string, requestId: string): Promise<CommittedRequest | null> {

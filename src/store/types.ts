@@ -52,6 +52,8 @@ export interface StoredState {
   lastSequence: number;
   /** Behavioral-contract enforcement state; absent until a cycle ran under a contract. */
   enforcement?: EnforcementState;
+  /** The audit chain's hash after this revision (CommitAudit.head); absent before the first chained commit. */
+  auditHead?: string;
   updatedAtMs: number;
 }
 
@@ -72,11 +74,48 @@ export interface HistoryEntry {
   action: string | null;
   target: string | null;
   outcome: string | null;
+  /** The number the action carried (SUM invariants); absent when none. */
+  amount?: number | null;
   /** Caller-supplied timestamp, else server receive time. */
   observedAtMs: number;
   processedAtMs: number;
   /** What the observation was answered with. */
   result: RecordedOutcome;
+  /**
+   * The audit chain: SHA-256 (hex) of this cycle's canonical bytes, which begin with the previous
+   * cycle's (or reset's) hash. Absent on entries written before the chain existed.
+   */
+  hash?: string;
+}
+
+/** A reset as the audit chain records it: what the state was reset to. */
+export interface ResetRecord {
+  target: "initial" | "last_snapshot";
+  /** The snapshot restored (LAST_SNAPSHOT), by the commit that recorded it. */
+  snapshot: { revision: number; seq: number } | null;
+  /** The engine version hash of the server that reset. */
+  engineVersion: string;
+  /** SHA-256 (hex) of the reset's canonical bytes, chained like a cycle's. */
+  hash: string;
+}
+
+/** The audit chain's part of one commit. */
+export interface CommitAudit {
+  /** The chain's hash after this commit: its last cycle's hash, or its reset's. */
+  head: string;
+  /** Set on a reset commit (which has no history entries). */
+  reset: ResetRecord | null;
+}
+
+/** One committed revision as the audit log replays it. */
+export interface LoggedCommit {
+  revision: number;
+  committedAtMs: number;
+  /** In processing order (ascending seq). */
+  history: HistoryEntry[];
+  snapshots: SnapshotRecord[];
+  /** Null on commits written before the chain existed. */
+  audit: CommitAudit | null;
 }
 
 export interface DriftEventRecord {
@@ -117,6 +156,8 @@ export interface CycleCommit {
   driftEvents: DriftEventRecord[];
   snapshots: SnapshotRecord[];
   committedAtMs: number;
+  /** The audit chain's link for this commit (written by the service; stored as given). */
+  audit?: CommitAudit;
   /**
    * The client's idempotency key, committed with the cycle itself (docs/idempotency.md): once the
    * commit is durable, findRequest finds it, on any replica and after restarts.
@@ -306,6 +347,11 @@ export interface Store {
 
   /** Newest first. */
   listHistory(tenant: string, instanceId: string, page: PageRequest): Promise<Page<HistoryEntry>>;
+  /**
+   * The commit log for audit replay: commits with revision > afterRevision, oldest first, at most
+   * `limit`. Empty for an unknown agent (or another tenant's).
+   */
+  readLog(tenant: string, instanceId: string, afterRevision: number, limit: number): Promise<LoggedCommit[]>;
   /** History entries with a session sequence in [from, to], ascending by sequence. */
   historyBySequence(tenant: string, instanceId: string, from: number, to: number): Promise<HistoryEntry[]>;
   /** Newest first. */

@@ -19,7 +19,7 @@ export function newSigningKey(): SigningKey {
 }
 
 /** One invariant of every type. */
-export const EVERY_RULE: Record<InvariantRule["type"], InvariantRule> = {
+export const EVERY_RULE: Record<Exclude<InvariantRule["type"], "sum">, InvariantRule> = {
   ratio: { type: "ratio", dimension: "action", numerator: "write", denominator: "read", comparison: "lt", threshold: 0.3, window: 20 },
   distribution: { type: "distribution", dimension: "target", key: "", comparison: "le", threshold: 0.6, window: 20, minObservations: 10 },
   drift: { type: "drift", distribution: "action", comparison: "lt", threshold: 0.2 },

@@ -3,6 +3,7 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { ConnectError } from "@connectrpc/connect";
+import fc from "fast-check";
 import type { BehavioralContract, BehavioralContractSchema } from "../../gen/keel/v1/behavioral_contract_pb.js";
 import type { ExecutionContract } from "../../gen/keel/v1/contract_pb.js";
 import { Mode } from "../../gen/keel/v1/modes_pb.js";
@@ -16,6 +17,20 @@ import { startTestServer, type TestServer } from "../support/server.js";
 export type ContractInit = Exclude<MessageInitShape<typeof BehavioralContractSchema>, BehavioralContract>;
 
 export { clientsFor, type Clients } from "../support/clients.js";
+
+/**
+ * Versions for a race of concurrent Puts on a fresh agent, 0 ("the next one") to `max`, at least
+ * one of them 0 or 1 — valid on an empty history — so every race has a put that must win.
+ */
+export function racingVersions(max: number, maxLength: number): fc.Arbitrary<number[]> {
+  return fc
+    .tuple(fc.constantFrom(0, 1), fc.array(fc.integer({ min: 0, max }), { minLength: 1, maxLength: maxLength - 1 }), fc.nat())
+    .map(([valid, rest, at]) => {
+      const out = [...rest];
+      out.splice(at % (rest.length + 1), 0, valid);
+      return out;
+    });
+}
 
 export async function newAgent(c: Clients): Promise<string> {
   return (await c.instances.createInstance({ name: "contract test" })).instance!.id;

@@ -44,7 +44,7 @@ describe("validateContract", () => {
     ]);
   });
 
-  it("knows the seven invariant types and checks each one's fields", () => {
+  it("knows the eight invariant types and checks each one's fields", () => {
     const bad = [
       invariant("r", { ...EVERY_RULE.ratio, numerator: "x", denominator: "x", window: 0 } as never),
       invariant("d", { ...EVERY_RULE.distribution, threshold: 2, minObservations: 99 } as never),
@@ -53,6 +53,7 @@ describe("validateContract", () => {
       invariant("s", { ...EVERY_RULE.semantic, term: "unanchored" } as never),
       invariant("u", { type: "sorcery" } as never),
       invariant("u", EVERY_RULE.count),
+      invariant("m", { type: "sum", action: "refund", windowSeconds: 0, comparison: "le", threshold: Number.POSITIVE_INFINITY }),
     ];
     expect(problemsOf({ invariants: bad })).toEqual([
       "invariants[0].ratio.numerator and denominator must differ",
@@ -65,8 +66,10 @@ describe("validateContract", () => {
       "invariants[3].rate.baseline must be above 0 (got 0)",
       "invariants[3].rate.comparison must be LESS or LESS_OR_EQUAL",
       'invariants[4].semantic.term "unanchored" must be the term of a semantic anchor',
-      'invariants[5] has unknown type "sorcery" - known types are ratio distribution drift semantic temporal rate count',
+      'invariants[5] has unknown type "sorcery" - known types are ratio distribution drift semantic temporal rate count sum',
       'invariants[6].id "u" is used by an earlier invariant',
+      "invariants[7].sum.window_seconds must be from 1 to 604800",
+      "invariants[7].sum.threshold must be a finite number (got Infinity)",
     ]);
   });
 

@@ -116,6 +116,7 @@ const FIXTURES: Record<string, Fixture> = {
   "keel.v1.EngineService/ListHistory": agentCall(() => ({ instanceId: main })),
   "keel.v1.EngineService/ListDriftEvents": agentCall(() => ({ instanceId: main })),
   "keel.v1.EngineService/ListSnapshots": agentCall(() => ({ instanceId: main })),
+  "keel.v1.EngineService/VerifyHistory": agentCall(() => ({ instanceId: main })),
 
   "keel.v1.ContractService/PutContract": {
     // The next version, as GenerateContract previews it (without storing).

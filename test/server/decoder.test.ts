@@ -127,8 +127,9 @@ describe("compiled decoder without fallback", () => {
 });
 
 describe("malformed requests on the grpc-js path", () => {
-  // What grpc-js answers when deserialization throws, as it did when fromBinary was the decoder.
-  it("end the call INTERNAL, as fromBinary's failure did", async () => {
+  // An undecodable message is the client's mistake: INVALID_ARGUMENT naming the type, never
+  // grpc-js's INTERNAL "Error deserializing request" (issue 15 #4).
+  it("end the call INVALID_ARGUMENT", async () => {
     const server = await startTestServer();
     const client = new grpc.Client(server.address, grpc.credentials.createInsecure());
     try {
@@ -141,7 +142,8 @@ describe("malformed requests on the grpc-js path", () => {
           resolve([err?.code ?? 0, err?.details ?? ""]),
         ),
       );
-      expect(unary).toEqual([grpc.status.INTERNAL, "Error deserializing request"]);
+      expect(unary[0]).toBe(grpc.status.INVALID_ARGUMENT);
+      expect(unary[1]).toContain("keel.v1.ProcessRequest");
       const session = await new Promise<[number, string]>((resolve) => {
         const call = client.makeBidiStreamRequest("/keel.v1.EngineService/Session", raw, raw, md);
         call.on("data", () => undefined);
@@ -149,7 +151,8 @@ describe("malformed requests on the grpc-js path", () => {
         // A batch frame whose observation is cut short.
         call.write(Buffer.from([26, 5, 10, 3, 18, 200, 1]));
       });
-      expect(session).toEqual([grpc.status.INTERNAL, "Error deserializing request"]);
+      expect(session[0]).toBe(grpc.status.INVALID_ARGUMENT);
+      expect(session[1]).toContain("keel.v1.SessionRequest");
     } finally {
       client.close();
       await server.close();

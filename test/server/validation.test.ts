@@ -4,7 +4,9 @@ import { Code, ConnectError, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EngineService } from "../../gen/keel/v1/engine_service_pb.js";
 import { InstanceService } from "../../gen/keel/v1/instance_service_pb.js";
-import { Mode } from "../../gen/keel/v1/modes_pb.js";
+import { DriftLevel, Mode } from "../../gen/keel/v1/modes_pb.js";
+import { DriftDetector } from "../../gen/keel/v1/profile_pb.js";
+import { RestrictionCause } from "../../gen/keel/v1/contract_pb.js";
 import { clientsFor } from "../support/clients.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
@@ -79,6 +81,8 @@ describe("InstanceService validation", () => {
     ["profile strength out of range", { name: "a", profile: { initialModeStrengths: { perception: 1.5 } } }, "profile.initial_mode_strengths.perception"],
     ["core mode also suppressed", { name: "a", profile: { coreModes: [Mode.ORDER], suppressedModes: [Mode.ORDER] } }, "profile.suppressed_modes"],
     ["bad label key", { name: "a", labels: { "Bad Key": "v" } }, "labels"],
+    ["drift acting at D0 (always)", { name: "a", profile: { driftRestrictsAt: DriftLevel.D0_NOISE } }, "profile.drift_restricts_at"],
+    ["unknown drift detector", { name: "a", profile: { driftDetector: 9 } }, "profile.drift_detector"],
   ])("CreateInstance: %s", async (_name, request, mention) => {
     const before = (await instances.listInstances({ pageSize: 100 })).instances.length;
     const err = await failure(instances.createInstance(request as never));
@@ -93,6 +97,30 @@ describe("InstanceService validation", () => {
     expect(err.rawMessage).toContain("profile");
     const updated = await instances.updateInstance({ instanceId: id, name: "renamed", updateMask: { paths: ["name"] } });
     expect(updated.instance!.name).toBe("renamed");
+  });
+
+  it("keeps the drift detector and drift_restricts_at a profile chose, and drives contracts with them", async () => {
+    const profile = { driftDetector: DriftDetector.SEQUENTIAL, driftRestrictsAt: DriftLevel.D1_CONTEXT };
+    const created = await instances.createInstance({ name: "watched", profile });
+    expect(created.instance!.profile).toMatchObject(profile);
+    const plain = await instances.createInstance({ name: "plain" });
+    expect(plain.instance!.profile).toMatchObject({ driftDetector: DriftDetector.UNSPECIFIED, driftRestrictsAt: DriftLevel.UNSPECIFIED });
+    // A stable agent, then a sudden change of mix: the sequential detector raises D1 and drift removes the risky actions, naming itself.
+    const observe = (mode: Mode, signalStrength: number) => ({ mode, signalStrength, confidence: 0.9 });
+    const steady = Array.from({ length: 200 }, (_, t) => observe([Mode.PERCEPTION, Mode.ORDER, Mode.CONNECTION][t % 3]!, 0.5 + 0.05 * (t % 3)));
+    const changed = Array.from({ length: 60 }, (_, t) => observe(t % 2 ? Mode.EXPLORATION : Mode.ASSERTION, 0.95));
+    let restricted = null;
+    for (let k = 0; k < steady.length + changed.length && restricted === null; k += 20) {
+      const batch = [...steady, ...changed].slice(k, k + 20);
+      const out = await engine.processBatch({ instanceId: created.instance!.id, observations: batch, includeIntermediate: true });
+      restricted = out.outcomes.map((o) => o.contract!).find((c) => c.restrictions.length > 0) ?? null;
+    }
+    expect(restricted).not.toBeNull();
+    expect(restricted!.driftLevel).not.toBe(DriftLevel.D0_NOISE);
+    for (const r of restricted!.restrictions) {
+      expect(r.causes).toEqual([RestrictionCause.DRIFT]);
+      expect(restricted!.allowedActions).not.toContain(r.action);
+    }
   });
 
   it("creates from a persona and lists with paging", async () => {

@@ -12,7 +12,7 @@ import {
 } from "../../src/store/types.js";
 import type { BehavioralContract } from "../../src/contracts/model.js";
 import { sampleContract } from "../contracts/fixtures.js";
-import { cycleCommit, engineState, instance, newId, TENANT, type CommitShape } from "./fixtures.js";
+import { cycleCommit, engineState, instance, newId, sequentialDriftState, TENANT, type CommitShape } from "./fixtures.js";
 
 /** Each call must return a store over empty storage (listInstances sees only this test's data). */
 export type StoreFactory = () => Promise<Store>;
@@ -132,6 +132,16 @@ export function storeContract(name: string, open: StoreFactory): void {
     });
 
     describe("commits", () => {
+      it("round-trips a real engine state with the sequential drift detector's monitor and drift settings exactly", async () => {
+        const id = await agentWith(0);
+        const state = sequentialDriftState();
+        expect(state.driftMonitor?.alarmAge).toBeGreaterThan(0);
+        await store.commit({ ...cycleCommit(id, 0, { history: 0 }), state });
+        const loaded = (await store.loadState(TENANT, id))!.state;
+        expect(loaded).toEqual(state);
+        expect(JSON.stringify(loaded)).toBe(JSON.stringify(state));
+      });
+
       it("round-trips state and records, keyed by the commit", async () => {
         const id = await agentWith(0);
         const commit = cycleCommit(id, 0, { history: 2, drift: 2, snapshots: 1 });
@@ -154,6 +164,40 @@ export function storeContract(name: string, open: StoreFactory): void {
         expect((await store.listDriftEvents(TENANT, id, first)).items).toEqual([...clean.driftEvents].reverse());
         expect((await store.listSnapshots(TENANT, id, first)).items).toEqual(clean.snapshots);
         expect(await store.latestSnapshot(TENANT, id)).toEqual(clean.snapshots[0]);
+      });
+
+      it("keeps the audit link of every commit and returns the log oldest first, paged by revision", async () => {
+        const id = await agentWith(0);
+        const audits = [
+          { head: "a".repeat(64), reset: null },
+          { head: "b".repeat(64), reset: { target: "initial" as const, snapshot: null, engineVersion: "e".repeat(64), hash: "b".repeat(64) } },
+          { head: "c".repeat(64), reset: null },
+        ];
+        const commits = [
+          cycleCommit(id, 0, { history: 2, snapshots: 1 }),
+          { ...cycleCommit(id, 1, { history: 0 }), history: [] },
+          cycleCommit(id, 2, { history: 1 }),
+        ];
+        for (const [i, c] of commits.entries()) {
+          c.history.forEach((h, seq) => (h.hash = `${i}${seq}`.padStart(64, "0")));
+          const committed = await store.commit({ ...c, audit: audits[i] });
+          expect(committed.auditHead).toBe(audits[i]!.head);
+        }
+        expect((await store.loadState(TENANT, id))!.auditHead).toBe("c".repeat(64));
+        const log = await store.readLog(TENANT, id, 0, 100);
+        expect(log.map((c) => c.revision)).toEqual([1, 2, 3]);
+        expect(log.map((c) => c.audit)).toEqual(audits);
+        expect(log.map((c) => c.committedAtMs)).toEqual(commits.map((c) => c.committedAtMs));
+        expect(log[0]!.history.map((h) => [h.revision, h.seq, h.hash])).toEqual([
+          [1, 0, "00".padStart(64, "0")],
+          [1, 1, "01".padStart(64, "0")],
+        ]);
+        expect(log[0]!.snapshots).toEqual(cycleCommit(id, 0, { history: 2, snapshots: 1 }).snapshots);
+        expect(log[1]!.history).toEqual([]);
+        expect((await store.readLog(TENANT, id, 1, 1)).map((c) => c.revision)).toEqual([2]);
+        expect(await store.readLog(TENANT, id, 3, 10)).toEqual([]);
+        expect(await store.readLog("another-tenant", id, 0, 10)).toEqual([]);
+        expect(await store.readLog(TENANT, newId(), 0, 10)).toEqual([]);
       });
 
       it("rejects stale, future and missing-agent revisions without writing", async () => {

@@ -2,6 +2,7 @@
 // JSON (nested arrays, keys with '.' and a leading '$') that a naive MongoDB mapping would reject.
 import { randomUUID } from "node:crypto";
 import type { DriftEvent, EngineState, IdentityProfile, StableSnapshot } from "../../src/engine/index.js";
+import { defaultProfile, initialState, process } from "../../src/engine/index.js";
 import type {
   CycleCommit,
   DriftEventRecord,
@@ -29,6 +30,18 @@ export function instance(id: string, createdAtMs = 1_700_000_000_000, tenant = T
     createdAtMs,
     updatedAtMs: createdAtMs,
   };
+}
+
+/** A real state with the sequential drift detector mid-alarm, and drift acting at D2. */
+export function sequentialDriftState(): EngineState {
+  let state = initialState({ ...defaultProfile(), driftDetector: "sequential", driftRestrictsAt: "D2_adaptive" });
+  const modes = ["perception", "order", "exploration"] as const;
+  for (let t = 0; t < 260; t++) {
+    const changed = t >= 200;
+    const mode = changed ? (t % 3 === 0 ? "identity" : "connection") : modes[t % 3]!;
+    state = process(state, { mode, signalStrength: changed ? 0.9 : 0.3 + 0.1 * (t % 4), confidence: 0.9 }).state;
+  }
+  return state;
 }
 
 export function engineState(cycle: number): EngineState {

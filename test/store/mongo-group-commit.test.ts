@@ -85,7 +85,7 @@ describe("MongoStore group commit", () => {
         key: { tenant: 1, instanceId: 1, maxSequence: 1, minSequence: 1 },
         unique: false,
       });
-      for (const name of [collections.drift, collections.snapshots]) {
+      for (const name of [collections.drift, collections.snapshots, collections.requests]) {
         expect(await keysOf(name)).toContainEqual({ key: { tenant: 1, instanceId: 1, revision: -1, seq: -1 }, unique: false });
       }
       expect(await keysOf(contractsCollection)).toContainEqual({ key: { tenant: 1, agentId: 1, version: 1 }, unique: true });

@@ -1,8 +1,9 @@
 // Command bench measures what the Go SDK costs on top of the bare generated grpc-go stub, against
 // a running Keel server (KEEL_ADDR, KEEL_API_KEY; clients/go/bench/run.sh starts one):
 //
-//   - throughput: N observations through one session in batch frames, all in flight
-//     (Session.ProcessMany vs a bare stream with a sender goroutine), in contracts/s;
+//   - throughput: N observations through one session in batch frames, pipelined
+//     (Session.ProcessMany vs a bare stream with a sender goroutine), all in flight, in
+//     contracts/s;
 //   - lock-step latency: one observation at a time through a session (Session.Process vs bare
 //     Send/Recv), p50 and p99; and unary Process (Engine.Process vs the bare stub), p50. SDK and
 //     bare calls alternate, so both see the same load.
@@ -33,6 +34,7 @@ func main() {
 	batchN := flag.Int("observations", 20000, "observations per throughput run")
 	batchSize := flag.Int("batch", keel.MaxBatch, "observations per batch frame")
 	stepN := flag.Int("steps", 2000, "observations per lock-step run")
+	inFlight := flag.Int("in-flight", 0, "the SDK session's WithMaxInFlight (0: unbounded)")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the SDK throughput runs to this file")
 	flag.Parse()
 	log.SetFlags(0)
@@ -43,7 +45,7 @@ func main() {
 		log.Fatal(err)
 	}
 	defer client.Close()
-	b := &bench{client: client, stub: keelv1.NewEngineServiceClient(client.Conn()), batchSize: *batchSize}
+	b := &bench{client: client, stub: keelv1.NewEngineServiceClient(client.Conn()), batchSize: *batchSize, inFlight: *inFlight}
 	// Warm up both paths (connection, JIT of the server's handlers).
 	b.sdkThroughput(ctx, 2000)
 	b.bareThroughput(ctx, 2000)
@@ -103,6 +105,7 @@ type bench struct {
 	client    *keel.Client
 	stub      keelv1.EngineServiceClient
 	batchSize int
+	inFlight  int
 	// cpuPerContract is the client's CPU per contract in the last throughput run, in µs.
 	cpuPerContract float64
 }
@@ -132,7 +135,7 @@ func cpuTime() time.Duration {
 }
 
 func (b *bench) sdkThroughput(ctx context.Context, n int) float64 {
-	s, err := b.client.Session(ctx, b.agent(ctx), keel.WithBatchSize(b.batchSize))
+	s, err := b.client.Session(ctx, b.agent(ctx), keel.WithBatchSize(b.batchSize), keel.WithMaxInFlight(b.inFlight))
 	if err != nil {
 		log.Fatal(err)
 	}

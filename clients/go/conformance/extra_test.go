@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	keelv1 "github.com/keel-runtime/keel/clients/go/gen/keel/v1"
 	"github.com/keel-runtime/keel/clients/go/keel"
 )
 
@@ -85,4 +86,80 @@ func TestReadKeyCannotProcess(t *testing.T) {
 	if got := cycles(t, ctx, admin, id); got != 0 {
 		t.Fatalf("cycle count %d, want 0", got)
 	}
+}
+
+// Every wrapper reaches its RPC on the real server and maps the answer.
+func TestEveryServiceAnswers(t *testing.T) {
+	h := startHarness(t)
+	client := dial(t, h, h.Target)
+	ctx := ctxFor(t)
+
+	inst, err := client.Instances.Create(ctx, keel.InstanceSpec{Name: "smoke", Labels: map[string]string{"team": "go"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := client.Instances.Get(ctx, inst.ID); err != nil || got.Name != "smoke" || got.Labels["team"] != "go" {
+		t.Fatalf("Get: %+v, %v", got, err)
+	}
+	name := "smoke-renamed"
+	if got, err := client.Instances.Update(ctx, inst.ID, keel.InstanceUpdate{Name: &name}); err != nil || got.Name != name || got.Labels["team"] != "go" {
+		t.Fatalf("Update: %+v, %v", got, err)
+	}
+	found := false
+	for i, err := range keel.All(ctx, client.Instances.List) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		found = found || i.ID == inst.ID
+	}
+	if !found {
+		t.Fatal("List does not show the new instance")
+	}
+
+	outs, err := client.Engine.ProcessBatch(ctx, inst.ID, []keel.Observation{keel.Observe(keel.ModeOrder, 0.6), keel.Observe(keel.ModeIdentity, 0.4)})
+	if err != nil || len(outs) != 2 || outs[1].Contract.CycleCount != 2 {
+		t.Fatalf("ProcessBatch: %d outcomes, %v", len(outs), err)
+	}
+	if c, err := client.Engine.Contract(ctx, inst.ID); err != nil || c.CycleCount != 2 || len(c.ForbiddenActions) == 0 {
+		t.Fatalf("Contract: %+v, %v", c, err)
+	}
+	history, err := client.Engine.History(ctx, inst.ID, &keel.ListOptions{PageSize: 1})
+	if err != nil || len(history.Items) != 1 || history.Items[0].Cycle != 2 || history.Items[0].Mode != "IDENTITY" || history.NextPageToken == "" {
+		t.Fatalf("History: %+v, %v", history, err)
+	}
+	if _, err := client.Engine.Snapshots(ctx, inst.ID, nil); err != nil {
+		t.Fatalf("Snapshots: %v", err)
+	}
+	if c, err := client.Engine.Reset(ctx, inst.ID, keel.ResetInitial); err != nil || c.CycleCount != 0 {
+		t.Fatalf("Reset: %+v, %v", c, err)
+	}
+
+	if _, err := client.Contracts.SigningKeys(ctx); err != nil { // none unless the server seals
+		t.Fatalf("SigningKeys: %v", err)
+	}
+	gen, err := client.Contracts.Generate(ctx, &keelv1.GenerateContractRequest{AgentId: inst.ID, Archetype: "sales-assistant"})
+	if err != nil || gen.GetContract() == nil {
+		t.Fatalf("Generate: %v, %v", gen, err)
+	}
+
+	me, err := client.Keys.WhoAmI(ctx)
+	if err != nil || me.GetScope() != keel.ScopeAdmin {
+		t.Fatalf("WhoAmI: %v, %v", me, err)
+	}
+	created, err := client.Keys.Create(ctx, keel.KeySpec{Name: "smoke", Scope: keel.ScopeRead})
+	if err != nil || created.Secret == "" {
+		t.Fatalf("Keys.Create: %v", err)
+	}
+	if revoked, err := client.Keys.Revoke(ctx, created.Key.GetKeyId(), ""); err != nil || revoked.GetRevokeTime() == nil {
+		t.Fatalf("Revoke: %v, %v", revoked, err)
+	}
+	if page, err := client.Keys.List(ctx, "", nil); err != nil || len(page.Items) < 2 {
+		t.Fatalf("Keys.List: %v", err)
+	}
+
+	if err := client.Instances.Delete(ctx, inst.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = client.Instances.Get(ctx, inst.ID)
+	expectCode(t, err, "NOT_FOUND")
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"net"
 	"os"
 	"strings"
 	"time"
@@ -60,7 +59,7 @@ func Dial(ctx context.Context, target string, opts ...Option) (*Client, error) {
 	if o.apiKey == "" {
 		o.apiKey = strings.TrimSpace(os.Getenv("KEEL_API_KEY"))
 	}
-	creds, err := transportCredentials(target, o)
+	creds, err := transportCredentials(o)
 	if err != nil {
 		return nil, err
 	}
@@ -112,15 +111,9 @@ func (c *Client) Close() error {
 	return c.conn.Close()
 }
 
-func transportCredentials(target string, o options) (credentials.TransportCredentials, error) {
-	switch o.transport {
-	case transportInsecure:
+func transportCredentials(o options) (credentials.TransportCredentials, error) {
+	if o.transport == transportPlaintext {
 		return insecure.NewCredentials(), nil
-	case transportAuto:
-		if isLoopback(target) {
-			return insecure.NewCredentials(), nil
-		}
-		return credentials.NewTLS(&tls.Config{MinVersion: tls.VersionTLS12}), nil
 	}
 	config := &tls.Config{MinVersion: tls.VersionTLS12}
 	if o.tlsConfig != nil {
@@ -138,21 +131,6 @@ func transportCredentials(target string, o options) (credentials.TransportCreden
 		config.RootCAs = pool
 	}
 	return credentials.NewTLS(config), nil
-}
-
-// isLoopback reports whether target names this machine, where plaintext is a safe default.
-func isLoopback(target string) bool {
-	target = strings.TrimPrefix(target, "dns:///")
-	target = strings.TrimPrefix(target, "passthrough:///")
-	host, _, err := net.SplitHostPort(target)
-	if err != nil {
-		host = target
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
 }
 
 // Version is this SDK's version, sent in the user agent.

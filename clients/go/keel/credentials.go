@@ -16,7 +16,7 @@ func (b bearer) GetRequestMetadata(context.Context, ...string) (map[string]strin
 }
 
 // RequireTransportSecurity is false: plaintext is how a service mesh's sidecar or a loopback
-// server is reached. Dial picks TLS by default for anything that is not loopback.
+// server is reached.
 func (b bearer) RequireTransportSecurity() bool {
 	return false
 }

@@ -2,6 +2,7 @@ package keel
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"strings"
@@ -151,7 +152,9 @@ func (f *fakeEngine) Session(st grpc.BidiStreamingServer[keelv1.SessionRequest, 
 		frameNo := f.frames
 		f.mu.Unlock()
 		if f.fault != nil {
-			if err := f.fault(frameNo, false); err != nil {
+			if err := f.fault(frameNo, false); err == errEndCleanly {
+				return nil
+			} else if err != nil {
 				return err
 			}
 		}
@@ -183,6 +186,9 @@ func (f *fakeEngine) Session(st grpc.BidiStreamingServer[keelv1.SessionRequest, 
 		}
 	}
 }
+
+// errEndCleanly makes the fake end a stream with OK, as a server going away politely might.
+var errEndCleanly = errors.New("end the stream with OK")
 
 // quotaError is a RESOURCE_EXHAUSTED with a RetryInfo delay, as Keel sends over quota.
 func quotaError(delay time.Duration) error {

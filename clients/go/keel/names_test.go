@@ -37,14 +37,3 @@ func TestCodeNamesAreCanonical(t *testing.T) {
 		}
 	}
 }
-
-func TestPlaintextOnlyForLoopbackByDefault(t *testing.T) {
-	for target, want := range map[string]bool{
-		"127.0.0.1:8080": true, "localhost:8080": true, "[::1]:8080": true, "dns:///localhost:80": true,
-		"keel.example.com:443": false, "10.0.0.5:8080": false,
-	} {
-		if got := isLoopback(target); got != want {
-			t.Errorf("isLoopback(%q) = %v, want %v", target, got, want)
-		}
-	}
-}

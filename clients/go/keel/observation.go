@@ -56,22 +56,28 @@ func (o Observation) Proto() *keelv1.Observation {
 
 // check rejects an observation the server would refuse, before a session numbers it: on a
 // session stream the server's refusal would end the stream for every observation in flight.
-// Unary calls leave validation to the server.
-func (o Observation) check(field string) error {
-	var bad []FieldViolation
-	if _, known := keelv1.Mode_name[int32(o.Mode)]; !known || o.Mode == keelv1.Mode_MODE_UNSPECIFIED {
-		bad = append(bad, FieldViolation{field + ".mode", "must be one of the seven modes"})
-	}
-	if !unit(o.SignalStrength) {
-		bad = append(bad, FieldViolation{field + ".signal_strength", "must be within [0, 1]"})
-	}
-	if o.Confidence != nil && !unit(*o.Confidence) {
-		bad = append(bad, FieldViolation{field + ".confidence", "must be within [0, 1]"})
-	}
-	if len(bad) == 0 {
+// Unary calls leave validation to the server. field names the observation in errors; it is
+// called only then, so the common case builds no string.
+func (o Observation) check(field func() string) error {
+	if knownMode(o.Mode) && unit(o.SignalStrength) && (o.Confidence == nil || unit(*o.Confidence)) {
 		return nil
 	}
+	name := field()
+	var bad []FieldViolation
+	if !knownMode(o.Mode) {
+		bad = append(bad, FieldViolation{name + ".mode", "must be one of the seven modes"})
+	}
+	if !unit(o.SignalStrength) {
+		bad = append(bad, FieldViolation{name + ".signal_strength", "must be within [0, 1]"})
+	}
+	if o.Confidence != nil && !unit(*o.Confidence) {
+		bad = append(bad, FieldViolation{name + ".confidence", "must be within [0, 1]"})
+	}
 	return &Error{Code: codes.InvalidArgument, Message: bad[0].Field + ": " + bad[0].Description, FieldViolations: bad}
+}
+
+func knownMode(m Mode) bool {
+	return m >= ModePerception && m <= ModeStressResponse
 }
 
 func unit(v float64) bool {

@@ -23,9 +23,8 @@ type options struct {
 type transport int
 
 const (
-	transportAuto     transport = iota // TLS, except plaintext for loopback targets
-	transportTLS                       // WithTLS or WithCAFile
-	transportInsecure                  // WithInsecure
+	transportPlaintext transport = iota // the default, and WithInsecure
+	transportTLS                        // WithTLS or WithCAFile
 )
 
 // WithAPIKey sets the API key sent with every call as `authorization: Bearer <key>`. Without
@@ -45,11 +44,11 @@ func WithCAFile(path string) Option {
 	return func(o *options) { o.transport, o.caFile = transportTLS, path }
 }
 
-// WithInsecure connects in plaintext (h2c), e.g. to a service mesh's sidecar. Without any
-// transport option Dial uses plaintext for loopback targets (localhost, 127.0.0.1, ::1) and TLS
-// with the system's roots for everything else.
+// WithInsecure connects in plaintext (h2c): the default, like the server's own, and what a
+// service mesh's sidecar expects. It undoes an earlier WithTLS or WithCAFile. Over plaintext the
+// API key travels unencrypted, so use it only on loopback or inside an encrypting mesh.
 func WithInsecure() Option {
-	return func(o *options) { o.transport = transportInsecure }
+	return func(o *options) { o.transport, o.tlsConfig, o.caFile = transportPlaintext, nil, "" }
 }
 
 // WithKeepalive sets how often an idle connection is pinged (HTTP/2 PING) to detect a dead

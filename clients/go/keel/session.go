@@ -98,6 +98,13 @@ func (c *Client) Session(ctx context.Context, instanceID string, opts ...Session
 // InstanceID is the agent this session is for.
 func (s *Session) InstanceID() string { return s.instanceID }
 
+// Done is closed when the session has ended: closed, or failed (Err says why), e.g. taken over
+// by a newer session for the agent while idle.
+func (s *Session) Done() <-chan struct{} { return s.done }
+
+// Err is the error that ended the session; nil while it runs and after a clean Close.
+func (s *Session) Err() error { return s.failure() }
+
 // LastSequence is the highest sequence answered so far. Save it to continue the session in
 // another process with WithResumeAfter.
 func (s *Session) LastSequence() uint64 {
@@ -117,7 +124,7 @@ func (s *Session) Contract() *Contract {
 // its error, but the observation stays in flight and will be processed: its sequence number is
 // taken.
 func (s *Session) Process(ctx context.Context, obs Observation) (*Outcome, error) {
-	if err := obs.check("observation"); err != nil {
+	if err := obs.check(func() string { return "observation" }); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -134,12 +141,12 @@ func (s *Session) Process(ctx context.Context, obs Observation) (*Outcome, error
 	return outs[0], nil
 }
 
-// ProcessMany sends observations in batch frames (WithBatchSize each, all in flight at once)
-// and returns their outcomes in order. Each frame is processed and committed as a unit. On error
-// it returns the outcomes received before it.
+// ProcessMany sends observations in batch frames (WithBatchSize each, pipelined; see
+// WithMaxInFlight) and returns their outcomes in order. Each frame is processed and committed as
+// a unit. On error it returns the outcomes received before it.
 func (s *Session) ProcessMany(ctx context.Context, obs []Observation) ([]*Outcome, error) {
 	for i, o := range obs {
-		if err := o.check(fmt.Sprintf("observations[%d]", i)); err != nil {
+		if err := o.check(func() string { return fmt.Sprintf("observations[%d]", i) }); err != nil {
 			return nil, err
 		}
 	}
@@ -180,7 +187,9 @@ func (s *Session) Close() error {
 	}
 	s.mu.Lock()
 	if s.live != nil {
-		s.live.finish()
+		s.live.finish() // half-close: the server ends the stream cleanly
+	} else {
+		s.cancel() // between streams: nothing to say goodbye to
 	}
 	s.mu.Unlock()
 	select {

@@ -12,25 +12,37 @@ import (
 type link struct {
 	stream  keelv1.EngineService_SessionClient
 	stopped chan struct{} // closed when the sender has returned
+	// window bounds the frames sent and not yet answered on this stream (0: unbounded); the rest
+	// wait in the queue.
+	window int
 	// pace spaces observations out after a quota refusal (0: as fast as the stream takes them).
 	// It shrinks by 1% per frame, so the sender creeps back up to the key's real rate; sending
 	// too fast only costs another refusal and a new estimate.
 	pace time.Duration
 
-	mu        sync.Mutex
-	queue     []*keelv1.SessionRequest
-	finishing bool          // send what is queued, then half-close
-	wake      chan struct{} // capacity 1: "the queue changed"
+	mu         sync.Mutex
+	queue      []*keelv1.SessionRequest
+	unanswered int           // frames sent on this stream and not yet answered
+	finishing  bool          // send what is queued, then half-close
+	wake       chan struct{} // capacity 1: "the queue changed"
 }
 
-func newLink(stream keelv1.EngineService_SessionClient, pace time.Duration) *link {
-	return &link{stream: stream, pace: pace, stopped: make(chan struct{}), wake: make(chan struct{}, 1)}
+func newLink(stream keelv1.EngineService_SessionClient, window int, pace time.Duration) *link {
+	return &link{stream: stream, window: window, pace: pace, stopped: make(chan struct{}), wake: make(chan struct{}, 1)}
 }
 
 // push queues a frame for this stream.
 func (l *link) push(frame *keelv1.SessionRequest) {
 	l.mu.Lock()
 	l.queue = append(l.queue, frame)
+	l.mu.Unlock()
+	l.poke()
+}
+
+// answered records that the server answered one frame of this stream, opening the window.
+func (l *link) answered() {
+	l.mu.Lock()
+	l.unanswered--
 	l.mu.Unlock()
 	l.poke()
 }
@@ -65,8 +77,20 @@ func (l *link) send(heartbeat time.Duration) {
 	var next time.Time // when paced: the earliest time of the next frame
 	for {
 		l.mu.Lock()
-		batch, finishing := l.queue, l.finishing
-		l.queue = nil
+		n := len(l.queue)
+		if l.window > 0 {
+			// Refill only once half the window is answered, then in one burst: frames written
+			// together share writes on both ends, where one frame per answer costs a write each.
+			room := l.window - l.unanswered
+			if room < (l.window+1)/2 {
+				room = 0
+			}
+			n = min(n, room)
+		}
+		batch := l.queue[:n:n]
+		l.queue = l.queue[n:]
+		l.unanswered += n
+		finishing := l.finishing && len(l.queue) == 0
 		l.mu.Unlock()
 		for _, frame := range batch {
 			if l.pace > 0 {

@@ -137,7 +137,7 @@ func (s *Session) stream() (opened bool, err error) {
 		s.mu.Unlock()
 		return true, errReposition
 	}
-	l := newLink(st, s.pace)
+	l := newLink(st, s.opts.maxInFlight, s.pace)
 	for _, f := range s.pending {
 		l.queue = append(l.queue, f.frame)
 	}
@@ -150,7 +150,7 @@ func (s *Session) stream() (opened bool, err error) {
 	s.markOpened()
 
 	go l.send(s.opts.heartbeat)
-	err = s.receive(st)
+	err = s.receive(st, l)
 	s.mu.Lock()
 	s.live = nil
 	s.mu.Unlock()
@@ -191,7 +191,7 @@ func (s *Session) open(ctx context.Context) (keelv1.EngineService_SessionClient,
 }
 
 // receive delivers answers until the stream ends; nil means it ended cleanly.
-func (s *Session) receive(st keelv1.EngineService_SessionClient) error {
+func (s *Session) receive(st keelv1.EngineService_SessionClient, l *link) error {
 	for {
 		res, err := st.Recv()
 		if err == io.EOF {
@@ -213,6 +213,9 @@ func (s *Session) receive(st keelv1.EngineService_SessionClient) error {
 		if err != nil {
 			s.fail(err) // the server broke the protocol: retrying cannot help
 			return err
+		}
+		if _, beat := res.GetFrame().(*keelv1.SessionResponse_Heartbeat); !beat {
+			l.answered()
 		}
 	}
 }

@@ -229,6 +229,10 @@ func TestSessionDoesNotRetryTerminalErrors(t *testing.T) {
 			if _, err := s.Process(context.Background(), Observe(ModeOrder, 0.5)); !errors.As(err, &kerr) || kerr.Code != code {
 				t.Fatalf("a later call got %v, want the session's %v", err, code)
 			}
+			<-s.Done()
+			if !errors.As(s.Err(), &kerr) || kerr.Code != code {
+				t.Fatalf("Err() = %v, want %v", s.Err(), code)
+			}
 		})
 	}
 }
@@ -311,6 +315,14 @@ func TestSessionCloseDrainsAndRefusesLaterCalls(t *testing.T) {
 	if _, err := s.Process(context.Background(), Observe(ModeOrder, 0.5)); !errors.Is(err, ErrSessionClosed) {
 		t.Fatalf("Process after Close: %v, want ErrSessionClosed", err)
 	}
+	select {
+	case <-s.Done():
+	default:
+		t.Fatal("Done is open after Close")
+	}
+	if s.Err() != nil {
+		t.Fatalf("Err() = %v after a clean Close", s.Err())
+	}
 	last, processed, _ := f.snapshot()
 	if int(last) != len(processed) {
 		t.Fatalf("last %d with %d processed", last, len(processed))
@@ -382,4 +394,32 @@ func TestSessionPacesItselfUnderAQuota(t *testing.T) {
 		t.Fatalf("%d quota refusals for 100 frames: the session does not pace itself", refusals)
 	}
 	t.Logf("%d refusals", refusals)
+}
+
+func TestSessionResumesAfterTheServerEndsTheStreamCleanly(t *testing.T) {
+	f := newFakeEngine()
+	f.fault = func(frame int, after bool) error {
+		if frame == 3 && !after {
+			return errEndCleanly
+		}
+		return nil
+	}
+	c := f.serve(t)
+	s, err := c.Session(context.Background(), "inst_0000000000000001", WithReconnect(5, time.Millisecond, 5*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outs []*Outcome
+	for range 5 {
+		out, err := s.Process(context.Background(), Observe(ModeOrder, 0.5))
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, out)
+	}
+	_ = s.Close()
+	checkExactlyOnce(t, f, outs, 5)
+	if _, _, opens := f.snapshot(); opens != 2 {
+		t.Fatalf("%d opens, want 2", opens)
+	}
 }

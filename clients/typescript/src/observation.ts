@@ -45,6 +45,8 @@ export interface ObservationInput {
   action?: string;
   target?: string;
   outcome?: string;
+  /** A number the action carried (e.g. an amount spent), for SUM invariants. */
+  amount?: number;
 }
 
 /** The enum value for a mode given as enum or name ("exploration", also "EXPLORATION"). */
@@ -74,6 +76,7 @@ export function toObservation(input: ObservationInput): Observation {
   if (input.action !== undefined) obs.action = input.action;
   if (input.target !== undefined) obs.target = input.target;
   if (input.outcome !== undefined) obs.outcome = input.outcome;
+  if (input.amount !== undefined) obs.amount = input.amount;
   return obs;
 }
 

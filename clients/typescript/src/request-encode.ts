@@ -138,6 +138,10 @@ function observation(w: Writer, o: Observation): void {
     w.varint((8 << 3) | 2);
     w.string(o.outcome);
   }
+  if (o.amount !== undefined) {
+    w.varint((9 << 3) | 1);
+    w.double(o.amount);
+  }
 }
 
 function sequenced(w: Writer, s: SequencedObservation): void {

@@ -12,7 +12,7 @@
 import type { EngineState } from "../../engine/index.js";
 import type { CommitRecords } from "../commit-records.js";
 import { tenantKey } from "../tenant.js";
-import type { CommitRequest, CycleCommit, HistoryEntry, InstanceRecord, StoredState } from "../types.js";
+import type { CommitAudit, CommitRequest, CycleCommit, HistoryEntry, InstanceRecord, LoggedCommit, StoredState } from "../types.js";
 
 export const collections = {
   instances: "instances",
@@ -61,6 +61,8 @@ export interface StateDoc {
   lastSequence: number;
   /** JSON of the enforcement state; null (or missing, in documents written before it existed) when none. */
   enforcement?: string | null;
+  /** The audit chain's head at this revision; null (or missing) before the first chained commit. */
+  auditHead?: string | null;
   updatedAtMs: number;
 }
 
@@ -77,7 +79,9 @@ export interface CycleDoc {
   state: string;
   lastSequence: number;
   enforcement?: string | null;
-  /** JSON of the commit's history entries, drift events and snapshots. */
+  /** The audit chain's head after this commit (also in records.audit); null (or missing) when unchained. */
+  auditHead?: string | null;
+  /** JSON of the commit's history entries, drift events, snapshots and audit link. */
   records: string;
   /**
    * Lowest and highest session sequence among the commit's history entries, for historyBySequence;
@@ -173,6 +177,7 @@ export interface Head {
   state: string;
   lastSequence: number;
   enforcement: string | null;
+  auditHead: string | null;
   updatedAtMs: number;
 }
 
@@ -183,18 +188,28 @@ export function storedStateOf(head: Head): StoredState {
     state: JSON.parse(head.state),
     lastSequence: head.lastSequence,
     ...(head.enforcement === null ? {} : { enforcement: JSON.parse(head.enforcement) }),
+    ...(head.auditHead === null ? {} : { auditHead: head.auditHead }),
     updatedAtMs: head.updatedAtMs,
   };
 }
 
 export function headOfCycle(doc: CycleDoc): Head {
   const { tenant, instanceId, revision, state, lastSequence } = doc;
-  return { tenant, instanceId, revision, state, lastSequence, enforcement: doc.enforcement ?? null, updatedAtMs: doc.committedAtMs };
+  return {
+    tenant,
+    instanceId,
+    revision,
+    state,
+    lastSequence,
+    enforcement: doc.enforcement ?? null,
+    auditHead: doc.auditHead ?? null,
+    updatedAtMs: doc.committedAtMs,
+  };
 }
 
 export function headOfState(doc: StateDoc): Head {
   const { tenant, instanceId, revision, state, lastSequence, updatedAtMs } = doc;
-  return { tenant, instanceId, revision, state, lastSequence, enforcement: doc.enforcement ?? null, updatedAtMs };
+  return { tenant, instanceId, revision, state, lastSequence, enforcement: doc.enforcement ?? null, auditHead: doc.auditHead ?? null, updatedAtMs };
 }
 
 export function headOfInstance(doc: Pick<InstanceDoc, "tenant" | "instanceId" | "initialState" | "createdAtMs">): Head {
@@ -205,14 +220,15 @@ export function headOfInstance(doc: Pick<InstanceDoc, "tenant" | "instanceId" | 
     state: doc.initialState,
     lastSequence: 0,
     enforcement: null,
+    auditHead: null,
     updatedAtMs: doc.createdAtMs,
   };
 }
 
 /** Always carries `enforcement` (null when none), so a checkpoint update also clears a stale one. */
 export function stateDoc(head: Head): StateDoc {
-  const { tenant, instanceId, revision, state, lastSequence, enforcement, updatedAtMs } = head;
-  return { _id: agentDocId(tenant, instanceId), tenant, instanceId, revision, state, lastSequence, enforcement, updatedAtMs };
+  const { tenant, instanceId, revision, state, lastSequence, enforcement, auditHead, updatedAtMs } = head;
+  return { _id: agentDocId(tenant, instanceId), tenant, instanceId, revision, state, lastSequence, enforcement, auditHead, updatedAtMs };
 }
 
 export function cycleDoc(commit: CycleCommit, records: CommitRecords): CycleDoc {
@@ -226,7 +242,8 @@ export function cycleDoc(commit: CycleCommit, records: CommitRecords): CycleDoc 
     state: JSON.stringify(commit.state),
     lastSequence: commit.lastSequence,
     enforcement: commit.enforcement ? JSON.stringify(commit.enforcement) : null,
-    records: JSON.stringify({ history, driftEvents, snapshots }),
+    auditHead: commit.audit ? commit.audit.head : null,
+    records: JSON.stringify({ history, driftEvents, snapshots, audit: commit.audit ?? null }),
     ...sequenceRange(history),
     ...(commit.request ? { request: { id: commit.request.id, fingerprint: commit.request.fingerprint, reply: commit.request.reply } } : {}),
   };
@@ -242,7 +259,7 @@ function sequenceRange(history: HistoryEntry[]): Pick<CycleDoc, "minSequence" | 
   };
 }
 
-type RecordSet = Omit<CommitRecords, "revision">;
+type RecordSet = Omit<CommitRecords, "revision"> & { audit?: CommitAudit | null };
 
 /** The projection documents of one commit, per collection. */
 export function recordDocs(
@@ -287,4 +304,16 @@ export function historyOfCycle(cycle: Pick<CycleDoc, "records">): HistoryEntry[]
 
 export function recordOf<T>(doc: RecordDoc): T {
   return JSON.parse(doc.data) as T;
+}
+
+/** A cycles doc as the audit log replays it. */
+export function loggedCommitOf(doc: Pick<CycleDoc, "revision" | "committedAtMs" | "records">): LoggedCommit {
+  const records = JSON.parse(doc.records) as RecordSet;
+  return {
+    revision: doc.revision,
+    committedAtMs: doc.committedAtMs,
+    history: records.history,
+    snapshots: records.snapshots,
+    audit: records.audit ?? null,
+  };
 }

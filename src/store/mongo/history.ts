@@ -4,8 +4,8 @@
 import type { Db, Filter } from "mongodb";
 import { decodePageToken, encodePageToken, pageSizeOf } from "../page-token.js";
 import { tenantKey } from "../tenant.js";
-import type { HistoryEntry, Page, PageRequest } from "../types.js";
-import { collections, historyOfCycle, type CycleDoc } from "./documents.js";
+import type { HistoryEntry, LoggedCommit, Page, PageRequest } from "../types.js";
+import { collections, historyOfCycle, loggedCommitOf, type CycleDoc } from "./documents.js";
 
 // Only what history needs: the engine state is most of a cycles doc.
 const historyFields = { _id: 0, revision: 1, records: 1 } as const;
@@ -56,6 +56,17 @@ export async function historyBySequence(
     .flatMap((doc) => historyOfCycle(doc))
     .filter((e) => e.sequence !== null && e.sequence >= from && e.sequence <= to)
     .sort((a, b) => (a.sequence as number) - (b.sequence as number) || a.revision - b.revision || a.seq - b.seq);
+}
+
+/** The commit log after a revision, oldest first: served by the {tenant, instanceId, revision} index. */
+export async function readLog(db: Db, tenant: string, instanceId: string, afterRevision: number, limit: number): Promise<LoggedCommit[]> {
+  if (limit <= 0) return [];
+  const docs = await cycles(db)
+    .find({ tenant, instanceId, revision: { $gt: afterRevision } }, { projection: { _id: 0, revision: 1, committedAtMs: 1, records: 1 } })
+    .sort({ revision: 1 })
+    .limit(limit)
+    .toArray();
+  return docs.map(loggedCommitOf);
 }
 
 function cycles(db: Db) {

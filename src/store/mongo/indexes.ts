@@ -25,9 +25,11 @@ const indexes: Record<keyof typeof collections, IndexDescription[]> = {
   ],
   drift: [byAgentNewestFirst],
   snapshots: [byAgentNewestFirst],
-  // Read by _id (unique by nature: one commit per request id and agent); the retention sweep
-  // deletes by commit time.
-  requests: [byAgentNewestFirst, { key: { committedAtMs: 1 }, name: "committed_at" }],
+  // Read by _id (one document per request id and agent); this serves deleteMany by agent. The
+  // hourly retention sweep (by commit time, across tenants) scans the collection, which holds
+  // only the window's ids: an index leading with anything but the tenant would break the rule
+  // that every query names its tenant.
+  requests: [byAgentNewestFirst],
 };
 
 // Contract versions are read by _id; this serves the history listing and deleteMany by agent.

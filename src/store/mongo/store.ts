@@ -10,6 +10,7 @@ import type {
   CycleCommit,
   DriftEventRecord,
   HistoryEntry,
+  LoggedCommit,
   InstanceRecord,
   Page,
   PageRequest,
@@ -44,7 +45,7 @@ import { MongoKeyStore } from "./keys.js";
 import { guarded, isDuplicateKey } from "./failures.js";
 import { HeadCache } from "./head-cache.js";
 import { HealthMonitor } from "./health.js";
-import { historyBySequence, listHistory } from "./history.js";
+import { historyBySequence, listHistory, readLog } from "./history.js";
 import { decodePageToken, encodePageToken, pageSizeOf } from "../page-token.js";
 import { tenantKey } from "../tenant.js";
 import { HeadFinder } from "./roll-forward.js";
@@ -224,6 +225,10 @@ export class MongoStore implements Store {
 
   listHistory(tenant: string, instanceId: string, page: PageRequest): Promise<Page<HistoryEntry>> {
     return guarded(() => listHistory(this.db, tenant, instanceId, page));
+  }
+
+  readLog(tenant: string, instanceId: string, afterRevision: number, limit: number): Promise<LoggedCommit[]> {
+    return guarded(() => readLog(this.db, tenant, instanceId, afterRevision, limit));
   }
 
   historyBySequence(tenant: string, instanceId: string, from: number, to: number): Promise<HistoryEntry[]> {

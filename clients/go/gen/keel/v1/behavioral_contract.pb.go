@@ -676,8 +676,12 @@ type EnforcementPolicy struct {
 	// Actions still allowed while a restricting violation holds; when empty, the engine's four safe
 	// actions STABILIZE, CLARIFY, DEFER and WITHDRAW.
 	RestrictedActions []Action `protobuf:"varint,7,rep,packed,name=restricted_actions,json=restrictedActions,proto3,enum=keel.v1.Action" json:"restricted_actions,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// At or above this engine drift level (D1, D2 or D3) the risky actions leave the allowed set, as
+	// at HIGH stress, and the contract names drift as the reason. Unspecified: engine drift does not
+	// restrict (the agent's profile may still ask for it, profile.drift_restricts_at).
+	EngineDriftRestrictsAt DriftLevel `protobuf:"varint,8,opt,name=engine_drift_restricts_at,json=engineDriftRestrictsAt,proto3,enum=keel.v1.DriftLevel" json:"engine_drift_restricts_at,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
 }
 
 func (x *EnforcementPolicy) Reset() {
@@ -759,6 +763,13 @@ func (x *EnforcementPolicy) GetRestrictedActions() []Action {
 	return nil
 }
 
+func (x *EnforcementPolicy) GetEngineDriftRestrictsAt() DriftLevel {
+	if x != nil {
+		return x.EngineDriftRestrictsAt
+	}
+	return DriftLevel_DRIFT_LEVEL_UNSPECIFIED
+}
+
 // A rule the agent must never break. Exactly one rule is set.
 type Invariant struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -776,6 +787,7 @@ type Invariant struct {
 	//	*Invariant_Temporal
 	//	*Invariant_Rate
 	//	*Invariant_Count
+	//	*Invariant_Sum
 	Rule          isInvariant_Rule `protobuf_oneof:"rule"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -902,6 +914,15 @@ func (x *Invariant) GetCount() *CountRule {
 	return nil
 }
 
+func (x *Invariant) GetSum() *SumRule {
+	if x != nil {
+		if x, ok := x.Rule.(*Invariant_Sum); ok {
+			return x.Sum
+		}
+	}
+	return nil
+}
+
 type isInvariant_Rule interface {
 	isInvariant_Rule()
 }
@@ -934,6 +955,10 @@ type Invariant_Count struct {
 	Count *CountRule `protobuf:"bytes,10,opt,name=count,proto3,oneof"`
 }
 
+type Invariant_Sum struct {
+	Sum *SumRule `protobuf:"bytes,11,opt,name=sum,proto3,oneof"`
+}
+
 func (*Invariant_Ratio) isInvariant_Rule() {}
 
 func (*Invariant_Distribution) isInvariant_Rule() {}
@@ -947,6 +972,8 @@ func (*Invariant_Temporal) isInvariant_Rule() {}
 func (*Invariant_Rate) isInvariant_Rule() {}
 
 func (*Invariant_Count) isInvariant_Rule() {}
+
+func (*Invariant_Sum) isInvariant_Rule() {}
 
 // value = count(numerator) / count(denominator) over the last `window` cycles; holds while the
 // denominator has not occurred.
@@ -1378,6 +1405,78 @@ func (x *RateRule) GetThreshold() float64 {
 	return 0
 }
 
+// value = the sum of the `amount` of observations of `action` (any action when empty)
+// timestamped in the last `window_seconds` (observations without an amount add nothing), to 6
+// decimal places. Kept incrementally: each cycle adds its amount and drops what left the window.
+type SumRule struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Action string                 `protobuf:"bytes,1,opt,name=action,proto3" json:"action,omitempty"`
+	// 1 to 604800 (7 days).
+	WindowSeconds uint32     `protobuf:"varint,2,opt,name=window_seconds,json=windowSeconds,proto3" json:"window_seconds,omitempty"`
+	Comparison    Comparison `protobuf:"varint,3,opt,name=comparison,proto3,enum=keel.v1.Comparison" json:"comparison,omitempty"`
+	Threshold     float64    `protobuf:"fixed64,4,opt,name=threshold,proto3" json:"threshold,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SumRule) Reset() {
+	*x = SumRule{}
+	mi := &file_keel_v1_behavioral_contract_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SumRule) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SumRule) ProtoMessage() {}
+
+func (x *SumRule) ProtoReflect() protoreflect.Message {
+	mi := &file_keel_v1_behavioral_contract_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SumRule.ProtoReflect.Descriptor instead.
+func (*SumRule) Descriptor() ([]byte, []int) {
+	return file_keel_v1_behavioral_contract_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *SumRule) GetAction() string {
+	if x != nil {
+		return x.Action
+	}
+	return ""
+}
+
+func (x *SumRule) GetWindowSeconds() uint32 {
+	if x != nil {
+		return x.WindowSeconds
+	}
+	return 0
+}
+
+func (x *SumRule) GetComparison() Comparison {
+	if x != nil {
+		return x.Comparison
+	}
+	return Comparison_COMPARISON_UNSPECIFIED
+}
+
+func (x *SumRule) GetThreshold() float64 {
+	if x != nil {
+		return x.Threshold
+	}
+	return 0
+}
+
 // value = distinct keys among the last `window` cycles.
 type CountRule struct {
 	state     protoimpl.MessageState `protogen:"open.v1"`
@@ -1392,7 +1491,7 @@ type CountRule struct {
 
 func (x *CountRule) Reset() {
 	*x = CountRule{}
-	mi := &file_keel_v1_behavioral_contract_proto_msgTypes[11]
+	mi := &file_keel_v1_behavioral_contract_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1404,7 +1503,7 @@ func (x *CountRule) String() string {
 func (*CountRule) ProtoMessage() {}
 
 func (x *CountRule) ProtoReflect() protoreflect.Message {
-	mi := &file_keel_v1_behavioral_contract_proto_msgTypes[11]
+	mi := &file_keel_v1_behavioral_contract_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1417,7 +1516,7 @@ func (x *CountRule) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CountRule.ProtoReflect.Descriptor instead.
 func (*CountRule) Descriptor() ([]byte, []int) {
-	return file_keel_v1_behavioral_contract_proto_rawDescGZIP(), []int{11}
+	return file_keel_v1_behavioral_contract_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *CountRule) GetDimension() Dimension {
@@ -1463,7 +1562,7 @@ type SemanticAnchor struct {
 
 func (x *SemanticAnchor) Reset() {
 	*x = SemanticAnchor{}
-	mi := &file_keel_v1_behavioral_contract_proto_msgTypes[12]
+	mi := &file_keel_v1_behavioral_contract_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1475,7 +1574,7 @@ func (x *SemanticAnchor) String() string {
 func (*SemanticAnchor) ProtoMessage() {}
 
 func (x *SemanticAnchor) ProtoReflect() protoreflect.Message {
-	mi := &file_keel_v1_behavioral_contract_proto_msgTypes[12]
+	mi := &file_keel_v1_behavioral_contract_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1488,7 +1587,7 @@ func (x *SemanticAnchor) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SemanticAnchor.ProtoReflect.Descriptor instead.
 func (*SemanticAnchor) Descriptor() ([]byte, []int) {
-	return file_keel_v1_behavioral_contract_proto_rawDescGZIP(), []int{12}
+	return file_keel_v1_behavioral_contract_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *SemanticAnchor) GetTerm() string {
@@ -1540,7 +1639,7 @@ type ContractViolation struct {
 
 func (x *ContractViolation) Reset() {
 	*x = ContractViolation{}
-	mi := &file_keel_v1_behavioral_contract_proto_msgTypes[13]
+	mi := &file_keel_v1_behavioral_contract_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1552,7 +1651,7 @@ func (x *ContractViolation) String() string {
 func (*ContractViolation) ProtoMessage() {}
 
 func (x *ContractViolation) ProtoReflect() protoreflect.Message {
-	mi := &file_keel_v1_behavioral_contract_proto_msgTypes[13]
+	mi := &file_keel_v1_behavioral_contract_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1565,7 +1664,7 @@ func (x *ContractViolation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContractViolation.ProtoReflect.Descriptor instead.
 func (*ContractViolation) Descriptor() ([]byte, []int) {
-	return file_keel_v1_behavioral_contract_proto_rawDescGZIP(), []int{13}
+	return file_keel_v1_behavioral_contract_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ContractViolation) GetName() string {
@@ -1632,7 +1731,7 @@ type DriftScores struct {
 
 func (x *DriftScores) Reset() {
 	*x = DriftScores{}
-	mi := &file_keel_v1_behavioral_contract_proto_msgTypes[14]
+	mi := &file_keel_v1_behavioral_contract_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1644,7 +1743,7 @@ func (x *DriftScores) String() string {
 func (*DriftScores) ProtoMessage() {}
 
 func (x *DriftScores) ProtoReflect() protoreflect.Message {
-	mi := &file_keel_v1_behavioral_contract_proto_msgTypes[14]
+	mi := &file_keel_v1_behavioral_contract_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1657,7 +1756,7 @@ func (x *DriftScores) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DriftScores.ProtoReflect.Descriptor instead.
 func (*DriftScores) Descriptor() ([]byte, []int) {
-	return file_keel_v1_behavioral_contract_proto_rawDescGZIP(), []int{14}
+	return file_keel_v1_behavioral_contract_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *DriftScores) GetAction() float64 {
@@ -1719,7 +1818,7 @@ type ContractEnforcement struct {
 
 func (x *ContractEnforcement) Reset() {
 	*x = ContractEnforcement{}
-	mi := &file_keel_v1_behavioral_contract_proto_msgTypes[15]
+	mi := &file_keel_v1_behavioral_contract_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1731,7 +1830,7 @@ func (x *ContractEnforcement) String() string {
 func (*ContractEnforcement) ProtoMessage() {}
 
 func (x *ContractEnforcement) ProtoReflect() protoreflect.Message {
-	mi := &file_keel_v1_behavioral_contract_proto_msgTypes[15]
+	mi := &file_keel_v1_behavioral_contract_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1744,7 +1843,7 @@ func (x *ContractEnforcement) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContractEnforcement.ProtoReflect.Descriptor instead.
 func (*ContractEnforcement) Descriptor() ([]byte, []int) {
-	return file_keel_v1_behavioral_contract_proto_rawDescGZIP(), []int{15}
+	return file_keel_v1_behavioral_contract_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ContractEnforcement) GetContractId() string {
@@ -1853,7 +1952,7 @@ const file_keel_v1_behavioral_contract_proto_rawDesc = "" +
 	"\b_outcomeB\v\n" +
 	"\t_semanticB\n" +
 	"\n" +
-	"\b_overall\"\xfc\x02\n" +
+	"\b_overall\"\xcc\x03\n" +
 	"\x11EnforcementPolicy\x12\x16\n" +
 	"\x06window\x18\x01 \x01(\rR\x06window\x12)\n" +
 	"\x10min_observations\x18\x02 \x01(\rR\x0fminObservations\x12&\n" +
@@ -1861,8 +1960,9 @@ const file_keel_v1_behavioral_contract_proto_rawDesc = "" +
 	"\fon_invariant\x18\x04 \x01(\x0e2\x1a.keel.v1.ViolationResponseR\vonInvariant\x125\n" +
 	"\bon_drift\x18\x05 \x01(\x0e2\x1a.keel.v1.ViolationResponseR\aonDrift\x125\n" +
 	"\bon_scope\x18\x06 \x01(\x0e2\x1a.keel.v1.ViolationResponseR\aonScope\x12>\n" +
-	"\x12restricted_actions\x18\a \x03(\x0e2\x0f.keel.v1.ActionR\x11restrictedActionsB\x0f\n" +
-	"\r_prior_weight\"\xd5\x03\n" +
+	"\x12restricted_actions\x18\a \x03(\x0e2\x0f.keel.v1.ActionR\x11restrictedActions\x12N\n" +
+	"\x19engine_drift_restricts_at\x18\b \x01(\x0e2\x13.keel.v1.DriftLevelR\x16engineDriftRestrictsAtB\x0f\n" +
+	"\r_prior_weight\"\xfb\x03\n" +
 	"\tInvariant\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x126\n" +
@@ -1874,7 +1974,8 @@ const file_keel_v1_behavioral_contract_proto_rawDesc = "" +
 	"\btemporal\x18\b \x01(\v2\x15.keel.v1.TemporalRuleH\x00R\btemporal\x12'\n" +
 	"\x04rate\x18\t \x01(\v2\x11.keel.v1.RateRuleH\x00R\x04rate\x12*\n" +
 	"\x05count\x18\n" +
-	" \x01(\v2\x12.keel.v1.CountRuleH\x00R\x05countB\x06\n" +
+	" \x01(\v2\x12.keel.v1.CountRuleH\x00R\x05count\x12$\n" +
+	"\x03sum\x18\v \x01(\v2\x10.keel.v1.SumRuleH\x00R\x03sumB\x06\n" +
 	"\x04rule\"\xe8\x01\n" +
 	"\tRatioRule\x120\n" +
 	"\tdimension\x18\x01 \x01(\x0e2\x12.keel.v1.DimensionR\tdimension\x12\x1c\n" +
@@ -1917,7 +2018,14 @@ const file_keel_v1_behavioral_contract_proto_rawDesc = "" +
 	"\n" +
 	"comparison\x18\x04 \x01(\x0e2\x13.keel.v1.ComparisonR\n" +
 	"comparison\x12\x1c\n" +
-	"\tthreshold\x18\x05 \x01(\x01R\tthreshold\"\xa8\x01\n" +
+	"\tthreshold\x18\x05 \x01(\x01R\tthreshold\"\x9b\x01\n" +
+	"\aSumRule\x12\x16\n" +
+	"\x06action\x18\x01 \x01(\tR\x06action\x12%\n" +
+	"\x0ewindow_seconds\x18\x02 \x01(\rR\rwindowSeconds\x123\n" +
+	"\n" +
+	"comparison\x18\x03 \x01(\x0e2\x13.keel.v1.ComparisonR\n" +
+	"comparison\x12\x1c\n" +
+	"\tthreshold\x18\x04 \x01(\x01R\tthreshold\"\xa8\x01\n" +
 	"\tCountRule\x120\n" +
 	"\tdimension\x18\x01 \x01(\x0e2\x12.keel.v1.DimensionR\tdimension\x12\x16\n" +
 	"\x06window\x18\x02 \x01(\rR\x06window\x123\n" +
@@ -2020,7 +2128,7 @@ func file_keel_v1_behavioral_contract_proto_rawDescGZIP() []byte {
 }
 
 var file_keel_v1_behavioral_contract_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_keel_v1_behavioral_contract_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
+var file_keel_v1_behavioral_contract_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_keel_v1_behavioral_contract_proto_goTypes = []any{
 	(ViolationResponse)(0),        // 0: keel.v1.ViolationResponse
 	(Comparison)(0),               // 1: keel.v1.Comparison
@@ -2038,62 +2146,67 @@ var file_keel_v1_behavioral_contract_proto_goTypes = []any{
 	(*SemanticRule)(nil),          // 13: keel.v1.SemanticRule
 	(*TemporalRule)(nil),          // 14: keel.v1.TemporalRule
 	(*RateRule)(nil),              // 15: keel.v1.RateRule
-	(*CountRule)(nil),             // 16: keel.v1.CountRule
-	(*SemanticAnchor)(nil),        // 17: keel.v1.SemanticAnchor
-	(*ContractViolation)(nil),     // 18: keel.v1.ContractViolation
-	(*DriftScores)(nil),           // 19: keel.v1.DriftScores
-	(*ContractEnforcement)(nil),   // 20: keel.v1.ContractEnforcement
-	nil,                           // 21: keel.v1.BehavioralContract.ExpectedActionDistributionEntry
-	nil,                           // 22: keel.v1.BehavioralContract.ExpectedTargetDistributionEntry
-	nil,                           // 23: keel.v1.BehavioralContract.ExpectedOutcomeDistributionEntry
-	nil,                           // 24: keel.v1.SemanticAnchor.ExpectedActionDistributionEntry
-	nil,                           // 25: keel.v1.SemanticAnchor.ExpectedTargetDistributionEntry
-	(*timestamppb.Timestamp)(nil), // 26: google.protobuf.Timestamp
-	(Action)(0),                   // 27: keel.v1.Action
+	(*SumRule)(nil),               // 16: keel.v1.SumRule
+	(*CountRule)(nil),             // 17: keel.v1.CountRule
+	(*SemanticAnchor)(nil),        // 18: keel.v1.SemanticAnchor
+	(*ContractViolation)(nil),     // 19: keel.v1.ContractViolation
+	(*DriftScores)(nil),           // 20: keel.v1.DriftScores
+	(*ContractEnforcement)(nil),   // 21: keel.v1.ContractEnforcement
+	nil,                           // 22: keel.v1.BehavioralContract.ExpectedActionDistributionEntry
+	nil,                           // 23: keel.v1.BehavioralContract.ExpectedTargetDistributionEntry
+	nil,                           // 24: keel.v1.BehavioralContract.ExpectedOutcomeDistributionEntry
+	nil,                           // 25: keel.v1.SemanticAnchor.ExpectedActionDistributionEntry
+	nil,                           // 26: keel.v1.SemanticAnchor.ExpectedTargetDistributionEntry
+	(*timestamppb.Timestamp)(nil), // 27: google.protobuf.Timestamp
+	(Action)(0),                   // 28: keel.v1.Action
+	(DriftLevel)(0),               // 29: keel.v1.DriftLevel
 }
 var file_keel_v1_behavioral_contract_proto_depIdxs = []int32{
-	26, // 0: keel.v1.BehavioralContract.created_at:type_name -> google.protobuf.Timestamp
-	21, // 1: keel.v1.BehavioralContract.expected_action_distribution:type_name -> keel.v1.BehavioralContract.ExpectedActionDistributionEntry
-	22, // 2: keel.v1.BehavioralContract.expected_target_distribution:type_name -> keel.v1.BehavioralContract.ExpectedTargetDistributionEntry
-	23, // 3: keel.v1.BehavioralContract.expected_outcome_distribution:type_name -> keel.v1.BehavioralContract.ExpectedOutcomeDistributionEntry
+	27, // 0: keel.v1.BehavioralContract.created_at:type_name -> google.protobuf.Timestamp
+	22, // 1: keel.v1.BehavioralContract.expected_action_distribution:type_name -> keel.v1.BehavioralContract.ExpectedActionDistributionEntry
+	23, // 2: keel.v1.BehavioralContract.expected_target_distribution:type_name -> keel.v1.BehavioralContract.ExpectedTargetDistributionEntry
+	24, // 3: keel.v1.BehavioralContract.expected_outcome_distribution:type_name -> keel.v1.BehavioralContract.ExpectedOutcomeDistributionEntry
 	6,  // 4: keel.v1.BehavioralContract.authorized_scope:type_name -> keel.v1.AuthorizedScope
 	9,  // 5: keel.v1.BehavioralContract.invariants:type_name -> keel.v1.Invariant
-	17, // 6: keel.v1.BehavioralContract.semantic_anchors:type_name -> keel.v1.SemanticAnchor
+	18, // 6: keel.v1.BehavioralContract.semantic_anchors:type_name -> keel.v1.SemanticAnchor
 	7,  // 7: keel.v1.BehavioralContract.drift_thresholds:type_name -> keel.v1.DriftThresholds
 	8,  // 8: keel.v1.BehavioralContract.policy:type_name -> keel.v1.EnforcementPolicy
-	27, // 9: keel.v1.AuthorizedScope.actions:type_name -> keel.v1.Action
+	28, // 9: keel.v1.AuthorizedScope.actions:type_name -> keel.v1.Action
 	0,  // 10: keel.v1.EnforcementPolicy.on_invariant:type_name -> keel.v1.ViolationResponse
 	0,  // 11: keel.v1.EnforcementPolicy.on_drift:type_name -> keel.v1.ViolationResponse
 	0,  // 12: keel.v1.EnforcementPolicy.on_scope:type_name -> keel.v1.ViolationResponse
-	27, // 13: keel.v1.EnforcementPolicy.restricted_actions:type_name -> keel.v1.Action
-	0,  // 14: keel.v1.Invariant.response:type_name -> keel.v1.ViolationResponse
-	10, // 15: keel.v1.Invariant.ratio:type_name -> keel.v1.RatioRule
-	11, // 16: keel.v1.Invariant.distribution:type_name -> keel.v1.DistributionRule
-	12, // 17: keel.v1.Invariant.drift:type_name -> keel.v1.DriftRule
-	13, // 18: keel.v1.Invariant.semantic:type_name -> keel.v1.SemanticRule
-	14, // 19: keel.v1.Invariant.temporal:type_name -> keel.v1.TemporalRule
-	15, // 20: keel.v1.Invariant.rate:type_name -> keel.v1.RateRule
-	16, // 21: keel.v1.Invariant.count:type_name -> keel.v1.CountRule
-	2,  // 22: keel.v1.RatioRule.dimension:type_name -> keel.v1.Dimension
-	1,  // 23: keel.v1.RatioRule.comparison:type_name -> keel.v1.Comparison
-	2,  // 24: keel.v1.DistributionRule.dimension:type_name -> keel.v1.Dimension
-	1,  // 25: keel.v1.DistributionRule.comparison:type_name -> keel.v1.Comparison
-	3,  // 26: keel.v1.DriftRule.distribution:type_name -> keel.v1.DriftDistribution
-	1,  // 27: keel.v1.DriftRule.comparison:type_name -> keel.v1.Comparison
-	1,  // 28: keel.v1.SemanticRule.comparison:type_name -> keel.v1.Comparison
-	1,  // 29: keel.v1.RateRule.comparison:type_name -> keel.v1.Comparison
-	2,  // 30: keel.v1.CountRule.dimension:type_name -> keel.v1.Dimension
-	1,  // 31: keel.v1.CountRule.comparison:type_name -> keel.v1.Comparison
-	24, // 32: keel.v1.SemanticAnchor.expected_action_distribution:type_name -> keel.v1.SemanticAnchor.ExpectedActionDistributionEntry
-	25, // 33: keel.v1.SemanticAnchor.expected_target_distribution:type_name -> keel.v1.SemanticAnchor.ExpectedTargetDistributionEntry
-	4,  // 34: keel.v1.ContractViolation.kind:type_name -> keel.v1.ViolationKind
-	18, // 35: keel.v1.ContractEnforcement.violations:type_name -> keel.v1.ContractViolation
-	19, // 36: keel.v1.ContractEnforcement.drift:type_name -> keel.v1.DriftScores
-	37, // [37:37] is the sub-list for method output_type
-	37, // [37:37] is the sub-list for method input_type
-	37, // [37:37] is the sub-list for extension type_name
-	37, // [37:37] is the sub-list for extension extendee
-	0,  // [0:37] is the sub-list for field type_name
+	28, // 13: keel.v1.EnforcementPolicy.restricted_actions:type_name -> keel.v1.Action
+	29, // 14: keel.v1.EnforcementPolicy.engine_drift_restricts_at:type_name -> keel.v1.DriftLevel
+	0,  // 15: keel.v1.Invariant.response:type_name -> keel.v1.ViolationResponse
+	10, // 16: keel.v1.Invariant.ratio:type_name -> keel.v1.RatioRule
+	11, // 17: keel.v1.Invariant.distribution:type_name -> keel.v1.DistributionRule
+	12, // 18: keel.v1.Invariant.drift:type_name -> keel.v1.DriftRule
+	13, // 19: keel.v1.Invariant.semantic:type_name -> keel.v1.SemanticRule
+	14, // 20: keel.v1.Invariant.temporal:type_name -> keel.v1.TemporalRule
+	15, // 21: keel.v1.Invariant.rate:type_name -> keel.v1.RateRule
+	17, // 22: keel.v1.Invariant.count:type_name -> keel.v1.CountRule
+	16, // 23: keel.v1.Invariant.sum:type_name -> keel.v1.SumRule
+	2,  // 24: keel.v1.RatioRule.dimension:type_name -> keel.v1.Dimension
+	1,  // 25: keel.v1.RatioRule.comparison:type_name -> keel.v1.Comparison
+	2,  // 26: keel.v1.DistributionRule.dimension:type_name -> keel.v1.Dimension
+	1,  // 27: keel.v1.DistributionRule.comparison:type_name -> keel.v1.Comparison
+	3,  // 28: keel.v1.DriftRule.distribution:type_name -> keel.v1.DriftDistribution
+	1,  // 29: keel.v1.DriftRule.comparison:type_name -> keel.v1.Comparison
+	1,  // 30: keel.v1.SemanticRule.comparison:type_name -> keel.v1.Comparison
+	1,  // 31: keel.v1.RateRule.comparison:type_name -> keel.v1.Comparison
+	1,  // 32: keel.v1.SumRule.comparison:type_name -> keel.v1.Comparison
+	2,  // 33: keel.v1.CountRule.dimension:type_name -> keel.v1.Dimension
+	1,  // 34: keel.v1.CountRule.comparison:type_name -> keel.v1.Comparison
+	25, // 35: keel.v1.SemanticAnchor.expected_action_distribution:type_name -> keel.v1.SemanticAnchor.ExpectedActionDistributionEntry
+	26, // 36: keel.v1.SemanticAnchor.expected_target_distribution:type_name -> keel.v1.SemanticAnchor.ExpectedTargetDistributionEntry
+	4,  // 37: keel.v1.ContractViolation.kind:type_name -> keel.v1.ViolationKind
+	19, // 38: keel.v1.ContractEnforcement.violations:type_name -> keel.v1.ContractViolation
+	20, // 39: keel.v1.ContractEnforcement.drift:type_name -> keel.v1.DriftScores
+	40, // [40:40] is the sub-list for method output_type
+	40, // [40:40] is the sub-list for method input_type
+	40, // [40:40] is the sub-list for extension type_name
+	40, // [40:40] is the sub-list for extension extendee
+	0,  // [0:40] is the sub-list for field type_name
 }
 
 func init() { file_keel_v1_behavioral_contract_proto_init() }
@@ -2113,16 +2226,17 @@ func file_keel_v1_behavioral_contract_proto_init() {
 		(*Invariant_Temporal)(nil),
 		(*Invariant_Rate)(nil),
 		(*Invariant_Count)(nil),
+		(*Invariant_Sum)(nil),
 	}
-	file_keel_v1_behavioral_contract_proto_msgTypes[13].OneofWrappers = []any{}
 	file_keel_v1_behavioral_contract_proto_msgTypes[14].OneofWrappers = []any{}
+	file_keel_v1_behavioral_contract_proto_msgTypes[15].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_keel_v1_behavioral_contract_proto_rawDesc), len(file_keel_v1_behavioral_contract_proto_rawDesc)),
 			NumEnums:      5,
-			NumMessages:   21,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -259,21 +259,25 @@ const (
 	RestrictionCause_RESTRICTION_CAUSE_INVARIANT      RestrictionCause = 8
 	// Enforcement could not run or the contract could not be trusted: the safe set applies.
 	RestrictionCause_RESTRICTION_CAUSE_FAIL_CLOSED RestrictionCause = 9
+	// The identity profile's risk posture excludes the action (averse: challenge and pivot;
+	// bounded, from MED stress up: explore and pivot).
+	RestrictionCause_RESTRICTION_CAUSE_RISK_POSTURE RestrictionCause = 10
 )
 
 // Enum value maps for RestrictionCause.
 var (
 	RestrictionCause_name = map[int32]string{
-		0: "RESTRICTION_CAUSE_UNSPECIFIED",
-		1: "RESTRICTION_CAUSE_ALWAYS_FORBIDDEN",
-		2: "RESTRICTION_CAUSE_STRESS",
-		3: "RESTRICTION_CAUSE_ENERGY",
-		4: "RESTRICTION_CAUSE_HARD_LOCK",
-		5: "RESTRICTION_CAUSE_MODE",
-		6: "RESTRICTION_CAUSE_DRIFT",
-		7: "RESTRICTION_CAUSE_CONTRACT_SCOPE",
-		8: "RESTRICTION_CAUSE_INVARIANT",
-		9: "RESTRICTION_CAUSE_FAIL_CLOSED",
+		0:  "RESTRICTION_CAUSE_UNSPECIFIED",
+		1:  "RESTRICTION_CAUSE_ALWAYS_FORBIDDEN",
+		2:  "RESTRICTION_CAUSE_STRESS",
+		3:  "RESTRICTION_CAUSE_ENERGY",
+		4:  "RESTRICTION_CAUSE_HARD_LOCK",
+		5:  "RESTRICTION_CAUSE_MODE",
+		6:  "RESTRICTION_CAUSE_DRIFT",
+		7:  "RESTRICTION_CAUSE_CONTRACT_SCOPE",
+		8:  "RESTRICTION_CAUSE_INVARIANT",
+		9:  "RESTRICTION_CAUSE_FAIL_CLOSED",
+		10: "RESTRICTION_CAUSE_RISK_POSTURE",
 	}
 	RestrictionCause_value = map[string]int32{
 		"RESTRICTION_CAUSE_UNSPECIFIED":      0,
@@ -286,6 +290,7 @@ var (
 		"RESTRICTION_CAUSE_CONTRACT_SCOPE":   7,
 		"RESTRICTION_CAUSE_INVARIANT":        8,
 		"RESTRICTION_CAUSE_FAIL_CLOSED":      9,
+		"RESTRICTION_CAUSE_RISK_POSTURE":     10,
 	}
 )
 
@@ -569,12 +574,15 @@ type ExecutionContract struct {
 	// outside the contract's scope (and, while a restricting violation holds, outside its
 	// restricted actions) are removed from allowed_actions and listed in forbidden_actions.
 	Enforcement *ContractEnforcement `protobuf:"bytes,20,opt,name=enforcement,proto3" json:"enforcement,omitempty"`
-	// Why each action in forbidden_actions is forbidden: one entry per forbidden action, in the
-	// same order, each naming at least one cause.
+	// Why each action outside allowed_actions is not allowed: one entry per such action (every
+	// forbidden action, and every standard action the engine or the contract removed),
+	// alphabetical by action name, each naming at least one cause.
 	Restrictions []*ActionRestriction `protobuf:"bytes,21,rep,name=restrictions,proto3" json:"restrictions,omitempty"`
-	// Hash of the engine version (code and constants) that computed this contract.
+	// SHA-256 (lowercase hex) of the engine version that computed this contract: the engine's
+	// code, its constants and the server's engine configuration.
 	EngineVersionHash string `protobuf:"bytes,22,opt,name=engine_version_hash,json=engineVersionHash,proto3" json:"engine_version_hash,omitempty"`
-	// Hash of the sealed behavioral contract version enforced; empty when the agent has none.
+	// SHA-256 (lowercase hex) of the enforced behavioral contract version's canonical bytes (the
+	// bytes a seal signs); empty when the agent has none.
 	ContractVersionHash string `protobuf:"bytes,23,opt,name=contract_version_hash,json=contractVersionHash,proto3" json:"contract_version_hash,omitempty"`
 	unknownFields       protoimpl.UnknownFields
 	sizeCache           protoimpl.SizeCache
@@ -919,7 +927,7 @@ const file_keel_v1_contract_proto_rawDesc = "" +
 	"\x19RECOVERY_PATH_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13RECOVERY_PATH_RAPID\x10\x01\x12\x1d\n" +
 	"\x19RECOVERY_PATH_OSCILLATING\x10\x02\x12\x19\n" +
-	"\x15RECOVERY_PATH_GRADUAL\x10\x03*\xdd\x02\n" +
+	"\x15RECOVERY_PATH_GRADUAL\x10\x03*\x81\x03\n" +
 	"\x10RestrictionCause\x12!\n" +
 	"\x1dRESTRICTION_CAUSE_UNSPECIFIED\x10\x00\x12&\n" +
 	"\"RESTRICTION_CAUSE_ALWAYS_FORBIDDEN\x10\x01\x12\x1c\n" +
@@ -930,7 +938,9 @@ const file_keel_v1_contract_proto_rawDesc = "" +
 	"\x17RESTRICTION_CAUSE_DRIFT\x10\x06\x12$\n" +
 	" RESTRICTION_CAUSE_CONTRACT_SCOPE\x10\a\x12\x1f\n" +
 	"\x1bRESTRICTION_CAUSE_INVARIANT\x10\b\x12!\n" +
-	"\x1dRESTRICTION_CAUSE_FAIL_CLOSED\x10\tB\x95\x01\n" +
+	"\x1dRESTRICTION_CAUSE_FAIL_CLOSED\x10\t\x12\"\n" +
+	"\x1eRESTRICTION_CAUSE_RISK_POSTURE\x10\n" +
+	"B\x95\x01\n" +
 	"\vcom.keel.v1B\rContractProtoP\x01Z:github.com/keel-runtime/keel/clients/go/gen/keel/v1;keelv1\xa2\x02\x03KXX\xaa\x02\aKeel.V1\xca\x02\aKeel\\V1\xe2\x02\x13Keel\\V1\\GPBMetadata\xea\x02\bKeel::V1b\x06proto3"
 
 var (

@@ -1343,10 +1343,13 @@ func (x *ListHistoryRequest) GetPageToken() string {
 type HistoryEntry struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Engine cycle count after it was processed.
-	Cycle         uint64                 `protobuf:"varint,1,opt,name=cycle,proto3" json:"cycle,omitempty"`
-	Revision      uint64                 `protobuf:"varint,2,opt,name=revision,proto3" json:"revision,omitempty"`
-	Observation   *Observation           `protobuf:"bytes,3,opt,name=observation,proto3" json:"observation,omitempty"`
-	ProcessTime   *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=process_time,json=processTime,proto3" json:"process_time,omitempty"`
+	Cycle       uint64                 `protobuf:"varint,1,opt,name=cycle,proto3" json:"cycle,omitempty"`
+	Revision    uint64                 `protobuf:"varint,2,opt,name=revision,proto3" json:"revision,omitempty"`
+	Observation *Observation           `protobuf:"bytes,3,opt,name=observation,proto3" json:"observation,omitempty"`
+	ProcessTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=process_time,json=processTime,proto3" json:"process_time,omitempty"`
+	// The audit chain hash of this cycle (SHA-256, lowercase hex); empty on cycles recorded before
+	// the chain existed.
+	Hash          string `protobuf:"bytes,5,opt,name=hash,proto3" json:"hash,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1407,6 +1410,13 @@ func (x *HistoryEntry) GetProcessTime() *timestamppb.Timestamp {
 		return x.ProcessTime
 	}
 	return nil
+}
+
+func (x *HistoryEntry) GetHash() string {
+	if x != nil {
+		return x.Hash
+	}
+	return ""
 }
 
 type ListHistoryResponse struct {
@@ -1687,6 +1697,263 @@ func (x *ListSnapshotsResponse) GetNextPageToken() string {
 	return ""
 }
 
+type VerifyHistoryRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VerifyHistoryRequest) Reset() {
+	*x = VerifyHistoryRequest{}
+	mi := &file_keel_v1_engine_service_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifyHistoryRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifyHistoryRequest) ProtoMessage() {}
+
+func (x *VerifyHistoryRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_keel_v1_engine_service_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifyHistoryRequest.ProtoReflect.Descriptor instead.
+func (*VerifyHistoryRequest) Descriptor() ([]byte, []int) {
+	return file_keel_v1_engine_service_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *VerifyHistoryRequest) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+// The first place where the stored history and its replay disagree.
+type HistoryDifference struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Revision uint64                 `protobuf:"varint,1,opt,name=revision,proto3" json:"revision,omitempty"`
+	// Position of the cycle within its commit; absent when the difference is about the commit.
+	Seq *uint32 `protobuf:"varint,2,opt,name=seq,proto3,oneof" json:"seq,omitempty"`
+	// Engine cycle count after the cycle, as stored; absent when not about one cycle.
+	Cycle *uint64 `protobuf:"varint,3,opt,name=cycle,proto3,oneof" json:"cycle,omitempty"`
+	// What differs: "revision", "seq", "cycle", "outcome.<path>", "hash", "audit", "audit.head",
+	// "reset.snapshot", "snapshot", "contract", "head.state" or "head.hash".
+	Field string `protobuf:"bytes,4,opt,name=field,proto3" json:"field,omitempty"`
+	// What the replay computed, or what the log requires.
+	Expected string `protobuf:"bytes,5,opt,name=expected,proto3" json:"expected,omitempty"`
+	// What is stored.
+	Found         string `protobuf:"bytes,6,opt,name=found,proto3" json:"found,omitempty"`
+	Message       string `protobuf:"bytes,7,opt,name=message,proto3" json:"message,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HistoryDifference) Reset() {
+	*x = HistoryDifference{}
+	mi := &file_keel_v1_engine_service_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HistoryDifference) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HistoryDifference) ProtoMessage() {}
+
+func (x *HistoryDifference) ProtoReflect() protoreflect.Message {
+	mi := &file_keel_v1_engine_service_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HistoryDifference.ProtoReflect.Descriptor instead.
+func (*HistoryDifference) Descriptor() ([]byte, []int) {
+	return file_keel_v1_engine_service_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *HistoryDifference) GetRevision() uint64 {
+	if x != nil {
+		return x.Revision
+	}
+	return 0
+}
+
+func (x *HistoryDifference) GetSeq() uint32 {
+	if x != nil && x.Seq != nil {
+		return *x.Seq
+	}
+	return 0
+}
+
+func (x *HistoryDifference) GetCycle() uint64 {
+	if x != nil && x.Cycle != nil {
+		return *x.Cycle
+	}
+	return 0
+}
+
+func (x *HistoryDifference) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *HistoryDifference) GetExpected() string {
+	if x != nil {
+		return x.Expected
+	}
+	return ""
+}
+
+func (x *HistoryDifference) GetFound() string {
+	if x != nil {
+		return x.Found
+	}
+	return ""
+}
+
+func (x *HistoryDifference) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
+type VerifyHistoryResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// True when every commit up to the head replayed to exactly what is stored.
+	Verified bool `protobuf:"varint,1,opt,name=verified,proto3" json:"verified,omitempty"`
+	// The agent's revision when verification started; commits after it are not checked.
+	Revision uint64 `protobuf:"varint,2,opt,name=revision,proto3" json:"revision,omitempty"`
+	// Commits, cycles and resets verified (before the difference, if any).
+	CommitsVerified uint64 `protobuf:"varint,3,opt,name=commits_verified,json=commitsVerified,proto3" json:"commits_verified,omitempty"`
+	CyclesVerified  uint64 `protobuf:"varint,4,opt,name=cycles_verified,json=cyclesVerified,proto3" json:"cycles_verified,omitempty"`
+	ResetsVerified  uint64 `protobuf:"varint,5,opt,name=resets_verified,json=resetsVerified,proto3" json:"resets_verified,omitempty"`
+	// The audit chain hash after the last verified commit.
+	HeadHash string `protobuf:"bytes,6,opt,name=head_hash,json=headHash,proto3" json:"head_hash,omitempty"`
+	// Absent when verified.
+	Difference *HistoryDifference `protobuf:"bytes,7,opt,name=difference,proto3" json:"difference,omitempty"`
+	// The engine version hash of this server, and those recorded on the verified cycles.
+	EngineVersionHash           string   `protobuf:"bytes,8,opt,name=engine_version_hash,json=engineVersionHash,proto3" json:"engine_version_hash,omitempty"`
+	RecordedEngineVersionHashes []string `protobuf:"bytes,9,rep,name=recorded_engine_version_hashes,json=recordedEngineVersionHashes,proto3" json:"recorded_engine_version_hashes,omitempty"`
+	unknownFields               protoimpl.UnknownFields
+	sizeCache                   protoimpl.SizeCache
+}
+
+func (x *VerifyHistoryResponse) Reset() {
+	*x = VerifyHistoryResponse{}
+	mi := &file_keel_v1_engine_service_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifyHistoryResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifyHistoryResponse) ProtoMessage() {}
+
+func (x *VerifyHistoryResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_keel_v1_engine_service_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifyHistoryResponse.ProtoReflect.Descriptor instead.
+func (*VerifyHistoryResponse) Descriptor() ([]byte, []int) {
+	return file_keel_v1_engine_service_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *VerifyHistoryResponse) GetVerified() bool {
+	if x != nil {
+		return x.Verified
+	}
+	return false
+}
+
+func (x *VerifyHistoryResponse) GetRevision() uint64 {
+	if x != nil {
+		return x.Revision
+	}
+	return 0
+}
+
+func (x *VerifyHistoryResponse) GetCommitsVerified() uint64 {
+	if x != nil {
+		return x.CommitsVerified
+	}
+	return 0
+}
+
+func (x *VerifyHistoryResponse) GetCyclesVerified() uint64 {
+	if x != nil {
+		return x.CyclesVerified
+	}
+	return 0
+}
+
+func (x *VerifyHistoryResponse) GetResetsVerified() uint64 {
+	if x != nil {
+		return x.ResetsVerified
+	}
+	return 0
+}
+
+func (x *VerifyHistoryResponse) GetHeadHash() string {
+	if x != nil {
+		return x.HeadHash
+	}
+	return ""
+}
+
+func (x *VerifyHistoryResponse) GetDifference() *HistoryDifference {
+	if x != nil {
+		return x.Difference
+	}
+	return nil
+}
+
+func (x *VerifyHistoryResponse) GetEngineVersionHash() string {
+	if x != nil {
+		return x.EngineVersionHash
+	}
+	return ""
+}
+
+func (x *VerifyHistoryResponse) GetRecordedEngineVersionHashes() []string {
+	if x != nil {
+		return x.RecordedEngineVersionHashes
+	}
+	return nil
+}
+
 var File_keel_v1_engine_service_proto protoreflect.FileDescriptor
 
 const file_keel_v1_engine_service_proto_rawDesc = "" +
@@ -1777,12 +2044,13 @@ const file_keel_v1_engine_service_proto_rawDesc = "" +
 	"instanceId\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\rR\bpageSize\x12\x1d\n" +
 	"\n" +
-	"page_token\x18\x03 \x01(\tR\tpageToken\"\xb7\x01\n" +
+	"page_token\x18\x03 \x01(\tR\tpageToken\"\xcb\x01\n" +
 	"\fHistoryEntry\x12\x14\n" +
 	"\x05cycle\x18\x01 \x01(\x04R\x05cycle\x12\x1a\n" +
 	"\brevision\x18\x02 \x01(\x04R\brevision\x126\n" +
 	"\vobservation\x18\x03 \x01(\v2\x14.keel.v1.ObservationR\vobservation\x12=\n" +
-	"\fprocess_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\vprocessTime\"n\n" +
+	"\fprocess_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\vprocessTime\x12\x12\n" +
+	"\x04hash\x18\x05 \x01(\tR\x04hash\"n\n" +
 	"\x13ListHistoryResponse\x12/\n" +
 	"\aentries\x18\x01 \x03(\v2\x15.keel.v1.HistoryEntryR\aentries\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"u\n" +
@@ -1803,11 +2071,36 @@ const file_keel_v1_engine_service_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"p\n" +
 	"\x15ListSnapshotsResponse\x12/\n" +
 	"\tsnapshots\x18\x01 \x03(\v2\x11.keel.v1.SnapshotR\tsnapshots\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*e\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"7\n" +
+	"\x14VerifyHistoryRequest\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\"\xd5\x01\n" +
+	"\x11HistoryDifference\x12\x1a\n" +
+	"\brevision\x18\x01 \x01(\x04R\brevision\x12\x15\n" +
+	"\x03seq\x18\x02 \x01(\rH\x00R\x03seq\x88\x01\x01\x12\x19\n" +
+	"\x05cycle\x18\x03 \x01(\x04H\x01R\x05cycle\x88\x01\x01\x12\x14\n" +
+	"\x05field\x18\x04 \x01(\tR\x05field\x12\x1a\n" +
+	"\bexpected\x18\x05 \x01(\tR\bexpected\x12\x14\n" +
+	"\x05found\x18\x06 \x01(\tR\x05found\x12\x18\n" +
+	"\amessage\x18\a \x01(\tR\amessageB\x06\n" +
+	"\x04_seqB\b\n" +
+	"\x06_cycle\"\x9a\x03\n" +
+	"\x15VerifyHistoryResponse\x12\x1a\n" +
+	"\bverified\x18\x01 \x01(\bR\bverified\x12\x1a\n" +
+	"\brevision\x18\x02 \x01(\x04R\brevision\x12)\n" +
+	"\x10commits_verified\x18\x03 \x01(\x04R\x0fcommitsVerified\x12'\n" +
+	"\x0fcycles_verified\x18\x04 \x01(\x04R\x0ecyclesVerified\x12'\n" +
+	"\x0fresets_verified\x18\x05 \x01(\x04R\x0eresetsVerified\x12\x1b\n" +
+	"\thead_hash\x18\x06 \x01(\tR\bheadHash\x12:\n" +
+	"\n" +
+	"difference\x18\a \x01(\v2\x1a.keel.v1.HistoryDifferenceR\n" +
+	"difference\x12.\n" +
+	"\x13engine_version_hash\x18\b \x01(\tR\x11engineVersionHash\x12C\n" +
+	"\x1erecorded_engine_version_hashes\x18\t \x03(\tR\x1brecordedEngineVersionHashes*e\n" +
 	"\vResetTarget\x12\x1c\n" +
 	"\x18RESET_TARGET_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14RESET_TARGET_INITIAL\x10\x01\x12\x1e\n" +
-	"\x1aRESET_TARGET_LAST_SNAPSHOT\x10\x022\xa8\x05\n" +
+	"\x1aRESET_TARGET_LAST_SNAPSHOT\x10\x022\xfd\x05\n" +
 	"\rEngineService\x12<\n" +
 	"\aProcess\x12\x17.keel.v1.ProcessRequest\x1a\x18.keel.v1.ProcessResponse\x12K\n" +
 	"\fProcessBatch\x12\x1c.keel.v1.ProcessBatchRequest\x1a\x1d.keel.v1.ProcessBatchResponse\x12@\n" +
@@ -1817,7 +2110,8 @@ const file_keel_v1_engine_service_proto_rawDesc = "" +
 	"\x05Reset\x12\x15.keel.v1.ResetRequest\x1a\x16.keel.v1.ResetResponse\x12M\n" +
 	"\vListHistory\x12\x1b.keel.v1.ListHistoryRequest\x1a\x1c.keel.v1.ListHistoryResponse\"\x03\x90\x02\x01\x12Y\n" +
 	"\x0fListDriftEvents\x12\x1f.keel.v1.ListDriftEventsRequest\x1a .keel.v1.ListDriftEventsResponse\"\x03\x90\x02\x01\x12S\n" +
-	"\rListSnapshots\x12\x1d.keel.v1.ListSnapshotsRequest\x1a\x1e.keel.v1.ListSnapshotsResponse\"\x03\x90\x02\x01B\x9a\x01\n" +
+	"\rListSnapshots\x12\x1d.keel.v1.ListSnapshotsRequest\x1a\x1e.keel.v1.ListSnapshotsResponse\"\x03\x90\x02\x01\x12S\n" +
+	"\rVerifyHistory\x12\x1d.keel.v1.VerifyHistoryRequest\x1a\x1e.keel.v1.VerifyHistoryResponse\"\x03\x90\x02\x01B\x9a\x01\n" +
 	"\vcom.keel.v1B\x12EngineServiceProtoP\x01Z:github.com/keel-runtime/keel/clients/go/gen/keel/v1;keelv1\xa2\x02\x03KXX\xaa\x02\aKeel.V1\xca\x02\aKeel\\V1\xe2\x02\x13Keel\\V1\\GPBMetadata\xea\x02\bKeel::V1b\x06proto3"
 
 var (
@@ -1833,7 +2127,7 @@ func file_keel_v1_engine_service_proto_rawDescGZIP() []byte {
 }
 
 var file_keel_v1_engine_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_keel_v1_engine_service_proto_msgTypes = make([]protoimpl.MessageInfo, 27)
+var file_keel_v1_engine_service_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
 var file_keel_v1_engine_service_proto_goTypes = []any{
 	(ResetTarget)(0),                // 0: keel.v1.ResetTarget
 	(*CycleOutcome)(nil),            // 1: keel.v1.CycleOutcome
@@ -1863,68 +2157,74 @@ var file_keel_v1_engine_service_proto_goTypes = []any{
 	(*ListDriftEventsResponse)(nil), // 25: keel.v1.ListDriftEventsResponse
 	(*ListSnapshotsRequest)(nil),    // 26: keel.v1.ListSnapshotsRequest
 	(*ListSnapshotsResponse)(nil),   // 27: keel.v1.ListSnapshotsResponse
-	(*ExecutionContract)(nil),       // 28: keel.v1.ExecutionContract
-	(*DriftResult)(nil),             // 29: keel.v1.DriftResult
-	(*DriftEvent)(nil),              // 30: keel.v1.DriftEvent
-	(*Observation)(nil),             // 31: keel.v1.Observation
-	(*timestamppb.Timestamp)(nil),   // 32: google.protobuf.Timestamp
-	(*EngineState)(nil),             // 33: keel.v1.EngineState
-	(*Snapshot)(nil),                // 34: keel.v1.Snapshot
+	(*VerifyHistoryRequest)(nil),    // 28: keel.v1.VerifyHistoryRequest
+	(*HistoryDifference)(nil),       // 29: keel.v1.HistoryDifference
+	(*VerifyHistoryResponse)(nil),   // 30: keel.v1.VerifyHistoryResponse
+	(*ExecutionContract)(nil),       // 31: keel.v1.ExecutionContract
+	(*DriftResult)(nil),             // 32: keel.v1.DriftResult
+	(*DriftEvent)(nil),              // 33: keel.v1.DriftEvent
+	(*Observation)(nil),             // 34: keel.v1.Observation
+	(*timestamppb.Timestamp)(nil),   // 35: google.protobuf.Timestamp
+	(*EngineState)(nil),             // 36: keel.v1.EngineState
+	(*Snapshot)(nil),                // 37: keel.v1.Snapshot
 }
 var file_keel_v1_engine_service_proto_depIdxs = []int32{
-	28, // 0: keel.v1.CycleOutcome.contract:type_name -> keel.v1.ExecutionContract
-	29, // 1: keel.v1.CycleOutcome.drift:type_name -> keel.v1.DriftResult
-	30, // 2: keel.v1.CycleOutcome.drift_event:type_name -> keel.v1.DriftEvent
-	31, // 3: keel.v1.ProcessRequest.observation:type_name -> keel.v1.Observation
+	31, // 0: keel.v1.CycleOutcome.contract:type_name -> keel.v1.ExecutionContract
+	32, // 1: keel.v1.CycleOutcome.drift:type_name -> keel.v1.DriftResult
+	33, // 2: keel.v1.CycleOutcome.drift_event:type_name -> keel.v1.DriftEvent
+	34, // 3: keel.v1.ProcessRequest.observation:type_name -> keel.v1.Observation
 	1,  // 4: keel.v1.ProcessResponse.outcome:type_name -> keel.v1.CycleOutcome
-	31, // 5: keel.v1.ProcessBatchRequest.observations:type_name -> keel.v1.Observation
+	34, // 5: keel.v1.ProcessBatchRequest.observations:type_name -> keel.v1.Observation
 	1,  // 6: keel.v1.ProcessBatchResponse.outcomes:type_name -> keel.v1.CycleOutcome
 	7,  // 7: keel.v1.SessionRequest.open:type_name -> keel.v1.SessionOpen
 	8,  // 8: keel.v1.SessionRequest.observation:type_name -> keel.v1.SequencedObservation
 	9,  // 9: keel.v1.SessionRequest.batch:type_name -> keel.v1.ObservationBatch
 	10, // 10: keel.v1.SessionRequest.heartbeat:type_name -> keel.v1.Heartbeat
-	31, // 11: keel.v1.SequencedObservation.observation:type_name -> keel.v1.Observation
+	34, // 11: keel.v1.SequencedObservation.observation:type_name -> keel.v1.Observation
 	8,  // 12: keel.v1.ObservationBatch.observations:type_name -> keel.v1.SequencedObservation
-	32, // 13: keel.v1.Heartbeat.time:type_name -> google.protobuf.Timestamp
+	35, // 13: keel.v1.Heartbeat.time:type_name -> google.protobuf.Timestamp
 	12, // 14: keel.v1.SessionResponse.opened:type_name -> keel.v1.SessionOpened
 	13, // 15: keel.v1.SessionResponse.outcome:type_name -> keel.v1.SequencedOutcome
 	14, // 16: keel.v1.SessionResponse.batch:type_name -> keel.v1.BatchOutcome
 	10, // 17: keel.v1.SessionResponse.heartbeat:type_name -> keel.v1.Heartbeat
-	28, // 18: keel.v1.SessionOpened.contract:type_name -> keel.v1.ExecutionContract
+	31, // 18: keel.v1.SessionOpened.contract:type_name -> keel.v1.ExecutionContract
 	1,  // 19: keel.v1.SequencedOutcome.outcome:type_name -> keel.v1.CycleOutcome
 	13, // 20: keel.v1.BatchOutcome.outcomes:type_name -> keel.v1.SequencedOutcome
-	33, // 21: keel.v1.GetStateResponse.state:type_name -> keel.v1.EngineState
-	28, // 22: keel.v1.GetContractResponse.contract:type_name -> keel.v1.ExecutionContract
+	36, // 21: keel.v1.GetStateResponse.state:type_name -> keel.v1.EngineState
+	31, // 22: keel.v1.GetContractResponse.contract:type_name -> keel.v1.ExecutionContract
 	0,  // 23: keel.v1.ResetRequest.target:type_name -> keel.v1.ResetTarget
-	28, // 24: keel.v1.ResetResponse.contract:type_name -> keel.v1.ExecutionContract
-	31, // 25: keel.v1.HistoryEntry.observation:type_name -> keel.v1.Observation
-	32, // 26: keel.v1.HistoryEntry.process_time:type_name -> google.protobuf.Timestamp
+	31, // 24: keel.v1.ResetResponse.contract:type_name -> keel.v1.ExecutionContract
+	34, // 25: keel.v1.HistoryEntry.observation:type_name -> keel.v1.Observation
+	35, // 26: keel.v1.HistoryEntry.process_time:type_name -> google.protobuf.Timestamp
 	22, // 27: keel.v1.ListHistoryResponse.entries:type_name -> keel.v1.HistoryEntry
-	30, // 28: keel.v1.ListDriftEventsResponse.events:type_name -> keel.v1.DriftEvent
-	34, // 29: keel.v1.ListSnapshotsResponse.snapshots:type_name -> keel.v1.Snapshot
-	2,  // 30: keel.v1.EngineService.Process:input_type -> keel.v1.ProcessRequest
-	4,  // 31: keel.v1.EngineService.ProcessBatch:input_type -> keel.v1.ProcessBatchRequest
-	6,  // 32: keel.v1.EngineService.Session:input_type -> keel.v1.SessionRequest
-	15, // 33: keel.v1.EngineService.GetState:input_type -> keel.v1.GetStateRequest
-	17, // 34: keel.v1.EngineService.GetContract:input_type -> keel.v1.GetContractRequest
-	19, // 35: keel.v1.EngineService.Reset:input_type -> keel.v1.ResetRequest
-	21, // 36: keel.v1.EngineService.ListHistory:input_type -> keel.v1.ListHistoryRequest
-	24, // 37: keel.v1.EngineService.ListDriftEvents:input_type -> keel.v1.ListDriftEventsRequest
-	26, // 38: keel.v1.EngineService.ListSnapshots:input_type -> keel.v1.ListSnapshotsRequest
-	3,  // 39: keel.v1.EngineService.Process:output_type -> keel.v1.ProcessResponse
-	5,  // 40: keel.v1.EngineService.ProcessBatch:output_type -> keel.v1.ProcessBatchResponse
-	11, // 41: keel.v1.EngineService.Session:output_type -> keel.v1.SessionResponse
-	16, // 42: keel.v1.EngineService.GetState:output_type -> keel.v1.GetStateResponse
-	18, // 43: keel.v1.EngineService.GetContract:output_type -> keel.v1.GetContractResponse
-	20, // 44: keel.v1.EngineService.Reset:output_type -> keel.v1.ResetResponse
-	23, // 45: keel.v1.EngineService.ListHistory:output_type -> keel.v1.ListHistoryResponse
-	25, // 46: keel.v1.EngineService.ListDriftEvents:output_type -> keel.v1.ListDriftEventsResponse
-	27, // 47: keel.v1.EngineService.ListSnapshots:output_type -> keel.v1.ListSnapshotsResponse
-	39, // [39:48] is the sub-list for method output_type
-	30, // [30:39] is the sub-list for method input_type
-	30, // [30:30] is the sub-list for extension type_name
-	30, // [30:30] is the sub-list for extension extendee
-	0,  // [0:30] is the sub-list for field type_name
+	33, // 28: keel.v1.ListDriftEventsResponse.events:type_name -> keel.v1.DriftEvent
+	37, // 29: keel.v1.ListSnapshotsResponse.snapshots:type_name -> keel.v1.Snapshot
+	29, // 30: keel.v1.VerifyHistoryResponse.difference:type_name -> keel.v1.HistoryDifference
+	2,  // 31: keel.v1.EngineService.Process:input_type -> keel.v1.ProcessRequest
+	4,  // 32: keel.v1.EngineService.ProcessBatch:input_type -> keel.v1.ProcessBatchRequest
+	6,  // 33: keel.v1.EngineService.Session:input_type -> keel.v1.SessionRequest
+	15, // 34: keel.v1.EngineService.GetState:input_type -> keel.v1.GetStateRequest
+	17, // 35: keel.v1.EngineService.GetContract:input_type -> keel.v1.GetContractRequest
+	19, // 36: keel.v1.EngineService.Reset:input_type -> keel.v1.ResetRequest
+	21, // 37: keel.v1.EngineService.ListHistory:input_type -> keel.v1.ListHistoryRequest
+	24, // 38: keel.v1.EngineService.ListDriftEvents:input_type -> keel.v1.ListDriftEventsRequest
+	26, // 39: keel.v1.EngineService.ListSnapshots:input_type -> keel.v1.ListSnapshotsRequest
+	28, // 40: keel.v1.EngineService.VerifyHistory:input_type -> keel.v1.VerifyHistoryRequest
+	3,  // 41: keel.v1.EngineService.Process:output_type -> keel.v1.ProcessResponse
+	5,  // 42: keel.v1.EngineService.ProcessBatch:output_type -> keel.v1.ProcessBatchResponse
+	11, // 43: keel.v1.EngineService.Session:output_type -> keel.v1.SessionResponse
+	16, // 44: keel.v1.EngineService.GetState:output_type -> keel.v1.GetStateResponse
+	18, // 45: keel.v1.EngineService.GetContract:output_type -> keel.v1.GetContractResponse
+	20, // 46: keel.v1.EngineService.Reset:output_type -> keel.v1.ResetResponse
+	23, // 47: keel.v1.EngineService.ListHistory:output_type -> keel.v1.ListHistoryResponse
+	25, // 48: keel.v1.EngineService.ListDriftEvents:output_type -> keel.v1.ListDriftEventsResponse
+	27, // 49: keel.v1.EngineService.ListSnapshots:output_type -> keel.v1.ListSnapshotsResponse
+	30, // 50: keel.v1.EngineService.VerifyHistory:output_type -> keel.v1.VerifyHistoryResponse
+	41, // [41:51] is the sub-list for method output_type
+	31, // [31:41] is the sub-list for method input_type
+	31, // [31:31] is the sub-list for extension type_name
+	31, // [31:31] is the sub-list for extension extendee
+	0,  // [0:31] is the sub-list for field type_name
 }
 
 func init() { file_keel_v1_engine_service_proto_init() }
@@ -1948,13 +2248,14 @@ func file_keel_v1_engine_service_proto_init() {
 		(*SessionResponse_Batch)(nil),
 		(*SessionResponse_Heartbeat)(nil),
 	}
+	file_keel_v1_engine_service_proto_msgTypes[28].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_keel_v1_engine_service_proto_rawDesc), len(file_keel_v1_engine_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   27,
+			NumMessages:   30,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

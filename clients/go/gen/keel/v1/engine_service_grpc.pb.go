@@ -28,6 +28,7 @@ const (
 	EngineService_ListHistory_FullMethodName     = "/keel.v1.EngineService/ListHistory"
 	EngineService_ListDriftEvents_FullMethodName = "/keel.v1.EngineService/ListDriftEvents"
 	EngineService_ListSnapshots_FullMethodName   = "/keel.v1.EngineService/ListSnapshots"
+	EngineService_VerifyHistory_FullMethodName   = "/keel.v1.EngineService/VerifyHistory"
 )
 
 // EngineServiceClient is the client API for EngineService service.
@@ -55,6 +56,9 @@ type EngineServiceClient interface {
 	ListDriftEvents(ctx context.Context, in *ListDriftEventsRequest, opts ...grpc.CallOption) (*ListDriftEventsResponse, error)
 	// Stable snapshots, newest first.
 	ListSnapshots(ctx context.Context, in *ListSnapshotsRequest, opts ...grpc.CallOption) (*ListSnapshotsResponse, error)
+	// Replays the agent's history from its initial state, recomputing every cycle and every audit
+	// chain hash, and reports the first place where the stored history differs. See docs/audit.md.
+	VerifyHistory(ctx context.Context, in *VerifyHistoryRequest, opts ...grpc.CallOption) (*VerifyHistoryResponse, error)
 }
 
 type engineServiceClient struct {
@@ -158,6 +162,16 @@ func (c *engineServiceClient) ListSnapshots(ctx context.Context, in *ListSnapsho
 	return out, nil
 }
 
+func (c *engineServiceClient) VerifyHistory(ctx context.Context, in *VerifyHistoryRequest, opts ...grpc.CallOption) (*VerifyHistoryResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VerifyHistoryResponse)
+	err := c.cc.Invoke(ctx, EngineService_VerifyHistory_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // EngineServiceServer is the server API for EngineService service.
 // All implementations must embed UnimplementedEngineServiceServer
 // for forward compatibility.
@@ -183,6 +197,9 @@ type EngineServiceServer interface {
 	ListDriftEvents(context.Context, *ListDriftEventsRequest) (*ListDriftEventsResponse, error)
 	// Stable snapshots, newest first.
 	ListSnapshots(context.Context, *ListSnapshotsRequest) (*ListSnapshotsResponse, error)
+	// Replays the agent's history from its initial state, recomputing every cycle and every audit
+	// chain hash, and reports the first place where the stored history differs. See docs/audit.md.
+	VerifyHistory(context.Context, *VerifyHistoryRequest) (*VerifyHistoryResponse, error)
 	mustEmbedUnimplementedEngineServiceServer()
 }
 
@@ -219,6 +236,9 @@ func (UnimplementedEngineServiceServer) ListDriftEvents(context.Context, *ListDr
 }
 func (UnimplementedEngineServiceServer) ListSnapshots(context.Context, *ListSnapshotsRequest) (*ListSnapshotsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListSnapshots not implemented")
+}
+func (UnimplementedEngineServiceServer) VerifyHistory(context.Context, *VerifyHistoryRequest) (*VerifyHistoryResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method VerifyHistory not implemented")
 }
 func (UnimplementedEngineServiceServer) mustEmbedUnimplementedEngineServiceServer() {}
 func (UnimplementedEngineServiceServer) testEmbeddedByValue()                       {}
@@ -392,6 +412,24 @@ func _EngineService_ListSnapshots_Handler(srv interface{}, ctx context.Context, 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _EngineService_VerifyHistory_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(VerifyHistoryRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(EngineServiceServer).VerifyHistory(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: EngineService_VerifyHistory_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(EngineServiceServer).VerifyHistory(ctx, req.(*VerifyHistoryRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // EngineService_ServiceDesc is the grpc.ServiceDesc for EngineService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -430,6 +468,10 @@ var EngineService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListSnapshots",
 			Handler:    _EngineService_ListSnapshots_Handler,
+		},
+		{
+			MethodName: "VerifyHistory",
+			Handler:    _EngineService_VerifyHistory_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

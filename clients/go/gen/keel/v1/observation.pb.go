@@ -40,7 +40,10 @@ type Observation struct {
 	// What the action was applied to (e.g. "orders/123").
 	Target *string `protobuf:"bytes,7,opt,name=target,proto3,oneof" json:"target,omitempty"`
 	// How it ended (e.g. "success", "error").
-	Outcome       *string `protobuf:"bytes,8,opt,name=outcome,proto3,oneof" json:"outcome,omitempty"`
+	Outcome *string `protobuf:"bytes,8,opt,name=outcome,proto3,oneof" json:"outcome,omitempty"`
+	// A number the action carried (e.g. an amount spent), for SUM invariants of declared
+	// behavioral contracts. Finite, |amount| <= 1e9; counted to 6 decimal places.
+	Amount        *float64 `protobuf:"fixed64,9,opt,name=amount,proto3,oneof" json:"amount,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -131,11 +134,18 @@ func (x *Observation) GetOutcome() string {
 	return ""
 }
 
+func (x *Observation) GetAmount() float64 {
+	if x != nil && x.Amount != nil {
+		return *x.Amount
+	}
+	return 0
+}
+
 var File_keel_v1_observation_proto protoreflect.FileDescriptor
 
 const file_keel_v1_observation_proto_rawDesc = "" +
 	"\n" +
-	"\x19keel/v1/observation.proto\x12\akeel.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x13keel/v1/modes.proto\"\xbb\x03\n" +
+	"\x19keel/v1/observation.proto\x12\akeel.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x13keel/v1/modes.proto\"\xe3\x03\n" +
 	"\vObservation\x12!\n" +
 	"\x04mode\x18\x01 \x01(\x0e2\r.keel.v1.ModeR\x04mode\x12'\n" +
 	"\x0fsignal_strength\x18\x02 \x01(\x01R\x0esignalStrength\x12#\n" +
@@ -146,7 +156,8 @@ const file_keel_v1_observation_proto_rawDesc = "" +
 	"\ttimestamp\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\ttimestamp\x12\x1b\n" +
 	"\x06action\x18\x06 \x01(\tH\x01R\x06action\x88\x01\x01\x12\x1b\n" +
 	"\x06target\x18\a \x01(\tH\x02R\x06target\x88\x01\x01\x12\x1d\n" +
-	"\aoutcome\x18\b \x01(\tH\x03R\aoutcome\x88\x01\x01\x1a:\n" +
+	"\aoutcome\x18\b \x01(\tH\x03R\aoutcome\x88\x01\x01\x12\x1b\n" +
+	"\x06amount\x18\t \x01(\x01H\x04R\x06amount\x88\x01\x01\x1a:\n" +
 	"\fContextEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\r\n" +
@@ -154,7 +165,8 @@ const file_keel_v1_observation_proto_rawDesc = "" +
 	"\a_actionB\t\n" +
 	"\a_targetB\n" +
 	"\n" +
-	"\b_outcomeB\x98\x01\n" +
+	"\b_outcomeB\t\n" +
+	"\a_amountB\x98\x01\n" +
 	"\vcom.keel.v1B\x10ObservationProtoP\x01Z:github.com/keel-runtime/keel/clients/go/gen/keel/v1;keelv1\xa2\x02\x03KXX\xaa\x02\aKeel.V1\xca\x02\aKeel\\V1\xe2\x02\x13Keel\\V1\\GPBMetadata\xea\x02\bKeel::V1b\x06proto3"
 
 var (

@@ -232,6 +232,60 @@ func (DriftTolerance) EnumDescriptor() ([]byte, []int) {
 	return file_keel_v1_profile_proto_rawDescGZIP(), []int{3}
 }
 
+// Which drift detector an agent uses (docs/engine.md §12).
+type DriftDetector int32
+
+const (
+	// The anchor detector (the default, so traces published with it stay reproducible).
+	DriftDetector_DRIFT_DETECTOR_UNSPECIFIED DriftDetector = 0
+	// The seed's detector: the EMA mode vector against an anchor, fixed thresholds.
+	DriftDetector_DRIFT_DETECTOR_ANCHOR DriftDetector = 1
+	// Calibrated on the agent's own behaviour: mode frequencies and intensities against its
+	// own baseline variability, a CUSUM alarm, bursts held out.
+	DriftDetector_DRIFT_DETECTOR_SEQUENTIAL DriftDetector = 2
+)
+
+// Enum value maps for DriftDetector.
+var (
+	DriftDetector_name = map[int32]string{
+		0: "DRIFT_DETECTOR_UNSPECIFIED",
+		1: "DRIFT_DETECTOR_ANCHOR",
+		2: "DRIFT_DETECTOR_SEQUENTIAL",
+	}
+	DriftDetector_value = map[string]int32{
+		"DRIFT_DETECTOR_UNSPECIFIED": 0,
+		"DRIFT_DETECTOR_ANCHOR":      1,
+		"DRIFT_DETECTOR_SEQUENTIAL":  2,
+	}
+)
+
+func (x DriftDetector) Enum() *DriftDetector {
+	p := new(DriftDetector)
+	*p = x
+	return p
+}
+
+func (x DriftDetector) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (DriftDetector) Descriptor() protoreflect.EnumDescriptor {
+	return file_keel_v1_profile_proto_enumTypes[4].Descriptor()
+}
+
+func (DriftDetector) Type() protoreflect.EnumType {
+	return &file_keel_v1_profile_proto_enumTypes[4]
+}
+
+func (x DriftDetector) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use DriftDetector.Descriptor instead.
+func (DriftDetector) EnumDescriptor() ([]byte, []int) {
+	return file_keel_v1_profile_proto_rawDescGZIP(), []int{4}
+}
+
 // The strength of each mode, in [0, 1].
 type ModeStrengths struct {
 	state          protoimpl.MessageState `protogen:"open.v1"`
@@ -338,9 +392,13 @@ type IdentityProfile struct {
 	// Starting mode strengths; the default profile's when unset.
 	InitialModeStrengths *ModeStrengths `protobuf:"bytes,7,opt,name=initial_mode_strengths,json=initialModeStrengths,proto3" json:"initial_mode_strengths,omitempty"`
 	// Starting energy in [0, 1]; the default profile's when unset.
-	InitialEnergy *float64 `protobuf:"fixed64,8,opt,name=initial_energy,json=initialEnergy,proto3,oneof" json:"initial_energy,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	InitialEnergy *float64      `protobuf:"fixed64,8,opt,name=initial_energy,json=initialEnergy,proto3,oneof" json:"initial_energy,omitempty"`
+	DriftDetector DriftDetector `protobuf:"varint,9,opt,name=drift_detector,json=driftDetector,proto3,enum=keel.v1.DriftDetector" json:"drift_detector,omitempty"`
+	// At or above this drift level (D1, D2 or D3) the action set narrows as under HIGH stress and
+	// the contract names drift as the reason. Unspecified: drift only monitors (and D3 rolls back).
+	DriftRestrictsAt DriftLevel `protobuf:"varint,10,opt,name=drift_restricts_at,json=driftRestrictsAt,proto3,enum=keel.v1.DriftLevel" json:"drift_restricts_at,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *IdentityProfile) Reset() {
@@ -429,6 +487,20 @@ func (x *IdentityProfile) GetInitialEnergy() float64 {
 	return 0
 }
 
+func (x *IdentityProfile) GetDriftDetector() DriftDetector {
+	if x != nil {
+		return x.DriftDetector
+	}
+	return DriftDetector_DRIFT_DETECTOR_UNSPECIFIED
+}
+
+func (x *IdentityProfile) GetDriftRestrictsAt() DriftLevel {
+	if x != nil {
+		return x.DriftRestrictsAt
+	}
+	return DriftLevel_DRIFT_LEVEL_UNSPECIFIED
+}
+
 var File_keel_v1_profile_proto protoreflect.FileDescriptor
 
 const file_keel_v1_profile_proto_rawDesc = "" +
@@ -445,7 +517,7 @@ const file_keel_v1_profile_proto_rawDesc = "" +
 	"connection\x18\x05 \x01(\x01R\n" +
 	"connection\x12\x1a\n" +
 	"\bidentity\x18\x06 \x01(\x01R\bidentity\x12'\n" +
-	"\x0fstress_response\x18\a \x01(\x01R\x0estressResponse\"\x82\x04\n" +
+	"\x0fstress_response\x18\a \x01(\x01R\x0estressResponse\"\x84\x05\n" +
 	"\x0fIdentityProfile\x12,\n" +
 	"\n" +
 	"core_modes\x18\x01 \x03(\x0e2\r.keel.v1.ModeR\tcoreModes\x128\n" +
@@ -455,7 +527,10 @@ const file_keel_v1_profile_proto_rawDesc = "" +
 	"\x10stress_tolerance\x18\x05 \x01(\x0e2\x18.keel.v1.StressToleranceR\x0fstressTolerance\x12@\n" +
 	"\x0fdrift_tolerance\x18\x06 \x01(\x0e2\x17.keel.v1.DriftToleranceR\x0edriftTolerance\x12L\n" +
 	"\x16initial_mode_strengths\x18\a \x01(\v2\x16.keel.v1.ModeStrengthsR\x14initialModeStrengths\x12*\n" +
-	"\x0einitial_energy\x18\b \x01(\x01H\x00R\rinitialEnergy\x88\x01\x01B\x11\n" +
+	"\x0einitial_energy\x18\b \x01(\x01H\x00R\rinitialEnergy\x88\x01\x01\x12=\n" +
+	"\x0edrift_detector\x18\t \x01(\x0e2\x16.keel.v1.DriftDetectorR\rdriftDetector\x12A\n" +
+	"\x12drift_restricts_at\x18\n" +
+	" \x01(\x0e2\x13.keel.v1.DriftLevelR\x10driftRestrictsAtB\x11\n" +
 	"\x0f_initial_energy*\x93\x01\n" +
 	"\vRiskPosture\x12\x1c\n" +
 	"\x18RISK_POSTURE_UNSPECIFIED\x10\x00\x12\x18\n" +
@@ -477,7 +552,11 @@ const file_keel_v1_profile_proto_rawDesc = "" +
 	"\x1bDRIFT_TOLERANCE_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16DRIFT_TOLERANCE_STRICT\x10\x01\x12\x1a\n" +
 	"\x16DRIFT_TOLERANCE_NORMAL\x10\x02\x12\x1e\n" +
-	"\x1aDRIFT_TOLERANCE_PERMISSIVE\x10\x03B\x94\x01\n" +
+	"\x1aDRIFT_TOLERANCE_PERMISSIVE\x10\x03*i\n" +
+	"\rDriftDetector\x12\x1e\n" +
+	"\x1aDRIFT_DETECTOR_UNSPECIFIED\x10\x00\x12\x19\n" +
+	"\x15DRIFT_DETECTOR_ANCHOR\x10\x01\x12\x1d\n" +
+	"\x19DRIFT_DETECTOR_SEQUENTIAL\x10\x02B\x94\x01\n" +
 	"\vcom.keel.v1B\fProfileProtoP\x01Z:github.com/keel-runtime/keel/clients/go/gen/keel/v1;keelv1\xa2\x02\x03KXX\xaa\x02\aKeel.V1\xca\x02\aKeel\\V1\xe2\x02\x13Keel\\V1\\GPBMetadata\xea\x02\bKeel::V1b\x06proto3"
 
 var (
@@ -492,30 +571,34 @@ func file_keel_v1_profile_proto_rawDescGZIP() []byte {
 	return file_keel_v1_profile_proto_rawDescData
 }
 
-var file_keel_v1_profile_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
+var file_keel_v1_profile_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
 var file_keel_v1_profile_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
 var file_keel_v1_profile_proto_goTypes = []any{
 	(RiskPosture)(0),        // 0: keel.v1.RiskPosture
 	(EnergyPolicy)(0),       // 1: keel.v1.EnergyPolicy
 	(StressTolerance)(0),    // 2: keel.v1.StressTolerance
 	(DriftTolerance)(0),     // 3: keel.v1.DriftTolerance
-	(*ModeStrengths)(nil),   // 4: keel.v1.ModeStrengths
-	(*IdentityProfile)(nil), // 5: keel.v1.IdentityProfile
-	(Mode)(0),               // 6: keel.v1.Mode
+	(DriftDetector)(0),      // 4: keel.v1.DriftDetector
+	(*ModeStrengths)(nil),   // 5: keel.v1.ModeStrengths
+	(*IdentityProfile)(nil), // 6: keel.v1.IdentityProfile
+	(Mode)(0),               // 7: keel.v1.Mode
+	(DriftLevel)(0),         // 8: keel.v1.DriftLevel
 }
 var file_keel_v1_profile_proto_depIdxs = []int32{
-	6, // 0: keel.v1.IdentityProfile.core_modes:type_name -> keel.v1.Mode
-	6, // 1: keel.v1.IdentityProfile.suppressed_modes:type_name -> keel.v1.Mode
+	7, // 0: keel.v1.IdentityProfile.core_modes:type_name -> keel.v1.Mode
+	7, // 1: keel.v1.IdentityProfile.suppressed_modes:type_name -> keel.v1.Mode
 	0, // 2: keel.v1.IdentityProfile.risk_posture:type_name -> keel.v1.RiskPosture
 	1, // 3: keel.v1.IdentityProfile.energy_policy:type_name -> keel.v1.EnergyPolicy
 	2, // 4: keel.v1.IdentityProfile.stress_tolerance:type_name -> keel.v1.StressTolerance
 	3, // 5: keel.v1.IdentityProfile.drift_tolerance:type_name -> keel.v1.DriftTolerance
-	4, // 6: keel.v1.IdentityProfile.initial_mode_strengths:type_name -> keel.v1.ModeStrengths
-	7, // [7:7] is the sub-list for method output_type
-	7, // [7:7] is the sub-list for method input_type
-	7, // [7:7] is the sub-list for extension type_name
-	7, // [7:7] is the sub-list for extension extendee
-	0, // [0:7] is the sub-list for field type_name
+	5, // 6: keel.v1.IdentityProfile.initial_mode_strengths:type_name -> keel.v1.ModeStrengths
+	4, // 7: keel.v1.IdentityProfile.drift_detector:type_name -> keel.v1.DriftDetector
+	8, // 8: keel.v1.IdentityProfile.drift_restricts_at:type_name -> keel.v1.DriftLevel
+	9, // [9:9] is the sub-list for method output_type
+	9, // [9:9] is the sub-list for method input_type
+	9, // [9:9] is the sub-list for extension type_name
+	9, // [9:9] is the sub-list for extension extendee
+	0, // [0:9] is the sub-list for field type_name
 }
 
 func init() { file_keel_v1_profile_proto_init() }
@@ -530,7 +613,7 @@ func file_keel_v1_profile_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_keel_v1_profile_proto_rawDesc), len(file_keel_v1_profile_proto_rawDesc)),
-			NumEnums:      4,
+			NumEnums:      5,
 			NumMessages:   2,
 			NumExtensions: 0,
 			NumServices:   0,

@@ -164,7 +164,7 @@ class DriftThresholds(_message.Message):
     def __init__(self, action: _Optional[float] = ..., target: _Optional[float] = ..., temporal: _Optional[float] = ..., outcome: _Optional[float] = ..., semantic: _Optional[float] = ..., overall: _Optional[float] = ...) -> None: ...
 
 class EnforcementPolicy(_message.Message):
-    __slots__ = ("window", "min_observations", "prior_weight", "on_invariant", "on_drift", "on_scope", "restricted_actions")
+    __slots__ = ("window", "min_observations", "prior_weight", "on_invariant", "on_drift", "on_scope", "restricted_actions", "engine_drift_restricts_at")
     WINDOW_FIELD_NUMBER: _ClassVar[int]
     MIN_OBSERVATIONS_FIELD_NUMBER: _ClassVar[int]
     PRIOR_WEIGHT_FIELD_NUMBER: _ClassVar[int]
@@ -172,6 +172,7 @@ class EnforcementPolicy(_message.Message):
     ON_DRIFT_FIELD_NUMBER: _ClassVar[int]
     ON_SCOPE_FIELD_NUMBER: _ClassVar[int]
     RESTRICTED_ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    ENGINE_DRIFT_RESTRICTS_AT_FIELD_NUMBER: _ClassVar[int]
     window: int
     min_observations: int
     prior_weight: int
@@ -179,10 +180,11 @@ class EnforcementPolicy(_message.Message):
     on_drift: ViolationResponse
     on_scope: ViolationResponse
     restricted_actions: _containers.RepeatedScalarFieldContainer[_modes_pb2.Action]
-    def __init__(self, window: _Optional[int] = ..., min_observations: _Optional[int] = ..., prior_weight: _Optional[int] = ..., on_invariant: _Optional[_Union[ViolationResponse, str]] = ..., on_drift: _Optional[_Union[ViolationResponse, str]] = ..., on_scope: _Optional[_Union[ViolationResponse, str]] = ..., restricted_actions: _Optional[_Iterable[_Union[_modes_pb2.Action, str]]] = ...) -> None: ...
+    engine_drift_restricts_at: _modes_pb2.DriftLevel
+    def __init__(self, window: _Optional[int] = ..., min_observations: _Optional[int] = ..., prior_weight: _Optional[int] = ..., on_invariant: _Optional[_Union[ViolationResponse, str]] = ..., on_drift: _Optional[_Union[ViolationResponse, str]] = ..., on_scope: _Optional[_Union[ViolationResponse, str]] = ..., restricted_actions: _Optional[_Iterable[_Union[_modes_pb2.Action, str]]] = ..., engine_drift_restricts_at: _Optional[_Union[_modes_pb2.DriftLevel, str]] = ...) -> None: ...
 
 class Invariant(_message.Message):
-    __slots__ = ("id", "description", "response", "ratio", "distribution", "drift", "semantic", "temporal", "rate", "count")
+    __slots__ = ("id", "description", "response", "ratio", "distribution", "drift", "semantic", "temporal", "rate", "count", "sum")
     ID_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     RESPONSE_FIELD_NUMBER: _ClassVar[int]
@@ -193,6 +195,7 @@ class Invariant(_message.Message):
     TEMPORAL_FIELD_NUMBER: _ClassVar[int]
     RATE_FIELD_NUMBER: _ClassVar[int]
     COUNT_FIELD_NUMBER: _ClassVar[int]
+    SUM_FIELD_NUMBER: _ClassVar[int]
     id: str
     description: str
     response: ViolationResponse
@@ -203,7 +206,8 @@ class Invariant(_message.Message):
     temporal: TemporalRule
     rate: RateRule
     count: CountRule
-    def __init__(self, id: _Optional[str] = ..., description: _Optional[str] = ..., response: _Optional[_Union[ViolationResponse, str]] = ..., ratio: _Optional[_Union[RatioRule, _Mapping]] = ..., distribution: _Optional[_Union[DistributionRule, _Mapping]] = ..., drift: _Optional[_Union[DriftRule, _Mapping]] = ..., semantic: _Optional[_Union[SemanticRule, _Mapping]] = ..., temporal: _Optional[_Union[TemporalRule, _Mapping]] = ..., rate: _Optional[_Union[RateRule, _Mapping]] = ..., count: _Optional[_Union[CountRule, _Mapping]] = ...) -> None: ...
+    sum: SumRule
+    def __init__(self, id: _Optional[str] = ..., description: _Optional[str] = ..., response: _Optional[_Union[ViolationResponse, str]] = ..., ratio: _Optional[_Union[RatioRule, _Mapping]] = ..., distribution: _Optional[_Union[DistributionRule, _Mapping]] = ..., drift: _Optional[_Union[DriftRule, _Mapping]] = ..., semantic: _Optional[_Union[SemanticRule, _Mapping]] = ..., temporal: _Optional[_Union[TemporalRule, _Mapping]] = ..., rate: _Optional[_Union[RateRule, _Mapping]] = ..., count: _Optional[_Union[CountRule, _Mapping]] = ..., sum: _Optional[_Union[SumRule, _Mapping]] = ...) -> None: ...
 
 class RatioRule(_message.Message):
     __slots__ = ("dimension", "numerator", "denominator", "comparison", "threshold", "window")
@@ -278,6 +282,18 @@ class RateRule(_message.Message):
     comparison: Comparison
     threshold: float
     def __init__(self, action: _Optional[str] = ..., window_seconds: _Optional[int] = ..., baseline: _Optional[float] = ..., comparison: _Optional[_Union[Comparison, str]] = ..., threshold: _Optional[float] = ...) -> None: ...
+
+class SumRule(_message.Message):
+    __slots__ = ("action", "window_seconds", "comparison", "threshold")
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    COMPARISON_FIELD_NUMBER: _ClassVar[int]
+    THRESHOLD_FIELD_NUMBER: _ClassVar[int]
+    action: str
+    window_seconds: int
+    comparison: Comparison
+    threshold: float
+    def __init__(self, action: _Optional[str] = ..., window_seconds: _Optional[int] = ..., comparison: _Optional[_Union[Comparison, str]] = ..., threshold: _Optional[float] = ...) -> None: ...
 
 class CountRule(_message.Message):
     __slots__ = ("dimension", "window", "comparison", "threshold")

@@ -55,6 +55,7 @@ class RestrictionCause(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     RESTRICTION_CAUSE_CONTRACT_SCOPE: _ClassVar[RestrictionCause]
     RESTRICTION_CAUSE_INVARIANT: _ClassVar[RestrictionCause]
     RESTRICTION_CAUSE_FAIL_CLOSED: _ClassVar[RestrictionCause]
+    RESTRICTION_CAUSE_RISK_POSTURE: _ClassVar[RestrictionCause]
 TEMPO_UNSPECIFIED: Tempo
 TEMPO_MEASURED: Tempo
 TEMPO_DECISIVE: Tempo
@@ -85,6 +86,7 @@ RESTRICTION_CAUSE_DRIFT: RestrictionCause
 RESTRICTION_CAUSE_CONTRACT_SCOPE: RestrictionCause
 RESTRICTION_CAUSE_INVARIANT: RestrictionCause
 RESTRICTION_CAUSE_FAIL_CLOSED: RestrictionCause
+RESTRICTION_CAUSE_RISK_POSTURE: RestrictionCause
 
 class DecisionStyle(_message.Message):
     __slots__ = ("tempo", "risk", "expressiveness", "commitment_threshold")

@@ -206,16 +206,18 @@ class ListHistoryRequest(_message.Message):
     def __init__(self, instance_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class HistoryEntry(_message.Message):
-    __slots__ = ("cycle", "revision", "observation", "process_time")
+    __slots__ = ("cycle", "revision", "observation", "process_time", "hash")
     CYCLE_FIELD_NUMBER: _ClassVar[int]
     REVISION_FIELD_NUMBER: _ClassVar[int]
     OBSERVATION_FIELD_NUMBER: _ClassVar[int]
     PROCESS_TIME_FIELD_NUMBER: _ClassVar[int]
+    HASH_FIELD_NUMBER: _ClassVar[int]
     cycle: int
     revision: int
     observation: _observation_pb2.Observation
     process_time: _timestamp_pb2.Timestamp
-    def __init__(self, cycle: _Optional[int] = ..., revision: _Optional[int] = ..., observation: _Optional[_Union[_observation_pb2.Observation, _Mapping]] = ..., process_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    hash: str
+    def __init__(self, cycle: _Optional[int] = ..., revision: _Optional[int] = ..., observation: _Optional[_Union[_observation_pb2.Observation, _Mapping]] = ..., process_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., hash: _Optional[str] = ...) -> None: ...
 
 class ListHistoryResponse(_message.Message):
     __slots__ = ("entries", "next_page_token")
@@ -260,3 +262,49 @@ class ListSnapshotsResponse(_message.Message):
     snapshots: _containers.RepeatedCompositeFieldContainer[_drift_pb2.Snapshot]
     next_page_token: str
     def __init__(self, snapshots: _Optional[_Iterable[_Union[_drift_pb2.Snapshot, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class VerifyHistoryRequest(_message.Message):
+    __slots__ = ("instance_id",)
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    instance_id: str
+    def __init__(self, instance_id: _Optional[str] = ...) -> None: ...
+
+class HistoryDifference(_message.Message):
+    __slots__ = ("revision", "seq", "cycle", "field", "expected", "found", "message")
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    CYCLE_FIELD_NUMBER: _ClassVar[int]
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_FIELD_NUMBER: _ClassVar[int]
+    FOUND_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    revision: int
+    seq: int
+    cycle: int
+    field: str
+    expected: str
+    found: str
+    message: str
+    def __init__(self, revision: _Optional[int] = ..., seq: _Optional[int] = ..., cycle: _Optional[int] = ..., field: _Optional[str] = ..., expected: _Optional[str] = ..., found: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
+
+class VerifyHistoryResponse(_message.Message):
+    __slots__ = ("verified", "revision", "commits_verified", "cycles_verified", "resets_verified", "head_hash", "difference", "engine_version_hash", "recorded_engine_version_hashes")
+    VERIFIED_FIELD_NUMBER: _ClassVar[int]
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    COMMITS_VERIFIED_FIELD_NUMBER: _ClassVar[int]
+    CYCLES_VERIFIED_FIELD_NUMBER: _ClassVar[int]
+    RESETS_VERIFIED_FIELD_NUMBER: _ClassVar[int]
+    HEAD_HASH_FIELD_NUMBER: _ClassVar[int]
+    DIFFERENCE_FIELD_NUMBER: _ClassVar[int]
+    ENGINE_VERSION_HASH_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_ENGINE_VERSION_HASHES_FIELD_NUMBER: _ClassVar[int]
+    verified: bool
+    revision: int
+    commits_verified: int
+    cycles_verified: int
+    resets_verified: int
+    head_hash: str
+    difference: HistoryDifference
+    engine_version_hash: str
+    recorded_engine_version_hashes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, verified: bool = ..., revision: _Optional[int] = ..., commits_verified: _Optional[int] = ..., cycles_verified: _Optional[int] = ..., resets_verified: _Optional[int] = ..., head_hash: _Optional[str] = ..., difference: _Optional[_Union[HistoryDifference, _Mapping]] = ..., engine_version_hash: _Optional[str] = ..., recorded_engine_version_hashes: _Optional[_Iterable[str]] = ...) -> None: ...

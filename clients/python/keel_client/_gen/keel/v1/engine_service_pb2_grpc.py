@@ -80,6 +80,11 @@ class EngineServiceStub(object):
                 request_serializer=keel_dot_v1_dot_engine__service__pb2.ListSnapshotsRequest.SerializeToString,
                 response_deserializer=keel_dot_v1_dot_engine__service__pb2.ListSnapshotsResponse.FromString,
                 _registered_method=True)
+        self.VerifyHistory = channel.unary_unary(
+                '/keel.v1.EngineService/VerifyHistory',
+                request_serializer=keel_dot_v1_dot_engine__service__pb2.VerifyHistoryRequest.SerializeToString,
+                response_deserializer=keel_dot_v1_dot_engine__service__pb2.VerifyHistoryResponse.FromString,
+                _registered_method=True)
 
 
 class EngineServiceServicer(object):
@@ -150,6 +155,14 @@ class EngineServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def VerifyHistory(self, request, context):
+        """Replays the agent's history from its initial state, recomputing every cycle and every audit
+        chain hash, and reports the first place where the stored history differs. See docs/audit.md.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_EngineServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -197,6 +210,11 @@ def add_EngineServiceServicer_to_server(servicer, server):
                     servicer.ListSnapshots,
                     request_deserializer=keel_dot_v1_dot_engine__service__pb2.ListSnapshotsRequest.FromString,
                     response_serializer=keel_dot_v1_dot_engine__service__pb2.ListSnapshotsResponse.SerializeToString,
+            ),
+            'VerifyHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyHistory,
+                    request_deserializer=keel_dot_v1_dot_engine__service__pb2.VerifyHistoryRequest.FromString,
+                    response_serializer=keel_dot_v1_dot_engine__service__pb2.VerifyHistoryResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -443,6 +461,33 @@ class EngineService(object):
             '/keel.v1.EngineService/ListSnapshots',
             keel_dot_v1_dot_engine__service__pb2.ListSnapshotsRequest.SerializeToString,
             keel_dot_v1_dot_engine__service__pb2.ListSnapshotsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/keel.v1.EngineService/VerifyHistory',
+            keel_dot_v1_dot_engine__service__pb2.VerifyHistoryRequest.SerializeToString,
+            keel_dot_v1_dot_engine__service__pb2.VerifyHistoryResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from keel_client._gen.keel.v1 import modes_pb2 as keel_dot_v1_dot_modes__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19keel/v1/observation.proto\x12\x07keel.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x13keel/v1/modes.proto\"\xe0\x02\n\x0bObservation\x12\x1b\n\x04mode\x18\x01 \x01(\x0e\x32\r.keel.v1.Mode\x12\x17\n\x0fsignal_strength\x18\x02 \x01(\x01\x12\x17\n\nconfidence\x18\x03 \x01(\x01H\x00\x88\x01\x01\x12\x32\n\x07\x63ontext\x18\x04 \x03(\x0b\x32!.keel.v1.Observation.ContextEntry\x12-\n\ttimestamp\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x06\x61\x63tion\x18\x06 \x01(\tH\x01\x88\x01\x01\x12\x13\n\x06target\x18\x07 \x01(\tH\x02\x88\x01\x01\x12\x14\n\x07outcome\x18\x08 \x01(\tH\x03\x88\x01\x01\x1a.\n\x0c\x43ontextEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x42\r\n\x0b_confidenceB\t\n\x07_actionB\t\n\x07_targetB\n\n\x08_outcomeb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19keel/v1/observation.proto\x12\x07keel.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x13keel/v1/modes.proto\"\x80\x03\n\x0bObservation\x12\x1b\n\x04mode\x18\x01 \x01(\x0e\x32\r.keel.v1.Mode\x12\x17\n\x0fsignal_strength\x18\x02 \x01(\x01\x12\x17\n\nconfidence\x18\x03 \x01(\x01H\x00\x88\x01\x01\x12\x32\n\x07\x63ontext\x18\x04 \x03(\x0b\x32!.keel.v1.Observation.ContextEntry\x12-\n\ttimestamp\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x06\x61\x63tion\x18\x06 \x01(\tH\x01\x88\x01\x01\x12\x13\n\x06target\x18\x07 \x01(\tH\x02\x88\x01\x01\x12\x14\n\x07outcome\x18\x08 \x01(\tH\x03\x88\x01\x01\x12\x13\n\x06\x61mount\x18\t \x01(\x01H\x04\x88\x01\x01\x1a.\n\x0c\x43ontextEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x42\r\n\x0b_confidenceB\t\n\x07_actionB\t\n\x07_targetB\n\n\x08_outcomeB\t\n\x07_amountb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,7 +36,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_OBSERVATION_CONTEXTENTRY']._loaded_options = None
   _globals['_OBSERVATION_CONTEXTENTRY']._serialized_options = b'8\001'
   _globals['_OBSERVATION']._serialized_start=93
-  _globals['_OBSERVATION']._serialized_end=445
-  _globals['_OBSERVATION_CONTEXTENTRY']._serialized_start=350
-  _globals['_OBSERVATION_CONTEXTENTRY']._serialized_end=396
+  _globals['_OBSERVATION']._serialized_end=477
+  _globals['_OBSERVATION_CONTEXTENTRY']._serialized_start=371
+  _globals['_OBSERVATION_CONTEXTENTRY']._serialized_end=417
 # @@protoc_insertion_point(module_scope)

@@ -11,7 +11,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Observation(_message.Message):
-    __slots__ = ("mode", "signal_strength", "confidence", "context", "timestamp", "action", "target", "outcome")
+    __slots__ = ("mode", "signal_strength", "confidence", "context", "timestamp", "action", "target", "outcome", "amount")
     class ContextEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -27,6 +27,7 @@ class Observation(_message.Message):
     ACTION_FIELD_NUMBER: _ClassVar[int]
     TARGET_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
     mode: _modes_pb2.Mode
     signal_strength: float
     confidence: float
@@ -35,4 +36,5 @@ class Observation(_message.Message):
     action: str
     target: str
     outcome: str
-    def __init__(self, mode: _Optional[_Union[_modes_pb2.Mode, str]] = ..., signal_strength: _Optional[float] = ..., confidence: _Optional[float] = ..., context: _Optional[_Mapping[str, str]] = ..., timestamp: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., action: _Optional[str] = ..., target: _Optional[str] = ..., outcome: _Optional[str] = ...) -> None: ...
+    amount: float
+    def __init__(self, mode: _Optional[_Union[_modes_pb2.Mode, str]] = ..., signal_strength: _Optional[float] = ..., confidence: _Optional[float] = ..., context: _Optional[_Mapping[str, str]] = ..., timestamp: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., action: _Optional[str] = ..., target: _Optional[str] = ..., outcome: _Optional[str] = ..., amount: _Optional[float] = ...) -> None: ...

@@ -25,23 +25,25 @@ _sym_db = _symbol_database.Default()
 from keel_client._gen.keel.v1 import modes_pb2 as keel_dot_v1_dot_modes__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15keel/v1/profile.proto\x12\x07keel.v1\x1a\x13keel/v1/modes.proto\"\x99\x01\n\rModeStrengths\x12\x12\n\nperception\x18\x01 \x01(\x01\x12\x13\n\x0b\x65xploration\x18\x02 \x01(\x01\x12\r\n\x05order\x18\x03 \x01(\x01\x12\x11\n\tassertion\x18\x04 \x01(\x01\x12\x12\n\nconnection\x18\x05 \x01(\x01\x12\x10\n\x08identity\x18\x06 \x01(\x01\x12\x17\n\x0fstress_response\x18\x07 \x01(\x01\"\x85\x03\n\x0fIdentityProfile\x12!\n\ncore_modes\x18\x01 \x03(\x0e\x32\r.keel.v1.Mode\x12\'\n\x10suppressed_modes\x18\x02 \x03(\x0e\x32\r.keel.v1.Mode\x12*\n\x0crisk_posture\x18\x03 \x01(\x0e\x32\x14.keel.v1.RiskPosture\x12,\n\renergy_policy\x18\x04 \x01(\x0e\x32\x15.keel.v1.EnergyPolicy\x12\x32\n\x10stress_tolerance\x18\x05 \x01(\x0e\x32\x18.keel.v1.StressTolerance\x12\x30\n\x0f\x64rift_tolerance\x18\x06 \x01(\x0e\x32\x17.keel.v1.DriftTolerance\x12\x36\n\x16initial_mode_strengths\x18\x07 \x01(\x0b\x32\x16.keel.v1.ModeStrengths\x12\x1b\n\x0einitial_energy\x18\x08 \x01(\x01H\x00\x88\x01\x01\x42\x11\n\x0f_initial_energy*\x93\x01\n\x0bRiskPosture\x12\x1c\n\x18RISK_POSTURE_UNSPECIFIED\x10\x00\x12\x18\n\x14RISK_POSTURE_SEEKING\x10\x01\x12\x17\n\x13RISK_POSTURE_AVERSE\x10\x02\x12\x19\n\x15RISK_POSTURE_MODERATE\x10\x03\x12\x18\n\x14RISK_POSTURE_BOUNDED\x10\x04*\x87\x01\n\x0c\x45nergyPolicy\x12\x1d\n\x19\x45NERGY_POLICY_UNSPECIFIED\x10\x00\x12\x1e\n\x1a\x45NERGY_POLICY_CONSERVATIVE\x10\x01\x12\x1a\n\x16\x45NERGY_POLICY_BALANCED\x10\x02\x12\x1c\n\x18\x45NERGY_POLICY_AGGRESSIVE\x10\x03*\x8e\x01\n\x0fStressTolerance\x12 \n\x1cSTRESS_TOLERANCE_UNSPECIFIED\x10\x00\x12\x1c\n\x18STRESS_TOLERANCE_FRAGILE\x10\x01\x12\x1b\n\x17STRESS_TOLERANCE_NORMAL\x10\x02\x12\x1e\n\x1aSTRESS_TOLERANCE_RESILIENT\x10\x03*\x89\x01\n\x0e\x44riftTolerance\x12\x1f\n\x1b\x44RIFT_TOLERANCE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x44RIFT_TOLERANCE_STRICT\x10\x01\x12\x1a\n\x16\x44RIFT_TOLERANCE_NORMAL\x10\x02\x12\x1e\n\x1a\x44RIFT_TOLERANCE_PERMISSIVE\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15keel/v1/profile.proto\x12\x07keel.v1\x1a\x13keel/v1/modes.proto\"\x99\x01\n\rModeStrengths\x12\x12\n\nperception\x18\x01 \x01(\x01\x12\x13\n\x0b\x65xploration\x18\x02 \x01(\x01\x12\r\n\x05order\x18\x03 \x01(\x01\x12\x11\n\tassertion\x18\x04 \x01(\x01\x12\x12\n\nconnection\x18\x05 \x01(\x01\x12\x10\n\x08identity\x18\x06 \x01(\x01\x12\x17\n\x0fstress_response\x18\x07 \x01(\x01\"\xe6\x03\n\x0fIdentityProfile\x12!\n\ncore_modes\x18\x01 \x03(\x0e\x32\r.keel.v1.Mode\x12\'\n\x10suppressed_modes\x18\x02 \x03(\x0e\x32\r.keel.v1.Mode\x12*\n\x0crisk_posture\x18\x03 \x01(\x0e\x32\x14.keel.v1.RiskPosture\x12,\n\renergy_policy\x18\x04 \x01(\x0e\x32\x15.keel.v1.EnergyPolicy\x12\x32\n\x10stress_tolerance\x18\x05 \x01(\x0e\x32\x18.keel.v1.StressTolerance\x12\x30\n\x0f\x64rift_tolerance\x18\x06 \x01(\x0e\x32\x17.keel.v1.DriftTolerance\x12\x36\n\x16initial_mode_strengths\x18\x07 \x01(\x0b\x32\x16.keel.v1.ModeStrengths\x12\x1b\n\x0einitial_energy\x18\x08 \x01(\x01H\x00\x88\x01\x01\x12.\n\x0e\x64rift_detector\x18\t \x01(\x0e\x32\x16.keel.v1.DriftDetector\x12/\n\x12\x64rift_restricts_at\x18\n \x01(\x0e\x32\x13.keel.v1.DriftLevelB\x11\n\x0f_initial_energy*\x93\x01\n\x0bRiskPosture\x12\x1c\n\x18RISK_POSTURE_UNSPECIFIED\x10\x00\x12\x18\n\x14RISK_POSTURE_SEEKING\x10\x01\x12\x17\n\x13RISK_POSTURE_AVERSE\x10\x02\x12\x19\n\x15RISK_POSTURE_MODERATE\x10\x03\x12\x18\n\x14RISK_POSTURE_BOUNDED\x10\x04*\x87\x01\n\x0c\x45nergyPolicy\x12\x1d\n\x19\x45NERGY_POLICY_UNSPECIFIED\x10\x00\x12\x1e\n\x1a\x45NERGY_POLICY_CONSERVATIVE\x10\x01\x12\x1a\n\x16\x45NERGY_POLICY_BALANCED\x10\x02\x12\x1c\n\x18\x45NERGY_POLICY_AGGRESSIVE\x10\x03*\x8e\x01\n\x0fStressTolerance\x12 \n\x1cSTRESS_TOLERANCE_UNSPECIFIED\x10\x00\x12\x1c\n\x18STRESS_TOLERANCE_FRAGILE\x10\x01\x12\x1b\n\x17STRESS_TOLERANCE_NORMAL\x10\x02\x12\x1e\n\x1aSTRESS_TOLERANCE_RESILIENT\x10\x03*\x89\x01\n\x0e\x44riftTolerance\x12\x1f\n\x1b\x44RIFT_TOLERANCE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x44RIFT_TOLERANCE_STRICT\x10\x01\x12\x1a\n\x16\x44RIFT_TOLERANCE_NORMAL\x10\x02\x12\x1e\n\x1a\x44RIFT_TOLERANCE_PERMISSIVE\x10\x03*i\n\rDriftDetector\x12\x1e\n\x1a\x44RIFT_DETECTOR_UNSPECIFIED\x10\x00\x12\x19\n\x15\x44RIFT_DETECTOR_ANCHOR\x10\x01\x12\x1d\n\x19\x44RIFT_DETECTOR_SEQUENTIAL\x10\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'keel.v1.profile_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_RISKPOSTURE']._serialized_start=604
-  _globals['_RISKPOSTURE']._serialized_end=751
-  _globals['_ENERGYPOLICY']._serialized_start=754
-  _globals['_ENERGYPOLICY']._serialized_end=889
-  _globals['_STRESSTOLERANCE']._serialized_start=892
-  _globals['_STRESSTOLERANCE']._serialized_end=1034
-  _globals['_DRIFTTOLERANCE']._serialized_start=1037
-  _globals['_DRIFTTOLERANCE']._serialized_end=1174
+  _globals['_RISKPOSTURE']._serialized_start=701
+  _globals['_RISKPOSTURE']._serialized_end=848
+  _globals['_ENERGYPOLICY']._serialized_start=851
+  _globals['_ENERGYPOLICY']._serialized_end=986
+  _globals['_STRESSTOLERANCE']._serialized_start=989
+  _globals['_STRESSTOLERANCE']._serialized_end=1131
+  _globals['_DRIFTTOLERANCE']._serialized_start=1134
+  _globals['_DRIFTTOLERANCE']._serialized_end=1271
+  _globals['_DRIFTDETECTOR']._serialized_start=1273
+  _globals['_DRIFTDETECTOR']._serialized_end=1378
   _globals['_MODESTRENGTHS']._serialized_start=56
   _globals['_MODESTRENGTHS']._serialized_end=209
   _globals['_IDENTITYPROFILE']._serialized_start=212
-  _globals['_IDENTITYPROFILE']._serialized_end=601
+  _globals['_IDENTITYPROFILE']._serialized_end=698
 # @@protoc_insertion_point(module_scope)

@@ -36,6 +36,12 @@ class DriftTolerance(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DRIFT_TOLERANCE_STRICT: _ClassVar[DriftTolerance]
     DRIFT_TOLERANCE_NORMAL: _ClassVar[DriftTolerance]
     DRIFT_TOLERANCE_PERMISSIVE: _ClassVar[DriftTolerance]
+
+class DriftDetector(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DRIFT_DETECTOR_UNSPECIFIED: _ClassVar[DriftDetector]
+    DRIFT_DETECTOR_ANCHOR: _ClassVar[DriftDetector]
+    DRIFT_DETECTOR_SEQUENTIAL: _ClassVar[DriftDetector]
 RISK_POSTURE_UNSPECIFIED: RiskPosture
 RISK_POSTURE_SEEKING: RiskPosture
 RISK_POSTURE_AVERSE: RiskPosture
@@ -53,6 +59,9 @@ DRIFT_TOLERANCE_UNSPECIFIED: DriftTolerance
 DRIFT_TOLERANCE_STRICT: DriftTolerance
 DRIFT_TOLERANCE_NORMAL: DriftTolerance
 DRIFT_TOLERANCE_PERMISSIVE: DriftTolerance
+DRIFT_DETECTOR_UNSPECIFIED: DriftDetector
+DRIFT_DETECTOR_ANCHOR: DriftDetector
+DRIFT_DETECTOR_SEQUENTIAL: DriftDetector
 
 class ModeStrengths(_message.Message):
     __slots__ = ("perception", "exploration", "order", "assertion", "connection", "identity", "stress_response")
@@ -73,7 +82,7 @@ class ModeStrengths(_message.Message):
     def __init__(self, perception: _Optional[float] = ..., exploration: _Optional[float] = ..., order: _Optional[float] = ..., assertion: _Optional[float] = ..., connection: _Optional[float] = ..., identity: _Optional[float] = ..., stress_response: _Optional[float] = ...) -> None: ...
 
 class IdentityProfile(_message.Message):
-    __slots__ = ("core_modes", "suppressed_modes", "risk_posture", "energy_policy", "stress_tolerance", "drift_tolerance", "initial_mode_strengths", "initial_energy")
+    __slots__ = ("core_modes", "suppressed_modes", "risk_posture", "energy_policy", "stress_tolerance", "drift_tolerance", "initial_mode_strengths", "initial_energy", "drift_detector", "drift_restricts_at")
     CORE_MODES_FIELD_NUMBER: _ClassVar[int]
     SUPPRESSED_MODES_FIELD_NUMBER: _ClassVar[int]
     RISK_POSTURE_FIELD_NUMBER: _ClassVar[int]
@@ -82,6 +91,8 @@ class IdentityProfile(_message.Message):
     DRIFT_TOLERANCE_FIELD_NUMBER: _ClassVar[int]
     INITIAL_MODE_STRENGTHS_FIELD_NUMBER: _ClassVar[int]
     INITIAL_ENERGY_FIELD_NUMBER: _ClassVar[int]
+    DRIFT_DETECTOR_FIELD_NUMBER: _ClassVar[int]
+    DRIFT_RESTRICTS_AT_FIELD_NUMBER: _ClassVar[int]
     core_modes: _containers.RepeatedScalarFieldContainer[_modes_pb2.Mode]
     suppressed_modes: _containers.RepeatedScalarFieldContainer[_modes_pb2.Mode]
     risk_posture: RiskPosture
@@ -90,4 +101,6 @@ class IdentityProfile(_message.Message):
     drift_tolerance: DriftTolerance
     initial_mode_strengths: ModeStrengths
     initial_energy: float
-    def __init__(self, core_modes: _Optional[_Iterable[_Union[_modes_pb2.Mode, str]]] = ..., suppressed_modes: _Optional[_Iterable[_Union[_modes_pb2.Mode, str]]] = ..., risk_posture: _Optional[_Union[RiskPosture, str]] = ..., energy_policy: _Optional[_Union[EnergyPolicy, str]] = ..., stress_tolerance: _Optional[_Union[StressTolerance, str]] = ..., drift_tolerance: _Optional[_Union[DriftTolerance, str]] = ..., initial_mode_strengths: _Optional[_Union[ModeStrengths, _Mapping]] = ..., initial_energy: _Optional[float] = ...) -> None: ...
+    drift_detector: DriftDetector
+    drift_restricts_at: _modes_pb2.DriftLevel
+    def __init__(self, core_modes: _Optional[_Iterable[_Union[_modes_pb2.Mode, str]]] = ..., suppressed_modes: _Optional[_Iterable[_Union[_modes_pb2.Mode, str]]] = ..., risk_posture: _Optional[_Union[RiskPosture, str]] = ..., energy_policy: _Optional[_Union[EnergyPolicy, str]] = ..., stress_tolerance: _Optional[_Union[StressTolerance, str]] = ..., drift_tolerance: _Optional[_Union[DriftTolerance, str]] = ..., initial_mode_strengths: _Optional[_Union[ModeStrengths, _Mapping]] = ..., initial_energy: _Optional[float] = ..., drift_detector: _Optional[_Union[DriftDetector, str]] = ..., drift_restricts_at: _Optional[_Union[_modes_pb2.DriftLevel, str]] = ...) -> None: ...

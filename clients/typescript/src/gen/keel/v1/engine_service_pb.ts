@@ -20,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file keel/v1/engine_service.proto.
  */
 export const file_keel_v1_engine_service: GenFile = /*@__PURE__*/
-  fileDesc("ChxrZWVsL3YxL2VuZ2luZV9zZXJ2aWNlLnByb3RvEgdrZWVsLnYxIrIBCgxDeWNsZU91dGNvbWUSLAoIY29udHJhY3QYASABKAsyGi5rZWVsLnYxLkV4ZWN1dGlvbkNvbnRyYWN0EiMKBWRyaWZ0GAIgASgLMhQua2VlbC52MS5EcmlmdFJlc3VsdBIoCgtkcmlmdF9ldmVudBgDIAEoCzITLmtlZWwudjEuRHJpZnRFdmVudBITCgtyb2xsZWRfYmFjaxgEIAEoCBIQCghyZXZpc2lvbhgFIAEoBCJkCg5Qcm9jZXNzUmVxdWVzdBITCgtpbnN0YW5jZV9pZBgBIAEoCRIpCgtvYnNlcnZhdGlvbhgCIAEoCzIULmtlZWwudjEuT2JzZXJ2YXRpb24SEgoKcmVxdWVzdF9pZBgDIAEoCSI5Cg9Qcm9jZXNzUmVzcG9uc2USJgoHb3V0Y29tZRgBIAEoCzIVLmtlZWwudjEuQ3ljbGVPdXRjb21lIogBChNQcm9jZXNzQmF0Y2hSZXF1ZXN0EhMKC2luc3RhbmNlX2lkGAEgASgJEioKDG9ic2VydmF0aW9ucxgCIAMoCzIULmtlZWwudjEuT2JzZXJ2YXRpb24SHAoUaW5jbHVkZV9pbnRlcm1lZGlhdGUYAyABKAgSEgoKcmVxdWVzdF9pZBgEIAEoCSJYChRQcm9jZXNzQmF0Y2hSZXNwb25zZRInCghvdXRjb21lcxgBIAMoCzIVLmtlZWwudjEuQ3ljbGVPdXRjb21lEhcKD3Byb2Nlc3NlZF9jb3VudBgCIAEoDSLKAQoOU2Vzc2lvblJlcXVlc3QSJAoEb3BlbhgBIAEoCzIULmtlZWwudjEuU2Vzc2lvbk9wZW5IABI0CgtvYnNlcnZhdGlvbhgCIAEoCzIdLmtlZWwudjEuU2VxdWVuY2VkT2JzZXJ2YXRpb25IABIqCgViYXRjaBgDIAEoCzIZLmtlZWwudjEuT2JzZXJ2YXRpb25CYXRjaEgAEicKCWhlYXJ0YmVhdBgEIAEoCzISLmtlZWwudjEuSGVhcnRiZWF0SABCBwoFZnJhbWUiQQoLU2Vzc2lvbk9wZW4SEwoLaW5zdGFuY2VfaWQYASABKAkSHQoVcmVzdW1lX2FmdGVyX3NlcXVlbmNlGAIgASgEIlMKFFNlcXVlbmNlZE9ic2VydmF0aW9uEhAKCHNlcXVlbmNlGAEgASgEEikKC29ic2VydmF0aW9uGAIgASgLMhQua2VlbC52MS5PYnNlcnZhdGlvbiJHChBPYnNlcnZhdGlvbkJhdGNoEjMKDG9ic2VydmF0aW9ucxgBIAMoCzIdLmtlZWwudjEuU2VxdWVuY2VkT2JzZXJ2YXRpb24iNQoJSGVhcnRiZWF0EigKBHRpbWUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIsMBCg9TZXNzaW9uUmVzcG9uc2USKAoGb3BlbmVkGAEgASgLMhYua2VlbC52MS5TZXNzaW9uT3BlbmVkSAASLAoHb3V0Y29tZRgCIAEoCzIZLmtlZWwudjEuU2VxdWVuY2VkT3V0Y29tZUgAEiYKBWJhdGNoGAMgASgLMhUua2VlbC52MS5CYXRjaE91dGNvbWVIABInCgloZWFydGJlYXQYBCABKAsyEi5rZWVsLnYxLkhlYXJ0YmVhdEgAQgcKBWZyYW1lImkKDVNlc3Npb25PcGVuZWQSEwoLaW5zdGFuY2VfaWQYASABKAkSLAoIY29udHJhY3QYAiABKAsyGi5rZWVsLnYxLkV4ZWN1dGlvbkNvbnRyYWN0EhUKDWxhc3Rfc2VxdWVuY2UYAyABKAQiXgoQU2VxdWVuY2VkT3V0Y29tZRIQCghzZXF1ZW5jZRgBIAEoBBImCgdvdXRjb21lGAIgASgLMhUua2VlbC52MS5DeWNsZU91dGNvbWUSEAoIcmVwbGF5ZWQYAyABKAgiOwoMQmF0Y2hPdXRjb21lEisKCG91dGNvbWVzGAEgAygLMhkua2VlbC52MS5TZXF1ZW5jZWRPdXRjb21lIiYKD0dldFN0YXRlUmVxdWVzdBITCgtpbnN0YW5jZV9pZBgBIAEoCSJJChBHZXRTdGF0ZVJlc3BvbnNlEiMKBXN0YXRlGAEgASgLMhQua2VlbC52MS5FbmdpbmVTdGF0ZRIQCghyZXZpc2lvbhgCIAEoBCIpChJHZXRDb250cmFjdFJlcXVlc3QSEwoLaW5zdGFuY2VfaWQYASABKAkiQwoTR2V0Q29udHJhY3RSZXNwb25zZRIsCghjb250cmFjdBgBIAEoCzIaLmtlZWwudjEuRXhlY3V0aW9uQ29udHJhY3QiXQoMUmVzZXRSZXF1ZXN0EhMKC2luc3RhbmNlX2lkGAEgASgJEiQKBnRhcmdldBgCIAEoDjIULmtlZWwudjEuUmVzZXRUYXJnZXQSEgoKcmVxdWVzdF9pZBgDIAEoCSJPCg1SZXNldFJlc3BvbnNlEiwKCGNvbnRyYWN0GAEgASgLMhoua2VlbC52MS5FeGVjdXRpb25Db250cmFjdBIQCghyZXZpc2lvbhgCIAEoBCJQChJMaXN0SGlzdG9yeVJlcXVlc3QSEwoLaW5zdGFuY2VfaWQYASABKAkSEQoJcGFnZV9zaXplGAIgASgNEhIKCnBhZ2VfdG9rZW4YAyABKAkijAEKDEhpc3RvcnlFbnRyeRINCgVjeWNsZRgBIAEoBBIQCghyZXZpc2lvbhgCIAEoBBIpCgtvYnNlcnZhdGlvbhgDIAEoCzIULmtlZWwudjEuT2JzZXJ2YXRpb24SMAoMcHJvY2Vzc190aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJWChNMaXN0SGlzdG9yeVJlc3BvbnNlEiYKB2VudHJpZXMYASADKAsyFS5rZWVsLnYxLkhpc3RvcnlFbnRyeRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiVAoWTGlzdERyaWZ0RXZlbnRzUmVxdWVzdBITCgtpbnN0YW5jZV9pZBgBIAEoCRIRCglwYWdlX3NpemUYAiABKA0SEgoKcGFnZV90b2tlbhgDIAEoCSJXChdMaXN0RHJpZnRFdmVudHNSZXNwb25zZRIjCgZldmVudHMYASADKAsyEy5rZWVsLnYxLkRyaWZ0RXZlbnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIlIKFExpc3RTbmFwc2hvdHNSZXF1ZXN0EhMKC2luc3RhbmNlX2lkGAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoDRISCgpwYWdlX3Rva2VuGAMgASgJIlYKFUxpc3RTbmFwc2hvdHNSZXNwb25zZRIkCglzbmFwc2hvdHMYASADKAsyES5rZWVsLnYxLlNuYXBzaG90EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSplCgtSZXNldFRhcmdldBIcChhSRVNFVF9UQVJHRVRfVU5TUEVDSUZJRUQQABIYChRSRVNFVF9UQVJHRVRfSU5JVElBTBABEh4KGlJFU0VUX1RBUkdFVF9MQVNUX1NOQVBTSE9UEAIyqAUKDUVuZ2luZVNlcnZpY2USPAoHUHJvY2VzcxIXLmtlZWwudjEuUHJvY2Vzc1JlcXVlc3QaGC5rZWVsLnYxLlByb2Nlc3NSZXNwb25zZRJLCgxQcm9jZXNzQmF0Y2gSHC5rZWVsLnYxLlByb2Nlc3NCYXRjaFJlcXVlc3QaHS5rZWVsLnYxLlByb2Nlc3NCYXRjaFJlc3BvbnNlEkAKB1Nlc3Npb24SFy5rZWVsLnYxLlNlc3Npb25SZXF1ZXN0Ghgua2VlbC52MS5TZXNzaW9uUmVzcG9uc2UoATABEkQKCEdldFN0YXRlEhgua2VlbC52MS5HZXRTdGF0ZVJlcXVlc3QaGS5rZWVsLnYxLkdldFN0YXRlUmVzcG9uc2UiA5ACARJNCgtHZXRDb250cmFjdBIbLmtlZWwudjEuR2V0Q29udHJhY3RSZXF1ZXN0Ghwua2VlbC52MS5HZXRDb250cmFjdFJlc3BvbnNlIgOQAgESNgoFUmVzZXQSFS5rZWVsLnYxLlJlc2V0UmVxdWVzdBoWLmtlZWwudjEuUmVzZXRSZXNwb25zZRJNCgtMaXN0SGlzdG9yeRIbLmtlZWwudjEuTGlzdEhpc3RvcnlSZXF1ZXN0Ghwua2VlbC52MS5MaXN0SGlzdG9yeVJlc3BvbnNlIgOQAgESWQoPTGlzdERyaWZ0RXZlbnRzEh8ua2VlbC52MS5MaXN0RHJpZnRFdmVudHNSZXF1ZXN0GiAua2VlbC52MS5MaXN0RHJpZnRFdmVudHNSZXNwb25zZSIDkAIBElMKDUxpc3RTbmFwc2hvdHMSHS5rZWVsLnYxLkxpc3RTbmFwc2hvdHNSZXF1ZXN0Gh4ua2VlbC52MS5MaXN0U25hcHNob3RzUmVzcG9uc2UiA5ACAWIGcHJvdG8z", [file_google_protobuf_timestamp, file_keel_v1_contract, file_keel_v1_drift, file_keel_v1_observation, file_keel_v1_state]);
+  fileDesc("ChxrZWVsL3YxL2VuZ2luZV9zZXJ2aWNlLnByb3RvEgdrZWVsLnYxIrIBCgxDeWNsZU91dGNvbWUSLAoIY29udHJhY3QYASABKAsyGi5rZWVsLnYxLkV4ZWN1dGlvbkNvbnRyYWN0EiMKBWRyaWZ0GAIgASgLMhQua2VlbC52MS5EcmlmdFJlc3VsdBIoCgtkcmlmdF9ldmVudBgDIAEoCzITLmtlZWwudjEuRHJpZnRFdmVudBITCgtyb2xsZWRfYmFjaxgEIAEoCBIQCghyZXZpc2lvbhgFIAEoBCJkCg5Qcm9jZXNzUmVxdWVzdBITCgtpbnN0YW5jZV9pZBgBIAEoCRIpCgtvYnNlcnZhdGlvbhgCIAEoCzIULmtlZWwudjEuT2JzZXJ2YXRpb24SEgoKcmVxdWVzdF9pZBgDIAEoCSI5Cg9Qcm9jZXNzUmVzcG9uc2USJgoHb3V0Y29tZRgBIAEoCzIVLmtlZWwudjEuQ3ljbGVPdXRjb21lIogBChNQcm9jZXNzQmF0Y2hSZXF1ZXN0EhMKC2luc3RhbmNlX2lkGAEgASgJEioKDG9ic2VydmF0aW9ucxgCIAMoCzIULmtlZWwudjEuT2JzZXJ2YXRpb24SHAoUaW5jbHVkZV9pbnRlcm1lZGlhdGUYAyABKAgSEgoKcmVxdWVzdF9pZBgEIAEoCSJYChRQcm9jZXNzQmF0Y2hSZXNwb25zZRInCghvdXRjb21lcxgBIAMoCzIVLmtlZWwudjEuQ3ljbGVPdXRjb21lEhcKD3Byb2Nlc3NlZF9jb3VudBgCIAEoDSLKAQoOU2Vzc2lvblJlcXVlc3QSJAoEb3BlbhgBIAEoCzIULmtlZWwudjEuU2Vzc2lvbk9wZW5IABI0CgtvYnNlcnZhdGlvbhgCIAEoCzIdLmtlZWwudjEuU2VxdWVuY2VkT2JzZXJ2YXRpb25IABIqCgViYXRjaBgDIAEoCzIZLmtlZWwudjEuT2JzZXJ2YXRpb25CYXRjaEgAEicKCWhlYXJ0YmVhdBgEIAEoCzISLmtlZWwudjEuSGVhcnRiZWF0SABCBwoFZnJhbWUiQQoLU2Vzc2lvbk9wZW4SEwoLaW5zdGFuY2VfaWQYASABKAkSHQoVcmVzdW1lX2FmdGVyX3NlcXVlbmNlGAIgASgEIlMKFFNlcXVlbmNlZE9ic2VydmF0aW9uEhAKCHNlcXVlbmNlGAEgASgEEikKC29ic2VydmF0aW9uGAIgASgLMhQua2VlbC52MS5PYnNlcnZhdGlvbiJHChBPYnNlcnZhdGlvbkJhdGNoEjMKDG9ic2VydmF0aW9ucxgBIAMoCzIdLmtlZWwudjEuU2VxdWVuY2VkT2JzZXJ2YXRpb24iNQoJSGVhcnRiZWF0EigKBHRpbWUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIsMBCg9TZXNzaW9uUmVzcG9uc2USKAoGb3BlbmVkGAEgASgLMhYua2VlbC52MS5TZXNzaW9uT3BlbmVkSAASLAoHb3V0Y29tZRgCIAEoCzIZLmtlZWwudjEuU2VxdWVuY2VkT3V0Y29tZUgAEiYKBWJhdGNoGAMgASgLMhUua2VlbC52MS5CYXRjaE91dGNvbWVIABInCgloZWFydGJlYXQYBCABKAsyEi5rZWVsLnYxLkhlYXJ0YmVhdEgAQgcKBWZyYW1lImkKDVNlc3Npb25PcGVuZWQSEwoLaW5zdGFuY2VfaWQYASABKAkSLAoIY29udHJhY3QYAiABKAsyGi5rZWVsLnYxLkV4ZWN1dGlvbkNvbnRyYWN0EhUKDWxhc3Rfc2VxdWVuY2UYAyABKAQiXgoQU2VxdWVuY2VkT3V0Y29tZRIQCghzZXF1ZW5jZRgBIAEoBBImCgdvdXRjb21lGAIgASgLMhUua2VlbC52MS5DeWNsZU91dGNvbWUSEAoIcmVwbGF5ZWQYAyABKAgiOwoMQmF0Y2hPdXRjb21lEisKCG91dGNvbWVzGAEgAygLMhkua2VlbC52MS5TZXF1ZW5jZWRPdXRjb21lIiYKD0dldFN0YXRlUmVxdWVzdBITCgtpbnN0YW5jZV9pZBgBIAEoCSJJChBHZXRTdGF0ZVJlc3BvbnNlEiMKBXN0YXRlGAEgASgLMhQua2VlbC52MS5FbmdpbmVTdGF0ZRIQCghyZXZpc2lvbhgCIAEoBCIpChJHZXRDb250cmFjdFJlcXVlc3QSEwoLaW5zdGFuY2VfaWQYASABKAkiQwoTR2V0Q29udHJhY3RSZXNwb25zZRIsCghjb250cmFjdBgBIAEoCzIaLmtlZWwudjEuRXhlY3V0aW9uQ29udHJhY3QiXQoMUmVzZXRSZXF1ZXN0EhMKC2luc3RhbmNlX2lkGAEgASgJEiQKBnRhcmdldBgCIAEoDjIULmtlZWwudjEuUmVzZXRUYXJnZXQSEgoKcmVxdWVzdF9pZBgDIAEoCSJPCg1SZXNldFJlc3BvbnNlEiwKCGNvbnRyYWN0GAEgASgLMhoua2VlbC52MS5FeGVjdXRpb25Db250cmFjdBIQCghyZXZpc2lvbhgCIAEoBCJQChJMaXN0SGlzdG9yeVJlcXVlc3QSEwoLaW5zdGFuY2VfaWQYASABKAkSEQoJcGFnZV9zaXplGAIgASgNEhIKCnBhZ2VfdG9rZW4YAyABKAkimgEKDEhpc3RvcnlFbnRyeRINCgVjeWNsZRgBIAEoBBIQCghyZXZpc2lvbhgCIAEoBBIpCgtvYnNlcnZhdGlvbhgDIAEoCzIULmtlZWwudjEuT2JzZXJ2YXRpb24SMAoMcHJvY2Vzc190aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRoYXNoGAUgASgJIlYKE0xpc3RIaXN0b3J5UmVzcG9uc2USJgoHZW50cmllcxgBIAMoCzIVLmtlZWwudjEuSGlzdG9yeUVudHJ5EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJUChZMaXN0RHJpZnRFdmVudHNSZXF1ZXN0EhMKC2luc3RhbmNlX2lkGAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoDRISCgpwYWdlX3Rva2VuGAMgASgJIlcKF0xpc3REcmlmdEV2ZW50c1Jlc3BvbnNlEiMKBmV2ZW50cxgBIAMoCzITLmtlZWwudjEuRHJpZnRFdmVudBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiUgoUTGlzdFNuYXBzaG90c1JlcXVlc3QSEwoLaW5zdGFuY2VfaWQYASABKAkSEQoJcGFnZV9zaXplGAIgASgNEhIKCnBhZ2VfdG9rZW4YAyABKAkiVgoVTGlzdFNuYXBzaG90c1Jlc3BvbnNlEiQKCXNuYXBzaG90cxgBIAMoCzIRLmtlZWwudjEuU25hcHNob3QSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIisKFFZlcmlmeUhpc3RvcnlSZXF1ZXN0EhMKC2luc3RhbmNlX2lkGAEgASgJIp4BChFIaXN0b3J5RGlmZmVyZW5jZRIQCghyZXZpc2lvbhgBIAEoBBIQCgNzZXEYAiABKA1IAIgBARISCgVjeWNsZRgDIAEoBEgBiAEBEg0KBWZpZWxkGAQgASgJEhAKCGV4cGVjdGVkGAUgASgJEg0KBWZvdW5kGAYgASgJEg8KB21lc3NhZ2UYByABKAlCBgoEX3NlcUIICgZfY3ljbGUijwIKFVZlcmlmeUhpc3RvcnlSZXNwb25zZRIQCgh2ZXJpZmllZBgBIAEoCBIQCghyZXZpc2lvbhgCIAEoBBIYChBjb21taXRzX3ZlcmlmaWVkGAMgASgEEhcKD2N5Y2xlc192ZXJpZmllZBgEIAEoBBIXCg9yZXNldHNfdmVyaWZpZWQYBSABKAQSEQoJaGVhZF9oYXNoGAYgASgJEi4KCmRpZmZlcmVuY2UYByABKAsyGi5rZWVsLnYxLkhpc3RvcnlEaWZmZXJlbmNlEhsKE2VuZ2luZV92ZXJzaW9uX2hhc2gYCCABKAkSJgoecmVjb3JkZWRfZW5naW5lX3ZlcnNpb25faGFzaGVzGAkgAygJKmUKC1Jlc2V0VGFyZ2V0EhwKGFJFU0VUX1RBUkdFVF9VTlNQRUNJRklFRBAAEhgKFFJFU0VUX1RBUkdFVF9JTklUSUFMEAESHgoaUkVTRVRfVEFSR0VUX0xBU1RfU05BUFNIT1QQAjL9BQoNRW5naW5lU2VydmljZRI8CgdQcm9jZXNzEhcua2VlbC52MS5Qcm9jZXNzUmVxdWVzdBoYLmtlZWwudjEuUHJvY2Vzc1Jlc3BvbnNlEksKDFByb2Nlc3NCYXRjaBIcLmtlZWwudjEuUHJvY2Vzc0JhdGNoUmVxdWVzdBodLmtlZWwudjEuUHJvY2Vzc0JhdGNoUmVzcG9uc2USQAoHU2Vzc2lvbhIXLmtlZWwudjEuU2Vzc2lvblJlcXVlc3QaGC5rZWVsLnYxLlNlc3Npb25SZXNwb25zZSgBMAESRAoIR2V0U3RhdGUSGC5rZWVsLnYxLkdldFN0YXRlUmVxdWVzdBoZLmtlZWwudjEuR2V0U3RhdGVSZXNwb25zZSIDkAIBEk0KC0dldENvbnRyYWN0Ehsua2VlbC52MS5HZXRDb250cmFjdFJlcXVlc3QaHC5rZWVsLnYxLkdldENvbnRyYWN0UmVzcG9uc2UiA5ACARI2CgVSZXNldBIVLmtlZWwudjEuUmVzZXRSZXF1ZXN0GhYua2VlbC52MS5SZXNldFJlc3BvbnNlEk0KC0xpc3RIaXN0b3J5Ehsua2VlbC52MS5MaXN0SGlzdG9yeVJlcXVlc3QaHC5rZWVsLnYxLkxpc3RIaXN0b3J5UmVzcG9uc2UiA5ACARJZCg9MaXN0RHJpZnRFdmVudHMSHy5rZWVsLnYxLkxpc3REcmlmdEV2ZW50c1JlcXVlc3QaIC5rZWVsLnYxLkxpc3REcmlmdEV2ZW50c1Jlc3BvbnNlIgOQAgESUwoNTGlzdFNuYXBzaG90cxIdLmtlZWwudjEuTGlzdFNuYXBzaG90c1JlcXVlc3QaHi5rZWVsLnYxLkxpc3RTbmFwc2hvdHNSZXNwb25zZSIDkAIBElMKDVZlcmlmeUhpc3RvcnkSHS5rZWVsLnYxLlZlcmlmeUhpc3RvcnlSZXF1ZXN0Gh4ua2VlbC52MS5WZXJpZnlIaXN0b3J5UmVzcG9uc2UiA5ACAWIGcHJvdG8z", [file_google_protobuf_timestamp, file_keel_v1_contract, file_keel_v1_drift, file_keel_v1_observation, file_keel_v1_state]);
 
 /**
  * What one processed observation produced.
@@ -611,6 +611,14 @@ export type HistoryEntry = Message<"keel.v1.HistoryEntry"> & {
    * @generated from field: google.protobuf.Timestamp process_time = 4;
    */
   processTime?: Timestamp | undefined;
+
+  /**
+   * The audit chain hash of this cycle (SHA-256, lowercase hex); empty on cycles recorded before
+   * the chain existed.
+   *
+   * @generated from field: string hash = 5;
+   */
+  hash: string;
 };
 
 /**
@@ -745,6 +753,152 @@ export const ListSnapshotsResponseSchema: GenMessage<ListSnapshotsResponse> = /*
   messageDesc(file_keel_v1_engine_service, 26);
 
 /**
+ * @generated from message keel.v1.VerifyHistoryRequest
+ */
+export type VerifyHistoryRequest = Message<"keel.v1.VerifyHistoryRequest"> & {
+  /**
+   * @generated from field: string instance_id = 1;
+   */
+  instanceId: string;
+};
+
+/**
+ * Describes the message keel.v1.VerifyHistoryRequest.
+ * Use `create(VerifyHistoryRequestSchema)` to create a new message.
+ */
+export const VerifyHistoryRequestSchema: GenMessage<VerifyHistoryRequest> = /*@__PURE__*/
+  messageDesc(file_keel_v1_engine_service, 27);
+
+/**
+ * The first place where the stored history and its replay disagree.
+ *
+ * @generated from message keel.v1.HistoryDifference
+ */
+export type HistoryDifference = Message<"keel.v1.HistoryDifference"> & {
+  /**
+   * @generated from field: uint64 revision = 1;
+   */
+  revision: bigint;
+
+  /**
+   * Position of the cycle within its commit; absent when the difference is about the commit.
+   *
+   * @generated from field: optional uint32 seq = 2;
+   */
+  seq?: number | undefined;
+
+  /**
+   * Engine cycle count after the cycle, as stored; absent when not about one cycle.
+   *
+   * @generated from field: optional uint64 cycle = 3;
+   */
+  cycle?: bigint | undefined;
+
+  /**
+   * What differs: "revision", "seq", "cycle", "outcome.<path>", "hash", "audit", "audit.head",
+   * "reset.snapshot", "snapshot", "contract", "head.state" or "head.hash".
+   *
+   * @generated from field: string field = 4;
+   */
+  field: string;
+
+  /**
+   * What the replay computed, or what the log requires.
+   *
+   * @generated from field: string expected = 5;
+   */
+  expected: string;
+
+  /**
+   * What is stored.
+   *
+   * @generated from field: string found = 6;
+   */
+  found: string;
+
+  /**
+   * @generated from field: string message = 7;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message keel.v1.HistoryDifference.
+ * Use `create(HistoryDifferenceSchema)` to create a new message.
+ */
+export const HistoryDifferenceSchema: GenMessage<HistoryDifference> = /*@__PURE__*/
+  messageDesc(file_keel_v1_engine_service, 28);
+
+/**
+ * @generated from message keel.v1.VerifyHistoryResponse
+ */
+export type VerifyHistoryResponse = Message<"keel.v1.VerifyHistoryResponse"> & {
+  /**
+   * True when every commit up to the head replayed to exactly what is stored.
+   *
+   * @generated from field: bool verified = 1;
+   */
+  verified: boolean;
+
+  /**
+   * The agent's revision when verification started; commits after it are not checked.
+   *
+   * @generated from field: uint64 revision = 2;
+   */
+  revision: bigint;
+
+  /**
+   * Commits, cycles and resets verified (before the difference, if any).
+   *
+   * @generated from field: uint64 commits_verified = 3;
+   */
+  commitsVerified: bigint;
+
+  /**
+   * @generated from field: uint64 cycles_verified = 4;
+   */
+  cyclesVerified: bigint;
+
+  /**
+   * @generated from field: uint64 resets_verified = 5;
+   */
+  resetsVerified: bigint;
+
+  /**
+   * The audit chain hash after the last verified commit.
+   *
+   * @generated from field: string head_hash = 6;
+   */
+  headHash: string;
+
+  /**
+   * Absent when verified.
+   *
+   * @generated from field: keel.v1.HistoryDifference difference = 7;
+   */
+  difference?: HistoryDifference | undefined;
+
+  /**
+   * The engine version hash of this server, and those recorded on the verified cycles.
+   *
+   * @generated from field: string engine_version_hash = 8;
+   */
+  engineVersionHash: string;
+
+  /**
+   * @generated from field: repeated string recorded_engine_version_hashes = 9;
+   */
+  recordedEngineVersionHashes: string[];
+};
+
+/**
+ * Describes the message keel.v1.VerifyHistoryResponse.
+ * Use `create(VerifyHistoryResponseSchema)` to create a new message.
+ */
+export const VerifyHistoryResponseSchema: GenMessage<VerifyHistoryResponse> = /*@__PURE__*/
+  messageDesc(file_keel_v1_engine_service, 29);
+
+/**
  * @generated from enum keel.v1.ResetTarget
  */
 export enum ResetTarget {
@@ -870,6 +1024,17 @@ export const EngineService: GenService<{
     methodKind: "unary";
     input: typeof ListSnapshotsRequestSchema;
     output: typeof ListSnapshotsResponseSchema;
+  },
+  /**
+   * Replays the agent's history from its initial state, recomputing every cycle and every audit
+   * chain hash, and reports the first place where the stored history differs. See docs/audit.md.
+   *
+   * @generated from rpc keel.v1.EngineService.VerifyHistory
+   */
+  verifyHistory: {
+    methodKind: "unary";
+    input: typeof VerifyHistoryRequestSchema;
+    output: typeof VerifyHistoryResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_keel_v1_engine_service, 0);

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file keel/v1/observation.proto.
  */
 export const file_keel_v1_observation: GenFile = /*@__PURE__*/
-  fileDesc("ChlrZWVsL3YxL29ic2VydmF0aW9uLnByb3RvEgdrZWVsLnYxIuACCgtPYnNlcnZhdGlvbhIbCgRtb2RlGAEgASgOMg0ua2VlbC52MS5Nb2RlEhcKD3NpZ25hbF9zdHJlbmd0aBgCIAEoARIXCgpjb25maWRlbmNlGAMgASgBSACIAQESMgoHY29udGV4dBgEIAMoCzIhLmtlZWwudjEuT2JzZXJ2YXRpb24uQ29udGV4dEVudHJ5Ei0KCXRpbWVzdGFtcBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoGYWN0aW9uGAYgASgJSAGIAQESEwoGdGFyZ2V0GAcgASgJSAKIAQESFAoHb3V0Y29tZRgIIAEoCUgDiAEBGi4KDENvbnRleHRFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQg0KC19jb25maWRlbmNlQgkKB19hY3Rpb25CCQoHX3RhcmdldEIKCghfb3V0Y29tZWIGcHJvdG8z", [file_google_protobuf_timestamp, file_keel_v1_modes]);
+  fileDesc("ChlrZWVsL3YxL29ic2VydmF0aW9uLnByb3RvEgdrZWVsLnYxIoADCgtPYnNlcnZhdGlvbhIbCgRtb2RlGAEgASgOMg0ua2VlbC52MS5Nb2RlEhcKD3NpZ25hbF9zdHJlbmd0aBgCIAEoARIXCgpjb25maWRlbmNlGAMgASgBSACIAQESMgoHY29udGV4dBgEIAMoCzIhLmtlZWwudjEuT2JzZXJ2YXRpb24uQ29udGV4dEVudHJ5Ei0KCXRpbWVzdGFtcBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoGYWN0aW9uGAYgASgJSAGIAQESEwoGdGFyZ2V0GAcgASgJSAKIAQESFAoHb3V0Y29tZRgIIAEoCUgDiAEBEhMKBmFtb3VudBgJIAEoAUgEiAEBGi4KDENvbnRleHRFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQg0KC19jb25maWRlbmNlQgkKB19hY3Rpb25CCQoHX3RhcmdldEIKCghfb3V0Y29tZUIJCgdfYW1vdW50YgZwcm90bzM", [file_google_protobuf_timestamp, file_keel_v1_modes]);
 
 /**
  * What an agent just did.
@@ -77,6 +77,14 @@ export type Observation = Message<"keel.v1.Observation"> & {
    * @generated from field: optional string outcome = 8;
    */
   outcome?: string | undefined;
+
+  /**
+   * A number the action carried (e.g. an amount spent), for SUM invariants of declared
+   * behavioral contracts. Finite, |amount| <= 1e9; counted to 6 decimal places.
+   *
+   * @generated from field: optional double amount = 9;
+   */
+  amount?: number | undefined;
 };
 
 /**

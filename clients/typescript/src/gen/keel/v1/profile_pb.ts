@@ -4,7 +4,7 @@
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Mode } from "./modes_pb.js";
+import type { DriftLevel, Mode } from "./modes_pb.js";
 import { file_keel_v1_modes } from "./modes_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file keel/v1/profile.proto.
  */
 export const file_keel_v1_profile: GenFile = /*@__PURE__*/
-  fileDesc("ChVrZWVsL3YxL3Byb2ZpbGUucHJvdG8SB2tlZWwudjEimQEKDU1vZGVTdHJlbmd0aHMSEgoKcGVyY2VwdGlvbhgBIAEoARITCgtleHBsb3JhdGlvbhgCIAEoARINCgVvcmRlchgDIAEoARIRCglhc3NlcnRpb24YBCABKAESEgoKY29ubmVjdGlvbhgFIAEoARIQCghpZGVudGl0eRgGIAEoARIXCg9zdHJlc3NfcmVzcG9uc2UYByABKAEihQMKD0lkZW50aXR5UHJvZmlsZRIhCgpjb3JlX21vZGVzGAEgAygOMg0ua2VlbC52MS5Nb2RlEicKEHN1cHByZXNzZWRfbW9kZXMYAiADKA4yDS5rZWVsLnYxLk1vZGUSKgoMcmlza19wb3N0dXJlGAMgASgOMhQua2VlbC52MS5SaXNrUG9zdHVyZRIsCg1lbmVyZ3lfcG9saWN5GAQgASgOMhUua2VlbC52MS5FbmVyZ3lQb2xpY3kSMgoQc3RyZXNzX3RvbGVyYW5jZRgFIAEoDjIYLmtlZWwudjEuU3RyZXNzVG9sZXJhbmNlEjAKD2RyaWZ0X3RvbGVyYW5jZRgGIAEoDjIXLmtlZWwudjEuRHJpZnRUb2xlcmFuY2USNgoWaW5pdGlhbF9tb2RlX3N0cmVuZ3RocxgHIAEoCzIWLmtlZWwudjEuTW9kZVN0cmVuZ3RocxIbCg5pbml0aWFsX2VuZXJneRgIIAEoAUgAiAEBQhEKD19pbml0aWFsX2VuZXJneSqTAQoLUmlza1Bvc3R1cmUSHAoYUklTS19QT1NUVVJFX1VOU1BFQ0lGSUVEEAASGAoUUklTS19QT1NUVVJFX1NFRUtJTkcQARIXChNSSVNLX1BPU1RVUkVfQVZFUlNFEAISGQoVUklTS19QT1NUVVJFX01PREVSQVRFEAMSGAoUUklTS19QT1NUVVJFX0JPVU5ERUQQBCqHAQoMRW5lcmd5UG9saWN5Eh0KGUVORVJHWV9QT0xJQ1lfVU5TUEVDSUZJRUQQABIeChpFTkVSR1lfUE9MSUNZX0NPTlNFUlZBVElWRRABEhoKFkVORVJHWV9QT0xJQ1lfQkFMQU5DRUQQAhIcChhFTkVSR1lfUE9MSUNZX0FHR1JFU1NJVkUQAyqOAQoPU3RyZXNzVG9sZXJhbmNlEiAKHFNUUkVTU19UT0xFUkFOQ0VfVU5TUEVDSUZJRUQQABIcChhTVFJFU1NfVE9MRVJBTkNFX0ZSQUdJTEUQARIbChdTVFJFU1NfVE9MRVJBTkNFX05PUk1BTBACEh4KGlNUUkVTU19UT0xFUkFOQ0VfUkVTSUxJRU5UEAMqiQEKDkRyaWZ0VG9sZXJhbmNlEh8KG0RSSUZUX1RPTEVSQU5DRV9VTlNQRUNJRklFRBAAEhoKFkRSSUZUX1RPTEVSQU5DRV9TVFJJQ1QQARIaChZEUklGVF9UT0xFUkFOQ0VfTk9STUFMEAISHgoaRFJJRlRfVE9MRVJBTkNFX1BFUk1JU1NJVkUQA2IGcHJvdG8z", [file_keel_v1_modes]);
+  fileDesc("ChVrZWVsL3YxL3Byb2ZpbGUucHJvdG8SB2tlZWwudjEimQEKDU1vZGVTdHJlbmd0aHMSEgoKcGVyY2VwdGlvbhgBIAEoARITCgtleHBsb3JhdGlvbhgCIAEoARINCgVvcmRlchgDIAEoARIRCglhc3NlcnRpb24YBCABKAESEgoKY29ubmVjdGlvbhgFIAEoARIQCghpZGVudGl0eRgGIAEoARIXCg9zdHJlc3NfcmVzcG9uc2UYByABKAEi5gMKD0lkZW50aXR5UHJvZmlsZRIhCgpjb3JlX21vZGVzGAEgAygOMg0ua2VlbC52MS5Nb2RlEicKEHN1cHByZXNzZWRfbW9kZXMYAiADKA4yDS5rZWVsLnYxLk1vZGUSKgoMcmlza19wb3N0dXJlGAMgASgOMhQua2VlbC52MS5SaXNrUG9zdHVyZRIsCg1lbmVyZ3lfcG9saWN5GAQgASgOMhUua2VlbC52MS5FbmVyZ3lQb2xpY3kSMgoQc3RyZXNzX3RvbGVyYW5jZRgFIAEoDjIYLmtlZWwudjEuU3RyZXNzVG9sZXJhbmNlEjAKD2RyaWZ0X3RvbGVyYW5jZRgGIAEoDjIXLmtlZWwudjEuRHJpZnRUb2xlcmFuY2USNgoWaW5pdGlhbF9tb2RlX3N0cmVuZ3RocxgHIAEoCzIWLmtlZWwudjEuTW9kZVN0cmVuZ3RocxIbCg5pbml0aWFsX2VuZXJneRgIIAEoAUgAiAEBEi4KDmRyaWZ0X2RldGVjdG9yGAkgASgOMhYua2VlbC52MS5EcmlmdERldGVjdG9yEi8KEmRyaWZ0X3Jlc3RyaWN0c19hdBgKIAEoDjITLmtlZWwudjEuRHJpZnRMZXZlbEIRCg9faW5pdGlhbF9lbmVyZ3kqkwEKC1Jpc2tQb3N0dXJlEhwKGFJJU0tfUE9TVFVSRV9VTlNQRUNJRklFRBAAEhgKFFJJU0tfUE9TVFVSRV9TRUVLSU5HEAESFwoTUklTS19QT1NUVVJFX0FWRVJTRRACEhkKFVJJU0tfUE9TVFVSRV9NT0RFUkFURRADEhgKFFJJU0tfUE9TVFVSRV9CT1VOREVEEAQqhwEKDEVuZXJneVBvbGljeRIdChlFTkVSR1lfUE9MSUNZX1VOU1BFQ0lGSUVEEAASHgoaRU5FUkdZX1BPTElDWV9DT05TRVJWQVRJVkUQARIaChZFTkVSR1lfUE9MSUNZX0JBTEFOQ0VEEAISHAoYRU5FUkdZX1BPTElDWV9BR0dSRVNTSVZFEAMqjgEKD1N0cmVzc1RvbGVyYW5jZRIgChxTVFJFU1NfVE9MRVJBTkNFX1VOU1BFQ0lGSUVEEAASHAoYU1RSRVNTX1RPTEVSQU5DRV9GUkFHSUxFEAESGwoXU1RSRVNTX1RPTEVSQU5DRV9OT1JNQUwQAhIeChpTVFJFU1NfVE9MRVJBTkNFX1JFU0lMSUVOVBADKokBCg5EcmlmdFRvbGVyYW5jZRIfChtEUklGVF9UT0xFUkFOQ0VfVU5TUEVDSUZJRUQQABIaChZEUklGVF9UT0xFUkFOQ0VfU1RSSUNUEAESGgoWRFJJRlRfVE9MRVJBTkNFX05PUk1BTBACEh4KGkRSSUZUX1RPTEVSQU5DRV9QRVJNSVNTSVZFEAMqaQoNRHJpZnREZXRlY3RvchIeChpEUklGVF9ERVRFQ1RPUl9VTlNQRUNJRklFRBAAEhkKFURSSUZUX0RFVEVDVE9SX0FOQ0hPUhABEh0KGURSSUZUX0RFVEVDVE9SX1NFUVVFTlRJQUwQAmIGcHJvdG8z", [file_keel_v1_modes]);
 
 /**
  * The strength of each mode, in [0, 1].
@@ -113,6 +113,19 @@ export type IdentityProfile = Message<"keel.v1.IdentityProfile"> & {
    * @generated from field: optional double initial_energy = 8;
    */
   initialEnergy?: number | undefined;
+
+  /**
+   * @generated from field: keel.v1.DriftDetector drift_detector = 9;
+   */
+  driftDetector: DriftDetector;
+
+  /**
+   * At or above this drift level (D1, D2 or D3) the action set narrows as under HIGH stress and
+   * the contract names drift as the reason. Unspecified: drift only monitors (and D3 rolls back).
+   *
+   * @generated from field: keel.v1.DriftLevel drift_restricts_at = 10;
+   */
+  driftRestrictsAt: DriftLevel;
 };
 
 /**
@@ -250,4 +263,39 @@ export enum DriftTolerance {
  */
 export const DriftToleranceSchema: GenEnum<DriftTolerance> = /*@__PURE__*/
   enumDesc(file_keel_v1_profile, 3);
+
+/**
+ * Which drift detector an agent uses (docs/engine.md §12).
+ *
+ * @generated from enum keel.v1.DriftDetector
+ */
+export enum DriftDetector {
+  /**
+   * The anchor detector (the default, so traces published with it stay reproducible).
+   *
+   * @generated from enum value: DRIFT_DETECTOR_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The seed's detector: the EMA mode vector against an anchor, fixed thresholds.
+   *
+   * @generated from enum value: DRIFT_DETECTOR_ANCHOR = 1;
+   */
+  ANCHOR = 1,
+
+  /**
+   * Calibrated on the agent's own behaviour: mode frequencies and intensities against its
+   * own baseline variability, a CUSUM alarm, bursts held out.
+   *
+   * @generated from enum value: DRIFT_DETECTOR_SEQUENTIAL = 2;
+   */
+  SEQUENTIAL = 2,
+}
+
+/**
+ * Describes the enum keel.v1.DriftDetector.
+ */
+export const DriftDetectorSchema: GenEnum<DriftDetector> = /*@__PURE__*/
+  enumDesc(file_keel_v1_profile, 4);
 
