@@ -73,7 +73,7 @@ done
 # The guarded-tools agent (docs/agents.md): its risky refund must be refused with a reason, the
 # agent must recover through an allowed tool, and Keel must have recorded drift.
 run support-agent "$out/venv/bin/python" examples/python/support_agent.py
-for expect in '^REFUSED refund \(execute\) on orders/117:' '^  - action .execute. is (not among the allowed actions|forbidden)' \
+for expect in '^REFUSED refund \(execute\) on orders/117:' '^  - action .execute. is (not allowed|not among the allowed actions|forbidden)' \
     '^RECOVERED via escalate_to_human: ticket opened' '^REFUSED lookup_order: .*outside the declared scope' '^DRIFT D[123]_'; do
   if ! grep -qE "$expect" "$out/support-agent.txt"; then
     echo "the support agent's output has no line matching: $expect" >&2

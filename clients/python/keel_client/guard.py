@@ -123,18 +123,21 @@ def check(spec: ToolSpec, contract: Optional[Contract], target: Optional[str],
     reasons: List[str] = []
     causes: List[str] = []
     allowed = contract.allowed_actions
-    if spec.action in contract.forbidden_actions:
+    forbidden = spec.action in contract.forbidden_actions
+    if forbidden or spec.action not in allowed:
+        # The contract's restrictions say why an action is not allowed, when the server sends them.
         restriction = next((r for r in contract.restrictions if r.action == spec.action), None)
+        what = "forbidden" if forbidden else "not allowed"
         if restriction is not None and restriction.causes:
             causes.extend(restriction.causes)
             detail = f" ({restriction.detail})" if restriction.detail else ""
-            reasons.append(f"action {spec.action!r} is forbidden: {', '.join(restriction.causes)}{detail}")
-        else:
+            reasons.append(f"action {spec.action!r} is {what}: {', '.join(restriction.causes)}{detail}")
+        elif forbidden:
             causes.append("forbidden")
             reasons.append(f"action {spec.action!r} is forbidden by the current contract")
-    elif spec.action not in allowed:
-        causes.append("not_allowed")
-        reasons.append(f"action {spec.action!r} is not among the allowed actions")
+        else:
+            causes.append("not_allowed")
+            reasons.append(f"action {spec.action!r} is not among the allowed actions")
     if scope is not None and spec.target is not None:  # a tool that touches no target has none to scope
         if target is None:
             causes.append("scope")

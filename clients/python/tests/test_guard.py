@@ -79,7 +79,9 @@ def test_refusal_never_runs_the_tool_and_names_the_reasons(agent: Tuple[Keel, st
             refund(order_id="orders/9")
         assert ran == []
         assert denied.value.action == "execute"
-        assert any("'execute' is not among the allowed actions" in r for r in denied.value.reasons)
+        # The contract's restrictions name the cause: execute is risky under high stress.
+        assert denied.value.reasons[0].startswith("action 'execute' is not allowed: stress")
+        assert denied.value.causes == ["stress"]
         assert any("stress HIGH" in r for r in denied.value.reasons)
         assert "execute" not in denied.value.allowed_actions and "defer" in denied.value.allowed_actions
         assert session.last_sequence == 3
@@ -187,7 +189,7 @@ def test_async_guard(agent: Tuple[Keel, str, Harness]) -> None:
                     await crash()
                 for _ in range(2):
                     await session.process(Mode.STRESS_RESPONSE, 0.95)
-                with pytest.raises(KeelDenied, match="not among the allowed"):
+                with pytest.raises(KeelDenied, match="'execute' is not allowed: stress"):
                     await guard.call("refund", order_id="orders/2")
                 with pytest.raises(KeelDenied):
                     await refund("orders/3")

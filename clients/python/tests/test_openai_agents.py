@@ -85,7 +85,8 @@ def test_agent_run_with_keel_tools(harness_for: Callable[..., Harness]) -> None:
             result = asyncio.run(Runner.run(Agent(name="support", model=model, tools=tools), "refund me 480"))
             rejected = [r for r in result.tool_input_guardrail_results if r.output.behavior["type"] == "reject_content"]
             assert len(rejected) == 1, "the refusal comes from the Keel tool guardrail, before the tool"
-            assert rejected[0].output.output_info["reasons"][0] == "action 'execute' is not among the allowed actions"
+            assert rejected[0].output.output_info["reasons"][0].startswith("action 'execute' is not allowed: stress")
+            assert rejected[0].output.output_info["causes"] == ["stress"]
             assert model.seen[0].startswith("REFUSED: refund was not run.") and "defer" in model.seen[0]
             assert model.seen[1] == "ticket opened: big refund"
             assert ran == ["orders/1", "escalate"]

@@ -67,7 +67,7 @@ def test_refusal_becomes_a_readable_error_result(guarded: Tuple[Guard, List[str]
     assert ran == []
     assert result["is_error"] is True and result["tool_use_id"] == "toolu_3"
     assert result["content"].startswith("REFUSED: refund was not run.")
-    assert "'execute' is not among the allowed actions" in result["content"]
+    assert "action 'execute' is not allowed: stress" in result["content"]
     assert "defer" in result["content"], "the model is told what it may do instead"
     # ... and it recovers with an allowed tool
     [recovered] = run_anthropic(guard, [{"type": "tool_use", "id": "toolu_4", "name": "escalate", "input": {"reason": "refund"}}])
