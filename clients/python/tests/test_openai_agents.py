@@ -11,7 +11,7 @@ import pytest
 
 pytest.importorskip("agents")
 
-from agents import Agent, ModelSettings, Runner  # noqa: E402
+from agents import Agent, ModelSettings, Runner, set_tracing_disabled  # noqa: E402
 from agents.items import ModelResponse  # noqa: E402
 from agents.models.interface import Model  # noqa: E402
 from agents.usage import Usage  # noqa: E402
@@ -20,6 +20,8 @@ from openai.types.responses import ResponseFunctionToolCall, ResponseOutputMessa
 from harness import Harness  # noqa: E402
 from keel_client import Guard, Keel, Mode  # noqa: E402
 from keel_client.integrations.openai_agents import keel_tool  # noqa: E402
+
+set_tracing_disabled(True)  # no trace export: tests stay on loopback
 
 
 class ScriptedModel(Model):
