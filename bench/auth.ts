@@ -16,6 +16,7 @@ import { Authenticator, type Credential } from "../src/auth/authenticator.js";
 import { AuthGate, gateInterceptor } from "../src/auth/gate.js";
 import { QuotaBook } from "../src/auth/quota.js";
 import { createLogger } from "../src/logger.js";
+import { toConnectError } from "../src/rpc/errors.js";
 import { MemoryKeyStore } from "../src/store/memory-keys.js";
 import { emit, scaled } from "./report/emit.js";
 
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
     const call = interceptor(handler as never) as (req: UnaryRequest) => Promise<unknown>;
     return () => call(request());
   };
-  const withGate = await measure(through(gateInterceptor(gate, createLogger("silent"))), true);
+  const withGate = await measure(through(gateInterceptor(gate, createLogger("silent"), (err) => toConnectError(err).code)), true);
   const withAnonymous = await measure(through(anonymousInterceptor("default")), true);
 
   const c = stats(core);

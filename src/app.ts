@@ -14,7 +14,6 @@ import { FailClosedPolicy } from "./contracts/fail-closed.js";
 import type { Logger } from "./logger.js";
 import { KeelMetrics } from "./metrics/metrics.js";
 import { AgentService } from "./service/agent-service.js";
-import { keyringFromEnv } from "./service/contract-keys.js";
 import { ContractRegistry } from "./service/contract-registry.js";
 import type { Store } from "./store/types.js";
 import { contractService } from "./rpc/contract-service.js";
@@ -24,6 +23,7 @@ import { keyService } from "./rpc/key-service.js";
 import { SessionRegistry } from "./rpc/session.js";
 import { HealthRegistry, healthService } from "./server/health.js";
 import { ReflectionIndex, reflectionV1, reflectionV1alpha } from "./server/reflection.js";
+import { toConnectError } from "./rpc/errors.js";
 import { startServer } from "./server/server.js";
 import { ContractService } from "../gen/keel/v1/contract_service_pb.js";
 import { EngineService } from "../gen/keel/v1/engine_service_pb.js";
@@ -56,7 +56,7 @@ export interface AppOptions {
   store: Store;
   engineConfig?: EngineConfig;
   now?: () => number;
-  /** Contract sealing keys; from KEEL_CONTRACT_SIGNING_KEY and KEEL_CONTRACT_VERIFY_KEYS when unset. */
+  /** Contract sealing keys; the configuration's (KEEL_CONTRACT_SIGNING_KEY, KEEL_CONTRACT_VERIFY_KEYS) when unset. */
   contractKeys?: Keyring;
   /**
    * Where a generated bootstrap key is announced, once: stderr by default. Never the logger, so
@@ -79,7 +79,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const now = options.now ?? Date.now;
   const contracts = new ContractRegistry({
     store,
-    keys: options.contractKeys ?? keyringFromEnv(process.env),
+    keys: options.contractKeys ?? config.contractKeys,
     now,
     newContractId: randomUUID,
   });
@@ -106,7 +106,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const gate = new AuthGate(authenticator, new QuotaBook(config.quota), metrics);
   let auth: Interceptor;
   if (config.auth.enabled) {
-    auth = gateInterceptor(gate, logger);
+    auth = gateInterceptor(gate, logger, (err) => toConnectError(err).code);
   } else {
     auth = anonymousInterceptor(config.auth.operatorTenant);
     logger.warn(

@@ -3,6 +3,9 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createSecureContext } from "node:tls";
 import { parseApiKey } from "./auth/key-format.js";
+import { ConfigError } from "./config-error.js";
+import type { Keyring } from "./contracts/keys.js";
+import { keyringFromEnv } from "./config-contract-keys.js";
 
 export interface Config {
   host: string;
@@ -25,6 +28,8 @@ export interface Config {
   quota: QuotaConfig;
   /** Which server answers HTTP/2 gRPC: "grpc-js" (default) or "connect" (connect-node). */
   grpcServer: "grpc-js" | "connect";
+  /** Contract sealing and trusted verify keys (KEEL_CONTRACT_SIGNING_KEY, KEEL_CONTRACT_VERIFY_KEYS). */
+  contractKeys: Keyring;
   /** Connections idle (no open stream) this long are closed; 0 turns it off. */
   idleTimeoutMs: number;
   /** A request's headers and non-streaming body must arrive within this; 0 turns it off. */
@@ -82,12 +87,7 @@ export interface TlsConfig {
   clientCa: Buffer | null;
 }
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
-  }
-}
+export { ConfigError };
 
 type Env = Record<string, string | undefined>;
 
@@ -131,6 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
     auth: authConfig(env),
     quota: quotaConfig(env),
     grpcServer: grpcServer(text(env, "KEEL_GRPC_SERVER", "grpc-js")),
+    contractKeys: keyringFromEnv(env),
     idleTimeoutMs: integer(env, "KEEL_IDLE_TIMEOUT_MS", 30_000, 0, 3_600_000),
     requestTimeoutMs: integer(env, "KEEL_REQUEST_TIMEOUT_MS", 30_000, 0, 600_000),
     sessionOpenTimeoutMs: integer(env, "KEEL_SESSION_OPEN_TIMEOUT_MS", 10_000, 1, 600_000),

@@ -11,7 +11,7 @@
 // no dictionary to attack, and verification stays well under a microsecond.
 import { hash, timingSafeEqual } from "node:crypto";
 import type { ApiKeyRecord } from "../store/types.js";
-import type { Scope } from "./scope.js";
+import type { Scope } from "../scope.js";
 import { generateApiKey, parseApiKey, type ApiKeyParts } from "./key-format.js";
 
 export { API_KEY_PATTERN, KEY_ID_PATTERN, generateApiKey, parseApiKey, type ApiKeyParts } from "./key-format.js";

@@ -10,7 +10,7 @@ import type { Logger } from "../logger.js";
 import { KeyExistsError, type KeyStore } from "../store/types.js";
 import { hashSecret, newKeyRecord, parseApiKey } from "./api-key.js";
 import type { Authenticator } from "./authenticator.js";
-import { ConfigError } from "../config.js";
+import { ConfigError } from "../config-error.js";
 
 export interface BootstrapOptions {
   keys: KeyStore;

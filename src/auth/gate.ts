@@ -15,8 +15,7 @@
 // refused call or frame changes nothing.
 import { Code, ConnectError, type Interceptor, type StreamRequest, type UnaryRequest } from "@connectrpc/connect";
 import type { Logger } from "../logger.js";
-import { toConnectError } from "../rpc/errors.js";
-import { MAX_BATCH } from "../rpc/session.js";
+import { MAX_BATCH } from "../protocol-limits.js";
 import { RetryInfoSchema } from "../../gen/google/rpc/error_details_pb.js";
 import type { ProcessBatchRequest, SessionRequest } from "../../gen/keel/v1/engine_service_pb.js";
 import type { GenerateContractRequest } from "../../gen/keel/v1/contract_service_pb.js";
@@ -25,7 +24,7 @@ import type { Authenticator, Credential } from "./authenticator.js";
 import { ADMIN_CHANGES, requiredScope, type Requirement } from "./method-scopes.js";
 import { principalKey } from "./principal.js";
 import type { QuotaBook, QuotaName } from "./quota.js";
-import { allows } from "./scope.js";
+import { allows } from "../scope.js";
 
 const SESSION = "keel.v1.EngineService/Session";
 /** How long a client refused for too many open sessions is told to wait. */
@@ -177,7 +176,11 @@ function isAdminChange(method: string, message: unknown): boolean {
 }
 
 /** The gate as a connect interceptor; `logger` receives the audit lines. */
-export function gateInterceptor(gate: AuthGate, logger: Logger): Interceptor {
+/**
+ * `codeOf` is the code a failed call ends with, as the RPC layer maps errors: the audit line
+ * records what the client saw, and the gate need not know the RPC layer's error types.
+ */
+export function gateInterceptor(gate: AuthGate, logger: Logger, codeOf: (err: unknown) => Code): Interceptor {
   return (next) => async (req) => {
     const method = `${req.service.typeName}/${req.method.name}`;
     const pending = gate.authorize(method, req.header);
@@ -189,7 +192,7 @@ export function gateInterceptor(gate: AuthGate, logger: Logger): Interceptor {
       const cycles = unaryCycles(method, req.message);
       if (cycles > 0) gate.chargeCycles(credential, cycles);
       if (!isAdminChange(method, req.message)) return next(req);
-      return audited(method, credential, req, () => next(req), logger);
+      return audited(method, credential, req, () => next(req), logger, codeOf);
     }
 
     let release: (() => void) | undefined;
@@ -219,6 +222,7 @@ async function audited<T extends { message: unknown }>(
   req: UnaryRequest | StreamRequest,
   call: () => Promise<T>,
   logger: Logger,
+  codeOf: (err: unknown) => Code,
 ): Promise<T> {
   const { keyId, tenant } = credential.principal;
   try {
@@ -226,8 +230,7 @@ async function audited<T extends { message: unknown }>(
     auditLog(logger, { keyId, tenant, method, ...auditTarget(method, req.message, res.message), code: "ok" });
     return res;
   } catch (err) {
-    // The code the client will see: service errors are mapped as the call interceptor maps them.
-    const code = toConnectError(err).code;
+    const code = codeOf(err);
     auditLog(logger, { keyId, tenant, method, ...auditTarget(method, req.message, undefined), code: Code[code] });
     throw err;
   }

@@ -3,7 +3,7 @@
 // descriptors and fails if any method is missing, so a new RPC cannot ship unclassified. A
 // method that is not in the table is refused with PERMISSION_DENIED (fail closed).
 import { AUDIT_TARGETS } from "./audit.js";
-import type { Scope } from "./scope.js";
+import type { Scope } from "../scope.js";
 
 /** "open": served without a key (mesh probes and tooling); otherwise the least scope needed. */
 export type Requirement = Scope | "open";

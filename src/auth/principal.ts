@@ -2,7 +2,7 @@
 // at the edge puts a Principal into the call's context values; handlers read the tenant from it
 // and never from the request, so a caller cannot name another tenant's data.
 import { Code, ConnectError, createContextKey, type HandlerContext } from "@connectrpc/connect";
-import type { Scope } from "./scope.js";
+import type { Scope } from "../scope.js";
 
 export interface Principal {
   tenant: string;

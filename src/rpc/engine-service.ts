@@ -29,7 +29,8 @@ import { invalidArgument } from "./errors.js";
 import { AbortFanout } from "./abort-fanout.js";
 import { observationContent, observationFromWire } from "./observation-mapping.js";
 import { writeRequest } from "./write-request.js";
-import { MAX_BATCH, runSession, SessionRegistry } from "./session.js";
+import { MAX_BATCH } from "../protocol-limits.js";
+import { runSession, SessionRegistry } from "./session.js";
 import * as v from "./validate.js";
 
 export function engineService(

@@ -3,7 +3,7 @@
 import { create } from "@bufbuild/protobuf";
 import { wireTimestamp } from "./timestamps.js";
 import { ApiKeySchema, KeyScope, type ApiKey } from "../../gen/keel/v1/key_service_pb.js";
-import type { Scope } from "../auth/scope.js";
+import type { Scope } from "../scope.js";
 import type { ApiKeyRecord } from "../store/types.js";
 
 export const scopeToWire: Record<Scope, KeyScope> = {

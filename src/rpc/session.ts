@@ -18,6 +18,7 @@ import {
   type SessionResponse,
 } from "../../gen/keel/v1/engine_service_pb.js";
 import { pacedTurn } from "../paced-queue.js";
+import { MAX_BATCH } from "../protocol-limits.js";
 import type { AbortFanout } from "./abort-fanout.js";
 import { nextOrAbort } from "./abortable.js";
 import { contractToWire, outcomeToWire } from "./engine-mapping.js";
@@ -25,7 +26,6 @@ import { invalidArgument, toConnectError } from "./errors.js";
 import { observationFromWire } from "./observation-mapping.js";
 import * as v from "./validate.js";
 
-export const MAX_BATCH = 64;
 const DEFAULT_OPEN_TIMEOUT_MS = 10_000;
 
 /**

@@ -2,7 +2,7 @@
 // MongoDB store implement it and pass one shared contract test suite (test/store/contract.ts).
 import type { BehavioralContract } from "../contracts/model.js";
 import type { EnforcementState } from "../contracts/state.js";
-import type { Scope } from "../auth/scope.js";
+import type { Scope } from "../scope.js";
 import type { DriftEvent, DriftResult, EngineState, ExecutionContract, IdentityProfile, StableSnapshot } from "../engine/index.js";
 
 /** An agent's identity record (everything but its evolving engine state). */

@@ -7,7 +7,7 @@ import { newKeyRecord, parseApiKey } from "../../src/auth/api-key.js";
 import { Authenticator, type AuthFailureReason, type Credential } from "../../src/auth/authenticator.js";
 import { AuthGate } from "../../src/auth/gate.js";
 import { QuotaBook } from "../../src/auth/quota.js";
-import type { Scope } from "../../src/auth/scope.js";
+import type { Scope } from "../../src/scope.js";
 import { MemoryKeyStore } from "../../src/store/memory-keys.js";
 import type { ApiKeyRecord, KeyStore } from "../../src/store/types.js";
 

@@ -113,14 +113,13 @@ describe("InstanceService validation", () => {
     for (let k = 0; k < steady.length + changed.length && restricted === null; k += 20) {
       const batch = [...steady, ...changed].slice(k, k + 20);
       const out = await engine.processBatch({ instanceId: created.instance!.id, observations: batch, includeIntermediate: true });
-      restricted = out.outcomes.map((o) => o.contract!).find((c) => c.restrictions.length > 0) ?? null;
+      restricted = out.outcomes.map((o) => o.contract!).find((c) => c.restrictions.some((r) => r.causes.includes(RestrictionCause.DRIFT))) ?? null;
     }
     expect(restricted).not.toBeNull();
     expect(restricted!.driftLevel).not.toBe(DriftLevel.D0_NOISE);
-    for (const r of restricted!.restrictions) {
-      expect(r.causes).toEqual([RestrictionCause.DRIFT]);
-      expect(restricted!.allowedActions).not.toContain(r.action);
-    }
+    // Every action drift names is gone from the allowed set.
+    const byDrift = restricted!.restrictions.filter((r) => r.causes.includes(RestrictionCause.DRIFT));
+    for (const r of byDrift) expect(restricted!.allowedActions).not.toContain(r.action);
   });
 
   it("creates from a persona and lists with paging", async () => {

@@ -2,8 +2,8 @@
 //   KEEL_CONTRACT_SIGNING_KEY  an Ed25519 PKCS#8 PEM, inline or a path to a file
 //   KEEL_CONTRACT_VERIFY_KEYS  further Ed25519 SPKI PEM public keys, inline or comma-separated paths
 import { readFileSync } from "node:fs";
-import { ConfigError } from "../config.js";
-import { KeyError, keyring, parsePublicKeys, parseSigningKey, type Keyring } from "../contracts/keys.js";
+import { ConfigError } from "./config-error.js";
+import { KeyError, keyring, parsePublicKeys, parseSigningKey, type Keyring } from "./contracts/keys.js";
 
 type Env = Record<string, string | undefined>;
 

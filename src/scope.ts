@@ -1,4 +1,4 @@
-// What a key may do. Scopes nest: `read` ⊂ `engine` ⊂ `admin`.
+// What a key may do, shared by the key store and the auth gate. Scopes nest: `read` ⊂ `engine` ⊂ `admin`.
 
 export type Scope = "read" | "engine" | "admin";
 export const SCOPES: readonly Scope[] = ["read", "engine", "admin"];
