@@ -98,7 +98,7 @@ export function process(state: EngineState, observation: Observation, config: En
     modeMask(profile.suppressedModes),
   );
 
-  // 6. Drift, with the D3 rollback. The sequential detector sees every
+  // 5. Drift, with the D3 rollback. The sequential detector sees every
   // behavioural observation from cycle 1 (stress has its own channel).
   const d0 = d0Threshold(profile.driftTolerance, adapterEnabled(config) ? state.selfModel.traitStability : null);
   const sequential = profile.driftDetector === "sequential";
@@ -156,7 +156,7 @@ export function process(state: EngineState, observation: Observation, config: En
     }
   }
 
-  // 7. Stability.
+  // 6. Stability.
   const stabilityIndex = nextStability(state.stabilityIndex, stabilitySample(drift.magnitude, levelIdx, rolledBack));
 
   // Stable snapshot: when the anchor is established, then on stable cycles every ≥ 25 cycles.
@@ -169,7 +169,7 @@ export function process(state: EngineState, observation: Observation, config: En
     }
   }
 
-  // 8–9. Memory layers, fed by the cycle record.
+  // 7–8. Memory layers, fed by the cycle record.
   const stressLevel = STRESS_LEVELS[levelIdx] as EngineState["stressLevel"];
   let memory = state.memory;
   let selfModel = state.selfModel;

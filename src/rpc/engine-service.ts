@@ -4,6 +4,7 @@ import { create } from "@bufbuild/protobuf";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import { tenantOf } from "../auth/principal.js";
 import type { AgentService } from "../service/agent-service.js";
+import type { Page, PageRequest } from "../store/types.js";
 import {
   GetContractResponseSchema,
   GetStateResponseSchema,
@@ -94,23 +95,13 @@ export function engineService(
     },
 
     async listHistory(req, ctx) {
-      const id = v.instanceId("instance_id", req.instanceId);
-      const pageSize = v.pageSize("page_size", req.pageSize, { fallback: 100, max: 1000 });
-      const page = await agents.listHistory(tenantOf(ctx), id, { pageSize, pageToken: req.pageToken });
-      return create(ListHistoryResponseSchema, {
-        entries: page.items.map(historyEntryToWire),
-        nextPageToken: page.nextPageToken,
-      });
+      const page = await listPage(req, ctx, { fallback: 100, max: 1000 }, (t, id, p) => agents.listHistory(t, id, p), historyEntryToWire);
+      return create(ListHistoryResponseSchema, { entries: page.items, nextPageToken: page.nextPageToken });
     },
 
     async listDriftEvents(req, ctx) {
-      const id = v.instanceId("instance_id", req.instanceId);
-      const pageSize = v.pageSize("page_size", req.pageSize, { fallback: 100, max: 1000 });
-      const page = await agents.listDriftEvents(tenantOf(ctx), id, { pageSize, pageToken: req.pageToken });
-      return create(ListDriftEventsResponseSchema, {
-        events: page.items.map(driftEventToWire),
-        nextPageToken: page.nextPageToken,
-      });
+      const page = await listPage(req, ctx, { fallback: 100, max: 1000 }, (t, id, p) => agents.listDriftEvents(t, id, p), driftEventToWire);
+      return create(ListDriftEventsResponseSchema, { events: page.items, nextPageToken: page.nextPageToken });
     },
 
     async verifyHistory(req, ctx) {
@@ -141,13 +132,22 @@ export function engineService(
     },
 
     async listSnapshots(req, ctx) {
-      const id = v.instanceId("instance_id", req.instanceId);
-      const pageSize = v.pageSize("page_size", req.pageSize, { fallback: 20, max: 100 });
-      const page = await agents.listSnapshots(tenantOf(ctx), id, { pageSize, pageToken: req.pageToken });
-      return create(ListSnapshotsResponseSchema, {
-        snapshots: page.items.map(snapshotToWire),
-        nextPageToken: page.nextPageToken,
-      });
+      const page = await listPage(req, ctx, { fallback: 20, max: 100 }, (t, id, p) => agents.listSnapshots(t, id, p), snapshotToWire);
+      return create(ListSnapshotsResponseSchema, { snapshots: page.items, nextPageToken: page.nextPageToken });
     },
   };
+}
+
+/** One agent's records a page at a time: validates the id and page size, lists, maps to the wire. */
+async function listPage<T, W>(
+  req: { instanceId: string; pageSize: number; pageToken: string },
+  ctx: HandlerContext,
+  size: { fallback: number; max: number },
+  list: (tenant: string, instanceId: string, page: PageRequest) => Promise<Page<T>>,
+  toWire: (item: T) => W,
+): Promise<Page<W>> {
+  const id = v.instanceId("instance_id", req.instanceId);
+  const pageSize = v.pageSize("page_size", req.pageSize, size);
+  const page = await list(tenantOf(ctx), id, { pageSize, pageToken: req.pageToken });
+  return { items: page.items.map(toWire), nextPageToken: page.nextPageToken };
 }

@@ -14,15 +14,21 @@ import { driftDetectors, driftLevels, driftTolerances, energyPolicies, modes, ri
 import { invalidArgument } from "./errors.js";
 import { enumValue, optionalEnum, unitInterval } from "./validate.js";
 
-const STRENGTH_FIELDS = [
-  "perception",
-  "exploration",
-  "order",
-  "assertion",
-  "connection",
-  "identity",
-  "stressResponse",
-] as const satisfies readonly (keyof ModeStrengths)[];
+type StrengthField = Exclude<keyof ModeStrengths, "$typeName" | "$unknown">;
+
+/**
+ * ModeStrengths' fields in field-number order, read from the descriptor; the proto and the
+ * engine's MODES must name the same modes in the same order, checked once at load.
+ */
+const STRENGTH_FIELDS = [...ModeStrengthsSchema.fields]
+  .sort((a, b) => a.number - b.number)
+  .map((f) => f.localName as StrengthField);
+STRENGTH_FIELDS.forEach((field, i) => {
+  const mode = MODES[i];
+  if (mode === undefined || field !== mode.replace(/_(.)/g, (_, c: string) => c.toUpperCase())) {
+    throw new Error(`keel.v1.ModeStrengths field ${field} does not match the engine's mode ${String(mode)}`);
+  }
+});
 
 /** Validates a wire profile; unset fields take the default profile's values. */
 export function profileFromWire(field: string, wire: WireProfile): IdentityProfile {

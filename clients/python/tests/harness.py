@@ -89,5 +89,5 @@ def available() -> Optional[str]:
 
 
 def required() -> bool:
-    """CI sets KEEL_CONFORMANCE=required so a missing harness fails instead of skipping."""
-    return os.environ.get("KEEL_CONFORMANCE") == "required"
+    """CI sets KEEL_CONFORMANCE=require so a missing harness fails instead of skipping."""
+    return os.environ.get("KEEL_CONFORMANCE") == "require"

@@ -23,8 +23,8 @@ def test_typed_markers_ship() -> None:
 
 
 def test_ci_tests_the_installed_distribution() -> None:
-    """In CI (KEEL_CONFORMANCE=required) the package under test is the one pip installed."""
+    """In CI (KEEL_CONFORMANCE=require) the package under test is the one pip installed."""
     import os
 
-    if os.environ.get("KEEL_CONFORMANCE") == "required":
+    if os.environ.get("KEEL_CONFORMANCE") == "require":
         assert "site-packages" in keel_client.__file__, keel_client.__file__
