@@ -72,11 +72,14 @@ export function contractOf(state: EngineState, config: EngineConfig = DEFAULT_CO
     memoryContext: config.memory ? memoryContextOf(state.memory) : null,
     selfModelContext: config.selfModel ? selfModelContextOf(state.selfModel) : null,
     // The engine's own causes for what it never allowed, then drift for what it took on top.
-    restrictions: withCauses(
-      engineRestrictions(unrestricted, rawMask, activeMask, levelIdx, profile.riskPosture, keepComfort, slowRecoverer),
-      new Set(actionsOfMask(driftRemoved)),
-      "drift",
-      `drift ${state.drift.level} at or above the profile's drift_restricts_at`,
-    ),
+    restrictions:
+      driftRemoved === 0
+        ? engineRestrictions(unrestricted, rawMask, activeMask, levelIdx, profile.riskPosture, keepComfort, slowRecoverer)
+        : withCauses(
+            engineRestrictions(unrestricted, rawMask, activeMask, levelIdx, profile.riskPosture, keepComfort, slowRecoverer),
+            new Set(actionsOfMask(driftRemoved)),
+            "drift",
+            `drift ${state.drift.level} at or above the profile's drift_restricts_at`,
+          ),
   };
 }
