@@ -36,6 +36,8 @@ export function contractOf(state: EngineState, config: EngineConfig = DEFAULT_CO
   const driftRemoved = driftRestrictionMask(unrestricted, state.drift.level, profile.driftRestrictsAt);
   const allowed = unrestricted & ~driftRemoved;
   const energyCritical = state.energy < ENERGY_CRITICAL;
+  // The engine's own causes for what it never allowed; drift adds its cause to what it took on top.
+  const engineCauses = engineRestrictions(unrestricted, rawMask, activeMask, levelIdx, profile.riskPosture, keepComfort, slowRecoverer);
 
   return {
     allowedActions: actionsOfMask(allowed),
@@ -71,15 +73,7 @@ export function contractOf(state: EngineState, config: EngineConfig = DEFAULT_CO
     compositeModes: modesOfMask(compositeMask(strengths, gains)),
     memoryContext: config.memory ? memoryContextOf(state.memory) : null,
     selfModelContext: config.selfModel ? selfModelContextOf(state.selfModel) : null,
-    // The engine's own causes for what it never allowed, then drift for what it took on top.
     restrictions:
-      driftRemoved === 0
-        ? engineRestrictions(unrestricted, rawMask, activeMask, levelIdx, profile.riskPosture, keepComfort, slowRecoverer)
-        : withCauses(
-            engineRestrictions(unrestricted, rawMask, activeMask, levelIdx, profile.riskPosture, keepComfort, slowRecoverer),
-            new Set(actionsOfMask(driftRemoved)),
-            "drift",
-            `drift ${state.drift.level} at or above the profile's drift_restricts_at`,
-          ),
+      driftRemoved === 0 ? engineCauses : withCauses(engineCauses, new Set(actionsOfMask(driftRemoved)), "drift", `drift ${state.drift.level} at or above the profile's drift_restricts_at`),
   };
 }
