@@ -5,7 +5,6 @@
 // measured on the raw vector, behaviour on strength × gain.
 
 import {
-  ACTIVATION_THRESHOLD,
   CORE_CONTROL_WEIGHT,
   GAIN_RELEASE_RATE,
   LEVEL_GAIN,
@@ -54,22 +53,6 @@ export function updateGains(
     }
   }
   return next ?? prev;
-}
-
-/** Bitmask of modes whose arbitrated strength (strength × gain) reaches `threshold`. */
-export function arbitratedMask(strengths: ModeVector, gains: ModeVector, threshold: number): number {
-  let mask = 0;
-  for (let i = 0; i < MODE_COUNT; i++) {
-    if ((strengths[i] as number) * (gains[i] as number) >= threshold) mask |= 1 << i;
-  }
-  return mask;
-}
-
-/** Bitmask of modes whose raw strength reaches the activation threshold. */
-export function rawActiveMask(strengths: ModeVector): number {
-  let mask = 0;
-  for (let i = 0; i < MODE_COUNT; i++) if ((strengths[i] as number) >= ACTIVATION_THRESHOLD) mask |= 1 << i;
-  return mask;
 }
 
 /**
