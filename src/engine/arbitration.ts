@@ -76,6 +76,7 @@ export function controlVector(
     out[i] = w * w;
     total += w * w;
   }
-  for (let i = 0; i < MODE_COUNT; i++) out[i] = total > 0 ? (out[i] as number) / total : 1 / MODE_COUNT;
+  if (total > 0) for (let i = 0; i < MODE_COUNT; i++) out[i] = (out[i] as number) / total;
+  else out.fill(1 / MODE_COUNT);
   return out;
 }

@@ -35,10 +35,10 @@ import {
   HIGH,
   LOW,
   MED,
-  MODE_INDEX,
   STRESS_LEVELS,
   STRESS_MODE,
   levelIndex,
+  modeIndex,
   modeMask,
   modesOfMask,
 } from "./vocabulary.js";
@@ -53,11 +53,12 @@ export function process(state: EngineState, observation: Observation, config: En
   const signal = unit(observation.signalStrength);
   const confidence = unit(observation.confidence);
   const calm = isCalmInput(observation);
+  const target = modeIndex(observation.mode);
 
   // 1. Modes.
   const strengths = updateModeStrengths(
     state.modeStrengths,
-    MODE_INDEX[observation.mode],
+    target,
     signal,
     confidence,
     prevLevelIdx,
@@ -108,7 +109,6 @@ export function process(state: EngineState, observation: Observation, config: En
   let reanchor = false;
   if (sequential) {
     const current = monitor ?? initialMonitor();
-    const target = MODE_INDEX[observation.mode];
     if (target === STRESS_MODE) {
       monitor = current;
       alarm = current.alarmAge > 0;

@@ -201,7 +201,9 @@ export function stepMonitor(m: DriftMonitor, mode: number, strength: number, tol
       recentMean = mu;
       preRun = null;
       suspect = null;
-    } else suspect = age >= P.SUSPECT_WINDOW ? null : { ...suspect, hits, age };
+    } else if (age >= P.SUSPECT_WINDOW) suspect = null;
+    // Spelled out rather than spread: an object spread here cost more than the rest of the branch.
+    else suspect = { mode: suspect.mode, sign: suspect.sign, freqDelta: suspect.freqDelta, meanDelta: suspect.meanDelta, age, hits, needed: suspect.needed };
   }
   if (ended) {
     // A held run that ended within BURST_MAX was a burst: forget it, but keep it on probation.
