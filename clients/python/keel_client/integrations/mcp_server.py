@@ -134,6 +134,7 @@ def serve_http(server: MCPServer, *, host: str, port: int, path: str, token: Opt
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    sock.listen(2048)  # before the URL is printed: a client may connect at once (uvicorn accepts from the backlog)
     shown = f"[{host}]" if ":" in host else host
     print(f"keel MCP server (Streamable HTTP): http://{shown}:{sock.getsockname()[1]}{path}", file=sys.stderr, flush=True)
     uv = uvicorn.Server(uvicorn.Config(http_app(server, host=host, path=path, token=token), log_level="warning"))
