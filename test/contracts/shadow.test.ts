@@ -5,13 +5,19 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { BehavioralContract } from "../../src/contracts/model.js";
 import type { EnforcedContract } from "../../src/contracts/enforce.js";
-import { defaultProfile, MODES } from "../../src/engine/index.js";
+import { compileContract } from "../../src/contracts/compile.js";
+import { FailClosedPolicy } from "../../src/contracts/fail-closed.js";
+import { keyring } from "../../src/contracts/keys.js";
+import { shadowCycle } from "../../src/contracts/shadow.js";
+import { DEFAULT_CONFIG, defaultProfile, initialState, MODES, process as processCycle } from "../../src/engine/index.js";
+import { AgentService } from "../../src/service/agent-service.js";
+import { ContractRegistry } from "../../src/service/contract-registry.js";
 import type { ObservationInput } from "../../src/service/agent-service.js";
 import { PreconditionError } from "../../src/service/errors.js";
 import { MemoryStore } from "../../src/store/memory.js";
 import type { RecordedOutcome } from "../../src/store/types.js";
 import { services, TENANT } from "../audit/history-builder.js";
-import { invariant, sampleContract } from "./fixtures.js";
+import { AGENT, invariant, newSigningKey, sampleContract } from "./fixtures.js";
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 
@@ -268,5 +274,62 @@ describe("VerifyHistory across shadow evaluation and a promotion", () => {
     expect(r2.difference).toMatchObject({ revision: log[p]!.revision, field: "hash" });
     expect(r2.difference!.message).toMatch(/promotion/);
     expect((await s.agents.verifyHistory(TENANT, id)).difference).toBeNull();
+  });
+});
+
+describe("shadow mode and fail-closed", () => {
+  function governed() {
+    const store = new MemoryStore();
+    const key = newSigningKey();
+    let n = 0;
+    const now = () => T0;
+    const registry = new ContractRegistry({ store, keys: keyring(key, []), now, newContractId: () => `c-${++n}`, activeRefreshMs: 0 });
+    const agents = new AgentService({
+      store,
+      contracts: registry,
+      engineConfig: DEFAULT_CONFIG,
+      now,
+      newId: () => `inst_${(++n).toString(16).padStart(16, "0")}`,
+      failClosed: FailClosedPolicy.parse("*"),
+    });
+    return { agents, registry };
+  }
+
+  it("a shadow version never governs: an agent with only a shadow version fails closed, and the shadow is still evaluated", async () => {
+    const { agents, registry } = governed();
+    const id = (await agents.createInstance(TENANT, { name: "g", description: "", profile: defaultProfile(), labels: {} })).id;
+    await registry.put(TENANT, draft(loose(id)), [], true, "shadow");
+    const [o] = await agents.process(TENANT, id, fc.sample(observationArb, { numRuns: 1, seed: 5 }));
+    const c = o!.contract as EnforcedContract;
+    expect(c.failClosed).toBe("the agent has no active contract");
+    expect(c.shadow?.contractVersion).toBe(1);
+    expect(c.shadow?.allowedActions.length).toBeGreaterThanOrEqual(c.allowedActions.length);
+  });
+
+  it("refuses to promote an unsealed shadow version of an agent that fails closed, and promotes a sealed one", async () => {
+    const { agents, registry } = governed();
+    const id = (await agents.createInstance(TENANT, { name: "g", description: "", profile: defaultProfile(), labels: {} })).id;
+    await registry.put(TENANT, draft(loose(id)), [], true);
+    await registry.put(TENANT, draft(strict(id)), [], false, "shadow");
+    await expect(agents.promote(TENANT, id, 0)).rejects.toThrow(/does not verify .* fails closed/);
+    expect((await registry.rolloutOf(TENANT, id)).enforced?.version).toBe(1);
+    await registry.put(TENANT, draft(strict(id)), [], true, "shadow");
+    expect((await agents.promote(TENANT, id, 3)).contract.version).toBe(3);
+    const [o] = await agents.process(TENANT, id, fc.sample(observationArb, { numRuns: 1, seed: 6 }));
+    expect((o!.contract as EnforcedContract).failClosed).toBeUndefined();
+    expect((o!.contract as EnforcedContract).enforcement?.contractVersion).toBe(3);
+  });
+});
+
+describe("shadowCycle", () => {
+  it("reports and counts an evaluation error without throwing, and keeps the shadow state", () => {
+    const compiled = compileContract(strict(AGENT));
+    const broken = { ...compiled, invariants: [{ ...compiled.invariants[0]!, measure: () => { throw new Error("boom"); } }] };
+    const engine = processCycle(initialState(defaultProfile()), fc.sample(observationArb, { numRuns: 1, seed: 8 })[0]!, DEFAULT_CONFIG).contract;
+    const first = shadowCycle(compiled, null, undefined, fc.sample(observationArb, { numRuns: 1, seed: 8 })[0]!, engine, engine);
+    const failed = shadowCycle(broken, first.state, undefined, fc.sample(observationArb, { numRuns: 1, seed: 9 })[0]!, engine, engine);
+    expect(failed.section).toMatchObject({ error: "boom", enforcement: null, wouldBlock: [] });
+    expect(failed.state!.enforcement).toEqual(first.state!.enforcement);
+    expect(failed.state!.counts).toMatchObject({ cycles: 2, errorCycles: 1 });
   });
 });
