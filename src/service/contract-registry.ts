@@ -228,6 +228,13 @@ export class ContractRegistry {
     const seen = this.rolloutSeen.get(key);
     if (!fresh && seen && performance.now() - seen.atMs < this.activeRefreshMs) return seen.rollout;
     const newest = await this.store.contracts.activeContract(tenant, agentId);
+    const known = seen?.rollout;
+    if (newest && known?.newest && known.newest.contract.version === newest.version && known.newest.contract.contractId === newest.contractId) {
+      // Versions and their put modes are immutable: an unchanged newest version means an unchanged rollout.
+      this.rolloutSeen.delete(key);
+      this.rolloutSeen.set(key, { rollout: known, atMs: performance.now() });
+      return known;
+    }
     const versions = new Map<number, CompiledContract>();
     let rollout = ENFORCE;
     if (newest) {
