@@ -17,6 +17,7 @@ import { PreconditionError } from "../../src/service/errors.js";
 import { MemoryStore } from "../../src/store/memory.js";
 import type { RecordedOutcome } from "../../src/store/types.js";
 import { services, TENANT } from "../audit/history-builder.js";
+import { adversarial } from "../engine/scenarios.js";
 import { AGENT, invariant, newSigningKey, sampleContract } from "./fixtures.js";
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
@@ -208,27 +209,30 @@ describe("rollout and promotion", () => {
   });
 });
 
-describe("VerifyHistory across shadow evaluation and a promotion", () => {
+describe("VerifyHistory across shadow evaluation, a D3 rollback, resets and a promotion", () => {
   async function history() {
     const store = new MemoryStore();
     const s = services(store);
     const id = await agent(s);
-    const obs = fc.sample(observationArb, { numRuns: 90, seed: 11 });
+    // The adversarial stream rolls the agent back (D3) at cycle 136, while v2 is in shadow.
+    const tags = fc.sample(observationArb, { numRuns: 200, seed: 11 });
+    const obs = adversarial().map((o, i) => ({ ...tags[i]!, ...o, observedAtMs: T0 + i * 1000 }));
     const run = async (from: number, to: number, batch: number) => {
       for (let i = from; i < to; i += batch) await s.agents.process(TENANT, id, obs.slice(i, Math.min(i + batch, to)));
     };
     await s.registry.put(TENANT, draft(loose(id)), [], false);
     await run(0, 10, 5);
     await s.registry.put(TENANT, draft(strict(id)), [], false, "shadow");
-    await run(10, 30, 4);
+    await run(10, 140, 16);
     await s.registry.put(TENANT, draft(strict(id, "strict-b", 2)), [], false, "shadow");
-    await run(30, 45, 1);
+    await run(140, 155, 1);
+    await s.agents.reset(TENANT, id, "last_snapshot");
     await s.agents.promote(TENANT, id, 0);
-    await run(45, 60, 5);
+    await run(155, 170, 5);
     await s.registry.put(TENANT, draft(loose(id)), [], false, "shadow");
-    await run(60, 70, 5);
+    await run(170, 180, 5);
     await s.agents.reset(TENANT, id, "initial");
-    await run(70, 90, 10);
+    await run(180, 200, 10);
     return { store, s, id };
   }
 
@@ -239,9 +243,12 @@ describe("VerifyHistory across shadow evaluation and a promotion", () => {
     expect(promotion.history).toEqual([]);
     expect(promotion.audit!.promotion).toMatchObject({ version: 3, previous: 1 });
     expect(promotion.audit!.head).toBe(promotion.audit!.promotion!.hash);
+    const rolledBack = log.flatMap((c) => c.history).filter((h) => h.result.rolledBack);
+    expect(rolledBack.length).toBeGreaterThan(0);
+    expect(rolledBack.every((h) => (h.result.contract as EnforcedContract).shadow?.contractVersion === 2)).toBe(true);
     const r = await s.agents.verifyHistory(TENANT, id);
     expect(r.difference).toBeNull();
-    expect(r).toMatchObject({ cycles: 90, resets: 1, commits: log.length });
+    expect(r).toMatchObject({ cycles: 200, resets: 2, commits: log.length });
   });
 
   it("names a changed shadow section, and a changed promotion", async () => {
