@@ -46,6 +46,13 @@ module.exports = {
       to: { path: "^(src|gen)/" },
     },
     {
+      name: "shared-packages-stand-alone",
+      comment: "packages/ are shared by the server and the SDK, so they import neither (nor generated code).",
+      severity: "error",
+      from: { path: "^packages/" },
+      to: { path: "^(src|gen|clients)/" },
+    },
+    {
       name: "library-internals-walled-in",
       comment: "connect's protocol modules are @private (no semver); only the adapter that checks them at startup imports them.",
       severity: "error",

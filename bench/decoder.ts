@@ -1,9 +1,9 @@
-// The compiled request decoder (src/server/decoder.ts) against protobuf-es fromBinary, and with
+// The compiled request decoder (packages/protobuf-decode) against protobuf-es fromBinary, and with
 // and without code generation from strings (what --disallow-code-generation-from-strings gets):
 // nanoseconds per decoded Session frame and 64-observation batch, median of alternating rounds.
 import { create, fromBinary, toBinary, type DescMessage } from "@bufbuild/protobuf";
 import { ProcessBatchRequestSchema, SessionRequestSchema } from "../gen/keel/v1/engine_service_pb.js";
-import { compileDecoder } from "../src/server/decoder.js";
+import { compileDecoder } from "@keel/protobuf-decode";
 import { scaled } from "./report/emit.js";
 
 const observation = (i: number): object => ({ mode: 1 + (i % 6), signalStrength: 0.25 + i / 100, action: "search", target: "orders", context: { tool: "sql" } });

@@ -8,7 +8,7 @@ import { create, equals, fromBinary, toBinary, type DescMessage } from "@bufbuil
 import * as grpc from "@grpc/grpc-js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileDecoder } from "../../src/server/decoder.js";
+import { compileDecoder } from "@keel/protobuf-decode";
 import { HOT_REQUEST_TYPES } from "../../src/server/hot-encoders.js";
 import { ProcessBatchRequestSchema, ProcessRequestSchema, SessionRequestSchema } from "../../gen/keel/v1/engine_service_pb.js";
 import { Mode } from "../../gen/keel/v1/modes_pb.js";
@@ -143,7 +143,7 @@ describe("compiled decoder without fallback", () => {
 import { fileURLToPath } from "node:url";
 import { create, equals, fromBinary, toBinary } from "@bufbuild/protobuf";`,
       `import { SessionRequestSchema as S } from ${JSON.stringify(fileURLToPath(new URL("../../gen/keel/v1/engine_service_pb.ts", import.meta.url)))};`,
-      `import { compileDecoder } from ${JSON.stringify(fileURLToPath(new URL("../../src/server/decoder.ts", import.meta.url)))};`,
+      `import { compileDecoder } from "@keel/protobuf-decode";`,
       `let disallowed = false; try { new Function(""); } catch { disallowed = true; }`,
       `const b = toBinary(S, create(S, { frame: { case: "observation", value: { sequence: 3n, observation: { mode: 2, signalStrength: 0.5, context: { a: "b" } } } } }));`,
       `console.log(JSON.stringify({ disallowed, same: equals(S, compileDecoder(S, { fallback: false })(b), fromBinary(S, b)) }));`,
