@@ -22,7 +22,7 @@ import type {
 } from "../engine/index.js";
 import type { Enforcement } from "../contracts/state.js";
 import type { EnforcedContract } from "../contracts/enforce.js";
-import type { RecordedOutcome } from "../store/types.js";
+import type { HistoryEntry, RecordedOutcome } from "../store/types.js";
 
 const NULL = 0;
 const FALSE = 1;
@@ -43,23 +43,8 @@ const frozenBytes = new WeakMap<object, Uint8Array>();
 export const CYCLE_DOMAIN = "keel-cycle-v1";
 export const RESET_DOMAIN = "keel-reset-v1";
 
-/** The observation of a cycle as history keeps it. */
-export interface ChainedObservation {
-  revision: number;
-  seq: number;
-  sequence: number | null;
-  cycle: number;
-  mode: string;
-  signalStrength: number;
-  confidence: number;
-  context: Readonly<Record<string, string>>;
-  action: string | null;
-  target: string | null;
-  outcome: string | null;
-  amount?: number | null;
-  observedAtMs: number;
-  processedAtMs: number;
-}
+/** The observation of a cycle as history keeps it: a history entry without its chain links. */
+export type ChainedObservation = Omit<HistoryEntry, "instanceId" | "result" | "hash">;
 
 export class CycleWriter extends ByteWriter {
   constructor() {
