@@ -42,7 +42,7 @@ export function startTestRouter(options: { store?: Store; now?: () => number } =
     (router) => {
       router.service(InstanceService, instanceService(agents));
       router.service(EngineService, engineService(agents, new SessionRegistry(), new AbortController().signal));
-      router.service(ContractService, contractService(contracts));
+      router.service(ContractService, contractService(contracts, agents));
     },
     { router: { interceptors } },
   );
