@@ -1,19 +1,20 @@
 // What OpenTelemetry tracing costs at unary saturation (issue 14: off costs nothing measurable, on
-// at 100 % sampling ≤ 10 %). Each round runs Keel in a fresh child process (tracing is process-wide)
-// with the in-process store and auth off, and drives Process at it with BENCH_CONCURRENCY calls in
-// flight for BENCH_SECONDS; the last 80 % counts. The client is a bare HTTP/2 gRPC client sending
-// pre-encoded requests, so that as much of the machine as possible goes to the server under test.
-// Every call carries a sampled W3C traceparent in both modes, as a mesh sends it whatever Keel does;
-// the modes differ only in Keel's configuration: "off" (no OTEL_* variables: the SDK is not loaded)
-// and "on" (OTLP/HTTP JSON to a local receiver that accepts and drops the spans,
-// parentbased_always_on, so every call records its RPC, cycle and commit spans).
+// at 100 % sampling ≤ 10 %). Keel runs in fresh child processes (tracing is process-wide) with the
+// in-process store and auth off. A bare HTTP/2 gRPC client sends pre-encoded Process requests,
+// BENCH_CONCURRENCY in flight per server, so that as much of the machine as possible goes to the
+// server; each server first serves WARM_CALLS (the JIT compiles the hot paths, the SDK's too), then
+// is counted for BENCH_SECONDS. Every call carries a sampled W3C traceparent in both modes, as a mesh
+// sends it whatever Keel does; the modes differ only in Keel's configuration: "off" (no OTEL_*
+// variables: the SDK is not loaded) and "on" (OTLP/HTTP JSON to a receiver process that drops the
+// spans, parentbased_always_on: every call records its RPC, cycle and commit spans).
 //
-// Rounds are paired: each runs both modes back to back, in alternating order (off-on, on-off, …) so
-// that drifting load from other work hits both alike. The cost is computed per pair and quoted as
-// the median with min–max over pairs; so is the server's CPU time per call (from the child's
-// process.cpuUsage), which is less sensitive to other processes than throughput is.
-// Run: npx tsx bench/tracing.ts   Knobs: BENCH_ROUNDS (6), BENCH_SECONDS (6), BENCH_CONCURRENCY (32),
-// BENCH_SERVER_ROOT (serve another checkout's src/, e.g. main's, to compare before and after).
+// Each round measures off and on alone, back to back in alternating order (off-on, on-off, …), then
+// both side by side at once with equal load, so that other work on the machine hits both alike.
+// Costs are computed per round and quoted as the median with min–max over rounds, with the server's
+// CPU time per call (the child's process.cpuUsage). Last, tracing's own work per call is timed in
+// process (bench/tracing-work.ts): a figure other load barely moves, set beside the off server's CPU
+// per call. Run: npx tsx bench/tracing.ts   Knobs: BENCH_ROUNDS (4), BENCH_SECONDS (5),
+// BENCH_CONCURRENCY (32), BENCH_SERVER_ROOT (serve another checkout's src/, e.g. main's, to compare).
 import { spawn, type ChildProcess } from "node:child_process";
 import * as http from "node:http";
 import * as http2 from "node:http2";
@@ -53,6 +54,41 @@ async function serve(): Promise<void> {
   const app = await startApp({ config, logger: createLogger("silent"), store: new MemoryStore() });
   process.on("message", () => process.send!(process.cpuUsage()));
   process.send!({ port: app.port });
+}
+
+/**
+ * Receiver mode: accepts OTLP exports and drops them, as a collector would take them off Keel's
+ * hands, in a process of its own (in the client's, it would slow the client in "on" rounds only).
+ * Counts the spans (one "spanId" key each) to show that every call's spans were exported.
+ */
+function receive(): void {
+  let spans = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (d: Buffer) => chunks.push(d));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      for (let at = body.indexOf('"spanId"'); at >= 0; at = body.indexOf('"spanId"', at + 8)) spans++;
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end("{}");
+    });
+  });
+  server.listen(0, "127.0.0.1", () => process.send!({ port: (server.address() as { port: number }).port }));
+  process.on("message", () => process.send!({ spans }));
+}
+
+async function startReceiver(): Promise<{ child: ChildProcess; port: number; spans: () => Promise<number> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/tracing.ts"], {
+    cwd: root,
+    env: { ...process.env, BENCH_CHILD: "receiver" },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const port = await new Promise<number>((resolve) => child.once("message", (m: { port: number }) => resolve(m.port)));
+  const spans = () => new Promise<number>((resolve) => {
+    child.once("message", (m: { spans: number }) => resolve(m.spans));
+    child.send("spans");
+  });
+  return { child, port, spans };
 }
 
 /** The child's CPU time (user + system) so far, in µs. */
@@ -189,24 +225,13 @@ const stats = (xs: number[]) => {
   return { median, min: s[0]!, max: s[s.length - 1]! };
 };
 
-if (process.env.BENCH_CHILD) {
+if (process.env.BENCH_CHILD === "receiver") {
+  receive();
+} else if (process.env.BENCH_CHILD) {
   await serve();
 } else {
-  // Accepts OTLP exports and drops them, as a collector would take them off Keel's hands; counts
-  // the spans (one "spanId" key each) to show that every call's spans were exported.
-  let spansReceived = 0;
-  const sink = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (d: Buffer) => chunks.push(d));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      for (let at = body.indexOf('"spanId"'); at >= 0; at = body.indexOf('"spanId"', at + 8)) spansReceived++;
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end("{}");
-    });
-  });
-  await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
-  const sinkPort = (sink.address() as { port: number }).port;
+  const sink = await startReceiver();
+  const sinkPort = sink.port;
   const pairs: Record<Tracing, Round>[] = [];
   const sideBySide: Record<Tracing, Round>[] = [];
   const show = (what: string, mode: Tracing, r: Round) =>
@@ -224,7 +249,8 @@ if (process.env.BENCH_CHILD) {
     for (const mode of ["off", "on"] as Tracing[]) show(`round ${r + 1} side by side`, mode, both[mode]);
     sideBySide.push(both);
   }
-  sink.close();
+  const spansReceived = await sink.spans();
+  sink.child.kill("SIGKILL");
   const lost = (p: Record<Tracing, Round>) => (1 - p.on.callsPerSecond / p.off.callsPerSecond) * 100;
   const off = stats(pairs.map((p) => p.off.callsPerSecond));
   const on = stats(pairs.map((p) => p.on.callsPerSecond));
@@ -232,6 +258,9 @@ if (process.env.BENCH_CHILD) {
   const cpuCost = stats(pairs.map((p) => (p.on.cpuMicrosPerCall / p.off.cpuMicrosPerCall - 1) * 100));
   const sideCost = stats(sideBySide.map(lost));
   const sideCpuCost = stats(sideBySide.map((p) => (p.on.cpuMicrosPerCall / p.off.cpuMicrosPerCall - 1) * 100));
+  const cpuOff = stats(pairs.map((p) => p.off.cpuMicrosPerCall));
+  const { tracingWorkPerCall } = await import("./tracing-work.js");
+  const work = stats(await tracingWorkPerCall(5, scaled(20_000, 500)));
   const fmt = (x: { median: number; min: number; max: number }, d = 0) => `${x.median.toFixed(d)} (${x.min.toFixed(d)} – ${x.max.toFixed(d)})`;
   console.log(`unary Process at saturation, ${concurrency} in flight per server, ${rounds} rounds × ${seconds} s after ${WARM_CALLS} warm-up calls; median (min – max):`);
   console.log(`  alone: tracing off            ${fmt(off)} calls/s`);
@@ -240,8 +269,10 @@ if (process.env.BENCH_CHILD) {
   console.log(`  alone: server CPU/call added  ${fmt(cpuCost, 1)} %`);
   console.log(`  side by side: throughput lost ${fmt(sideCost, 1)} %`);
   console.log(`  side by side: CPU/call added  ${fmt(sideCpuCost, 1)} %`);
+  console.log(`  in process: tracing's own work ${fmt(work, 1)} µs CPU per call = ${((work.median / cpuOff.median) * 100).toFixed(1)} % of the off server's ${cpuOff.median.toFixed(0)} µs`);
   emit("tracing.off_calls_per_second", off.median);
   emit("tracing.on_calls_per_second", on.median);
   emit("tracing.on_cost_percent", cost.median);
   emit("tracing.side_by_side_cost_percent", sideCost.median);
+  emit("tracing.work_us_per_call", work.median);
 }
