@@ -107,6 +107,21 @@ export const BENCHMARKS: readonly Benchmark[] = [
     ],
   },
   {
+    id: "sdk_guard",
+    script: "bench/sdk-guard.ts",
+    what: "a KeelGuard-guarded tool call in the TypeScript SDK over the bare call, lock-step on a warm session (Keel in its own process)",
+    figures: [
+      {
+        id: "sdk_guard.added_p50_ms",
+        label: "guarded tool call, added over the bare call, p50",
+        unit: "ms",
+        target: { atMost: 1, source: "issue 19: a guarded call adds ≤ 1 ms at p50 over the bare tool call" },
+      },
+      { id: "sdk_guard.session_p50_ms", label: "KeelSession.send lock-step p50 (the guard's one round trip)", unit: "ms" },
+      { id: "sdk_guard.guard_own_p50_ms", label: "guarded minus KeelSession.send, p50", unit: "ms" },
+    ],
+  },
+  {
     id: "sessions_sdk",
     script: "bench/sessions-sdk.ts",
     what: "the TypeScript SDK (@keel/client) against Keel in its own process, one session; lock-step against a bare Connect stub",

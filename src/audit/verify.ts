@@ -6,6 +6,7 @@
 import type { CompiledContract } from "../contracts/compile.js";
 import { enforceCycle, type EnforcedContract } from "../contracts/enforce.js";
 import { failClosed } from "../contracts/fail-closed.js";
+import { shadowCycle, type ShadowState } from "../contracts/shadow.js";
 import type { EnforcementState } from "../contracts/state.js";
 import {
   process as runCycle,
@@ -16,7 +17,7 @@ import {
   type StableSnapshot,
 } from "../engine/index.js";
 import type { HistoryEntry, LoggedCommit, RecordedOutcome, StoredState } from "../store/types.js";
-import { GENESIS, checkCycle, resetHash } from "./chain.js";
+import { GENESIS, checkCycle, promotionHash, resetHash } from "./chain.js";
 import { CycleWriter } from "./cycle-bytes.js";
 
 /** The first place where the stored log and its replay disagree. */
@@ -58,6 +59,7 @@ export interface ReplaySetup {
 export class HistoryReplay {
   private state: EngineState;
   private enforcement: EnforcementState | undefined;
+  private shadow: ShadowState | null = null;
   private prev = GENESIS;
   private revision = 0;
   private latestSnapshot: { revision: number; seq: number; snapshot: StableSnapshot } | null = null;
@@ -76,7 +78,7 @@ export class HistoryReplay {
     }
     const audit = commit.audit;
     if (!audit) return diff(rev, null, null, "audit", "an audit link", "none", `revision ${rev} carries no audit link (written before the chain existed, or removed)`);
-    const found = audit.reset ? this.replayReset(commit) : this.replayCycles(commit);
+    const found = audit.reset ? this.replayReset(commit) : audit.promotion ? this.replayPromotion(commit) : this.replayCycles(commit);
     if (found) return found;
     if (audit.head !== this.prev) {
       return diff(rev, null, null, "audit.head", this.prev, audit.head, `revision ${rev}'s chain head does not match its last link`);
@@ -113,6 +115,7 @@ export class HistoryReplay {
     if (reset.target === "initial") {
       next = this.setup.initial;
       this.enforcement = undefined;
+      this.shadow = null;
     } else {
       const snap = this.latestSnapshot;
       const want = snap ? `${snap.revision}:${snap.seq}` : "none";
@@ -127,6 +130,27 @@ export class HistoryReplay {
     this.state = next;
     this.prev = hash;
     this.progress.resets++;
+    return null;
+  }
+
+  /** A shadow version made the enforced one: the version must be in the store as chained; the engine state is unchanged. */
+  private replayPromotion(commit: LoggedCommit): Difference | null {
+    const promotion = commit.audit!.promotion!;
+    const rev = commit.revision;
+    if (commit.history.length > 0) {
+      return diff(rev, 0, commit.history[0]!.cycle, "promotion", "no cycles", `${commit.history.length} cycles`, `promotion revision ${rev} carries cycles`);
+    }
+    const compiled = this.setup.contractVersion(promotion.version);
+    if (!compiled || compiled.versionHash !== promotion.versionHash) {
+      return diff(rev, null, null, "contract", promotion.versionHash, compiled?.versionHash ?? "none",
+        `contract version ${promotion.version} promoted at revision ${rev} is missing or changed in the contract store`);
+    }
+    const hash = promotionHash(this.prev, rev, commit.committedAtMs, promotion);
+    if (hash !== promotion.hash) {
+      return diff(rev, null, null, "hash", hash, promotion.hash, `promotion revision ${rev}'s hash does not match its content or the link before it`);
+    }
+    this.shadow = null;
+    this.prev = hash;
     return null;
   }
 
@@ -156,6 +180,19 @@ export class HistoryReplay {
             `the stored contract version ${version} is not the one this cycle was enforced with`);
         }
         ({ state: enforcement, contract } = enforceCycle(compiled, enforcement, entry, r.contract));
+      }
+      // The shadow version, with the same inputs: the state before this cycle and the answer it gave.
+      let shadow: ShadowState | null = null;
+      const recordedShadow = recorded.shadow;
+      if (recordedShadow) {
+        const compiled = this.setup.contractVersion(recordedShadow.contractVersion);
+        if (!compiled || compiled.versionHash !== recordedShadow.contractVersionHash) {
+          return diff(rev, i, entry.cycle, "contract", recordedShadow.contractVersionHash, compiled?.versionHash ?? "none",
+            `the shadow contract version ${recordedShadow.contractVersion} of ${rev}:${i} is missing or changed in the contract store`);
+        }
+        const evaluated = shadowCycle(compiled, this.shadow, this.enforcement, entry, r.contract, contract);
+        shadow = evaluated.state;
+        contract.shadow = evaluated.section;
       }
       // Replayed under the engine version the cycle recorded: a different one shows up as a difference below.
       if (recorded.engineVersionHash !== undefined) contract.engineVersionHash = recorded.engineVersionHash;
@@ -189,6 +226,7 @@ export class HistoryReplay {
       }
       this.state = r.state;
       this.enforcement = enforcement;
+      this.shadow = shadow;
       this.prev = hash;
       this.progress.cycles++;
       const ev = recorded.engineVersionHash;

@@ -9,6 +9,7 @@ import { DRIFT_DISTRIBUTIONS, type ViolationResponse } from "./model.js";
 import type { DriftScores, Enforcement, EnforcementState, Violation, ViolationKind, WindowEntry } from "./state.js";
 import { inTargetScope, tagKey } from "./tags.js";
 import { clampTrust, nextTrust } from "./trust.js";
+import type { ShadowSection } from "./shadow.js";
 import { advanceSum, emptySum, type SumState } from "./sum-monitor.js";
 
 /**
@@ -23,6 +24,8 @@ export type EnforcedContract = ExecutionContract & {
   contractVersionHash?: string;
   /** Set when the agent failed closed (fail-closed.ts): why it got only the safe actions. */
   failClosed?: string;
+  /** The shadow contract version's would-be enforcement on this cycle (shadow.ts); changes nothing else. */
+  shadow?: ShadowSection;
 };
 
 /** The restriction cause of a restricting violation of each kind. */
