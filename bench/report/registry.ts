@@ -226,11 +226,13 @@ export const BENCHMARKS: readonly Benchmark[] = [
   {
     id: "tracing",
     script: "bench/tracing.ts",
-    what: "unary Process at saturation (in-process store, auth off) with OpenTelemetry off and on at 100 % sampling",
+    what: "unary Process at saturation (in-process store, auth off) with OpenTelemetry off and on at 100 % sampling, paired rounds",
     figures: [
       { id: "tracing.off_calls_per_second", label: "tracing off", unit: "calls/s" },
       { id: "tracing.on_calls_per_second", label: "tracing on, 100 % sampling", unit: "calls/s" },
       { id: "tracing.on_cost_percent", label: "throughput lost with tracing on", unit: "%", target: { atMost: 10, source: "issue 14: tracing on at 100 % costs ≤ 10 % of unary saturation" } },
+      { id: "tracing.side_by_side_cost_percent", label: "throughput lost with tracing on, both servers at once", unit: "%" },
+      { id: "tracing.work_us_per_call", label: "tracing's own work per call, in process", unit: "µs" },
     ],
   },
 ];

@@ -3,6 +3,7 @@
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import { tenantOf } from "../auth/principal.js";
+import { callTraceOf } from "./call-trace.js";
 import { InvalidContractError } from "../contracts/errors.js";
 import { normalizeContract } from "../contracts/normalize.js";
 import type { Verification } from "../contracts/seal.js";
@@ -51,7 +52,7 @@ export function contractService(registry: ContractRegistry, agents: Pick<AgentSe
 
     promoteContract: handled(async (req, ctx) => {
       const id = v.instanceId("agent_id", req.agentId);
-      const { contract, promotion, revision } = await agents.promote(tenantOf(ctx), id, req.version);
+      const { contract, promotion, revision } = await agents.promote(tenantOf(ctx), id, req.version, callTraceOf(ctx));
       return create(PromoteContractResponseSchema, {
         contract: contractToWire(contract),
         previousVersion: promotion.previous,

@@ -28,6 +28,7 @@ import {
 } from "./engine-mapping.js";
 import { invalidArgument } from "./errors.js";
 import { AbortFanout } from "./abort-fanout.js";
+import { callTraceOf } from "./call-trace.js";
 import { observationContent, observationFromWire } from "./observation-mapping.js";
 import { writeRequest } from "./write-request.js";
 import { MAX_BATCH } from "../protocol-limits.js";
@@ -46,7 +47,7 @@ export function engineService(
       const id = v.instanceId("instance_id", req.instanceId);
       const obs = observationFromWire("observation", req.observation, Date.now());
       const request = writeRequest("Process", req.requestId, () => `${id}|${observationContent(obs, req.observation)}`);
-      const [outcome] = await agents.process(tenantOf(ctx), id, [obs], request);
+      const [outcome] = await agents.process(tenantOf(ctx), id, [obs], request, callTraceOf(ctx));
       return create(ProcessResponseSchema, { outcome: outcomeToWire(id, outcome!) });
     },
 
@@ -61,7 +62,7 @@ export function engineService(
         req.requestId,
         () => `${id}|${req.includeIntermediate}|${obs.map((o, i) => observationContent(o, req.observations[i])).join("|")}`,
       );
-      const outcomes = await agents.process(tenantOf(ctx), id, obs, request);
+      const outcomes = await agents.process(tenantOf(ctx), id, obs, request, callTraceOf(ctx));
       const shown = req.includeIntermediate ? outcomes : outcomes.slice(-1);
       return create(ProcessBatchResponseSchema, {
         outcomes: shown.map((o) => outcomeToWire(id, o)),
@@ -90,7 +91,7 @@ export function engineService(
         t === ResetTarget.INITIAL ? "initial" : t === ResetTarget.LAST_SNAPSHOT ? "last_snapshot" : undefined,
       );
       const request = writeRequest("Reset", req.requestId, () => `${id}|${target}`);
-      const { contract, revision } = await agents.reset(tenantOf(ctx), id, target, request);
+      const { contract, revision } = await agents.reset(tenantOf(ctx), id, target, request, callTraceOf(ctx));
       return create(ResetResponseSchema, { contract: contractToWire(id, contract), revision: BigInt(revision) });
     },
 

@@ -6,8 +6,8 @@ import { Code, ConnectError, createContextKey, type Interceptor } from "@connect
 import { principalKey } from "../auth/principal.js";
 import type { Logger } from "../logger.js";
 import type { MethodKind, MethodSeries } from "../metrics/rpc-metrics.js";
-import { SpanStatusCode, type Span } from "@opentelemetry/api";
-import { tracing } from "../tracing/tracing.js";
+import { tracing, type CallTrace } from "../tracing/tracing.js";
+import { callTraceKey } from "./call-trace.js";
 import { toConnectError } from "./errors.js";
 
 /** Set when this interceptor has logged a call's failure, so the adapter does not log it again. */
@@ -29,20 +29,22 @@ export function callInterceptor(logger: Logger, tracker: CallTracker, observer?:
   return (next) => (req) => {
     const t = tracing();
     if (!t) return call(next, req, null);
-    // The call runs inside its server span, child of the caller's traceparent (any transport).
-    const attributes = { "rpc.system": "grpc", "rpc.service": req.service.typeName, "rpc.method": req.method.name };
-    return t.serverSpan(`${req.service.typeName}/${req.method.name}`, req.header, attributes, (span) => call(next, req, span));
+    // The call's server span, child of the caller's traceparent (any transport); handlers find it
+    // in the context values and hand it to the service for the cycle and commit spans.
+    const { name, attributes } = spanOf(req.method);
+    const trace = t.startCall(name, req.header, attributes);
+    req.contextValues.set(callTraceKey, trace);
+    return call(next, req, trace);
   };
 
-  async function call(next: Parameters<Interceptor>[0], req: Parameters<ReturnType<Interceptor>>[0], span: Span | null) {
+  async function call(next: Parameters<Interceptor>[0], req: Parameters<ReturnType<Interceptor>>[0], trace: CallTrace | null) {
     const requestId = req.header.get("x-request-id") || randomUUID();
     const method = `${req.service.typeName}/${req.method.name}`;
     const series = observer?.method(req.service.typeName, req.method.name, req.method.methodKind);
     series?.started();
     if (tracker.draining) {
       series?.handled(Code[Code.Unavailable], 0);
-      span?.setAttribute("rpc.grpc.status_code", Code.Unavailable);
-      span?.end();
+      trace?.end(Code.Unavailable);
       throw new ConnectError("server is shutting down - retry against another replica", Code.Unavailable);
     }
     const started = performance.now();
@@ -63,13 +65,11 @@ export function callInterceptor(logger: Logger, tracker: CallTracker, observer?:
         const idempotencyKey = req.stream ? undefined : (req.message as { requestId?: unknown }).requestId;
         if (typeof idempotencyKey === "string" && idempotencyKey !== "") fields.idempotencyKey = idempotencyKey;
         series?.handled(err ? Code[err.code]! : "OK", (fields.ms as number) / 1000);
-        if (span) {
-          const { traceId, spanId } = span.spanContext();
+        if (trace) {
+          const { traceId, spanId } = trace.span.spanContext();
           fields.traceId = traceId;
           fields.spanId = spanId;
-          span.setAttribute("rpc.grpc.status_code", err ? err.code : 0);
-          if (err) span.setStatus({ code: SpanStatusCode.ERROR, message: err.rawMessage });
-          span.end();
+          trace.end(err ? err.code : 0, err?.rawMessage);
         }
         if (err?.code === Code.Internal) {
           logger.error({ ...fields, err: raw }, "rpc failed");
@@ -87,15 +87,27 @@ export function callInterceptor(logger: Logger, tracker: CallTracker, observer?:
         done();
         return res;
       }
-      const message = logged(res.message, done, series?.sent);
-      // A stream's messages are pulled later by the transport: keep them in the call's span.
-      return { ...res, message: span ? tracing()!.bind(message) : message };
+      return { ...res, message: logged(res.message, done, series?.sent) };
     } catch (raw) {
       throw done(raw)!;
     } finally {
       if (!req.stream) tracker.inFlight--;
     }
   }
+}
+
+type MethodOf = Parameters<ReturnType<Interceptor>>[0]["method"];
+const spans = new WeakMap<MethodOf, { name: string; attributes: Readonly<Record<string, string>> }>();
+
+/** A method's span name and attributes, built once (the SDK copies attributes, never keeps ours). */
+function spanOf(method: MethodOf): { name: string; attributes: Readonly<Record<string, string>> } {
+  let s = spans.get(method);
+  if (!s) {
+    const service = method.parent.typeName;
+    s = { name: `${service}/${method.name}`, attributes: { "rpc.system": "grpc", "rpc.service": service, "rpc.method": method.name } };
+    spans.set(method, s);
+  }
+  return s;
 }
 
 /** Passes a response stream through, counting messages and logging once when it ends or fails. */

@@ -9,6 +9,7 @@ import { create } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
 import { tenantOf } from "../auth/principal.js";
+import { callTraceOf } from "./call-trace.js";
 import type { AgentService } from "../service/agent-service.js";
 import { tenantKey } from "../store/tenant.js";
 import {
@@ -86,6 +87,7 @@ export async function* runSession(
     const open = first.value.frame.value;
     const id = v.instanceId("open.instance_id", open.instanceId);
     const tenant = tenantOf(ctx);
+    const trace = callTraceOf(ctx);
     const { contract, lastSequence } = await agents.sessionStart(tenant, id);
     if (open.resumeAfterSequence > BigInt(lastSequence)) {
       throw new ConnectError(
@@ -124,7 +126,7 @@ export async function* runSession(
               Code.FailedPrecondition,
             );
           }
-          const outcomes = await agents.processSequenced(tenant, id, inputs);
+          const outcomes = await agents.processSequenced(tenant, id, inputs, trace);
           expected = inputs[inputs.length - 1]!.sequence + 1;
           const sequenced = outcomes.map((o) => ({
             sequence: BigInt(o.sequence),

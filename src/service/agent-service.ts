@@ -42,7 +42,7 @@ import {
 import { tenantKey } from "../store/tenant.js";
 import { ContentionError, NotFoundError, PreconditionError, RequestIdReusedError } from "./errors.js";
 import { instanceIdOfRequest, type WriteRequest } from "./write-request.js";
-import { traced } from "../tracing/tracing.js";
+import { tracedCommit, tracedCycle, type CallTrace } from "../tracing/tracing.js";
 import { HeadCache } from "./head-cache.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 
@@ -299,10 +299,22 @@ export class AgentService {
    * Processes observations in order and commits them together. Returns one outcome per
    * observation; none of them is visible to anyone before all are durable.
    */
-  process(tenant: string, id: string, observations: ObservationInput[], request?: WriteRequest): Promise<RecordedOutcome[]> {
+  process(
+    tenant: string,
+    id: string,
+    observations: ObservationInput[],
+    request?: WriteRequest,
+    trace?: CallTrace,
+  ): Promise<RecordedOutcome[]> {
     return this.mutex.run(tenantKey(tenant, id), async () => {
       const governance = await this.governance(tenant, id);
-      return this.commitWithRetry(tenant, id, (stored) => this.runCycles(tenant, id, stored, observations, null, governance), request);
+      return this.commitWithRetry(
+        tenant,
+        id,
+        (stored) => this.runCycles(tenant, id, stored, observations, null, governance, trace),
+        request,
+        trace,
+      );
     }).then((committed) => {
       if (committed.replay) return committed.replay.outcomes;
       this.metrics?.cycles(committed.outcomes);
@@ -315,18 +327,18 @@ export class AgentService {
    * last processed one without gaps; a sequence already processed is answered with its
    * original outcome from the history and not processed again.
    */
-  processSequenced(tenant: string, id: string, items: SequencedInput[]): Promise<SequencedOutcome[]> {
+  processSequenced(tenant: string, id: string, items: SequencedInput[], trace?: CallTrace): Promise<SequencedOutcome[]> {
     checkContiguous(items);
     return this.mutex.run(tenantKey(tenant, id), async () => {
       const cached = this.heads.get(tenant, id);
       if (cached) {
         try {
-          return await this.sequencedFrom(tenant, id, cached, items, false);
+          return await this.sequencedFrom(tenant, id, cached, items, false, trace);
         } catch (err) {
           if (!(err instanceof StaleHeadError)) throw err;
         }
       }
-      return this.sequencedFrom(tenant, id, await this.getState(tenant, id), items, true);
+      return this.sequencedFrom(tenant, id, await this.getState(tenant, id), items, true, trace);
     });
   }
 
@@ -341,6 +353,7 @@ export class AgentService {
     stored: StoredState,
     items: SequencedInput[],
     authoritative: boolean,
+    trace: CallTrace | undefined,
   ): Promise<SequencedOutcome[]> {
     const first = items[0]!.sequence;
     if (first > stored.lastSequence + 1) {
@@ -354,13 +367,19 @@ export class AgentService {
     const replayed = await this.replay(tenant, id, replays);
     if (fresh.length === 0) return replayed;
     const governance = await this.governance(tenant, id);
-    const { outcomes } = await this.commitWithRetry(tenant, id, (current) => {
-      if (current.lastSequence !== stored.lastSequence) {
-        if (!authoritative) throw new StaleHeadError();
-        throw new PreconditionError(`instance ${id} was processed by another session concurrently - reopen the session`);
-      }
-      return this.runCycles(tenant, id, current, fresh.map((i) => i.observation), fresh.map((i) => i.sequence), governance);
-    });
+    const { outcomes } = await this.commitWithRetry(
+      tenant,
+      id,
+      (current) => {
+        if (current.lastSequence !== stored.lastSequence) {
+          if (!authoritative) throw new StaleHeadError();
+          throw new PreconditionError(`instance ${id} was processed by another session concurrently - reopen the session`);
+        }
+        return this.runCycles(tenant, id, current, fresh.map((i) => i.observation), fresh.map((i) => i.sequence), governance, trace);
+      },
+      undefined,
+      trace,
+    );
     this.metrics?.cycles(outcomes);
     return [
       ...replayed,
@@ -390,6 +409,7 @@ export class AgentService {
     observations: ObservationInput[],
     sequences: number[] | null,
     governance: Governance,
+    trace: CallTrace | undefined,
   ): { state: EngineState; outcomes: RecordedOutcome[]; commit: CycleCommit } {
     const { compiled, shadow: shadowVersion, failure, closed } = this.governed(id, governance, stored);
     const at = this.now();
@@ -401,7 +421,7 @@ export class AgentService {
     let shadow: ShadowState | null = stored.rollout?.shadow ?? null;
     let chain = stored.auditHead ?? GENESIS;
     observations.forEach((obs, seq) => {
-      const r = traced("keel.engine.cycle", { "keel.mode": obs.mode }, () => runCycle(state, obs, this.config));
+      const r = tracedCycle(trace, obs.mode, () => runCycle(state, obs, this.config));
       state = r.state;
       const enforcedBefore = enforcement;
       let contract: EnforcedContract = r.contract;
@@ -475,6 +495,7 @@ export class AgentService {
     id: string,
     target: ResetTarget,
     request?: WriteRequest,
+    trace?: CallTrace,
   ): Promise<{ contract: ExecutionContract; revision: number }> {
     return this.mutex.run(tenantKey(tenant, id), async () => {
       const instance = await this.getInstance(tenant, id);
@@ -506,6 +527,7 @@ export class AgentService {
           return { contract, commit, reply: JSON.stringify(contract) };
         },
         request,
+        trace,
       );
       if (committed.replay) {
         return { contract: JSON.parse(committed.replay.reply ?? "null") as ExecutionContract, revision: committed.replay.revision };
@@ -523,31 +545,38 @@ export class AgentService {
     tenant: string,
     id: string,
     expected: number,
+    trace?: CallTrace,
   ): Promise<{ contract: BehavioralContract; promotion: PromotionRecord; revision: number }> {
     return this.mutex.run(tenantKey(tenant, id), async () => {
       await this.getInstance(tenant, id);
       const rollout = await this.rolloutOf(tenant, id, true);
       const closed = this.failClosedPolicy?.applies(tenant, id) ?? false;
-      const committed = await this.commitWithRetry(tenant, id, (stored) => {
-        const g = governing(rollout, stored.rollout?.promoted ?? 0);
-        if (!g.shadow) throw new PreconditionError(`instance ${id} has no shadow contract version to promote - put one with mode SHADOW first`);
-        const version = g.shadow.contract.version;
-        if (expected !== 0 && expected !== version) {
-          throw new PreconditionError(`version ${expected} is not the shadow version of ${id} - its shadow version is ${version}`);
-        }
-        if (closed && g.shadow.seal !== "valid") {
-          throw new PreconditionError(
-            `shadow version ${version} does not verify against the trusted keys (${g.shadow.seal ?? "unchecked"}) and ${id} fails closed - put it sealed`,
-          );
-        }
-        const commit = this.emptyCommit(tenant, id, stored, stored.state);
-        setRollout(commit, version, null);
-        const link = { contractId: g.shadow.contract.contractId, version, versionHash: g.shadow.versionHash, previous: g.enforced?.contract.version ?? 0 };
-        const hash = promotionHash(stored.auditHead ?? GENESIS, stored.revision + 1, commit.committedAtMs, link);
-        const promotion: PromotionRecord = { ...link, hash };
-        commit.audit = { head: hash, reset: null, promotion };
-        return { commit, promotion, contract: g.shadow.contract };
-      });
+      const committed = await this.commitWithRetry(
+        tenant,
+        id,
+        (stored) => {
+          const g = governing(rollout, stored.rollout?.promoted ?? 0);
+          if (!g.shadow) throw new PreconditionError(`instance ${id} has no shadow contract version to promote - put one with mode SHADOW first`);
+          const version = g.shadow.contract.version;
+          if (expected !== 0 && expected !== version) {
+            throw new PreconditionError(`version ${expected} is not the shadow version of ${id} - its shadow version is ${version}`);
+          }
+          if (closed && g.shadow.seal !== "valid") {
+            throw new PreconditionError(
+              `shadow version ${version} does not verify against the trusted keys (${g.shadow.seal ?? "unchecked"}) and ${id} fails closed - put it sealed`,
+            );
+          }
+          const commit = this.emptyCommit(tenant, id, stored, stored.state);
+          setRollout(commit, version, null);
+          const link = { contractId: g.shadow.contract.contractId, version, versionHash: g.shadow.versionHash, previous: g.enforced?.contract.version ?? 0 };
+          const hash = promotionHash(stored.auditHead ?? GENESIS, stored.revision + 1, commit.committedAtMs, link);
+          const promotion: PromotionRecord = { ...link, hash };
+          commit.audit = { head: hash, reset: null, promotion };
+          return { commit, promotion, contract: g.shadow.contract };
+        },
+        undefined,
+        trace,
+      );
       return { contract: committed.contract, promotion: committed.promotion, revision: committed.revision };
     });
   }
@@ -624,18 +653,22 @@ export class AgentService {
     tenant: string,
     id: string,
     step: (stored: StoredState) => T,
+    request: undefined,
+    trace: CallTrace | undefined,
   ): Promise<T & { revision: number }>;
   private commitWithRetry<T extends { commit: CycleCommit; reply?: string }>(
     tenant: string,
     id: string,
     step: (stored: StoredState) => T,
     request: WriteRequest | undefined,
+    trace: CallTrace | undefined,
   ): Promise<Committed<T>>;
   private async commitWithRetry<T extends { commit: CycleCommit; reply?: string }>(
     tenant: string,
     id: string,
     step: (stored: StoredState) => T,
-    request?: WriteRequest,
+    request: WriteRequest | undefined,
+    trace: CallTrace | undefined,
   ): Promise<Committed<T>> {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const head = (attempt === 1 && this.heads.get(tenant, id)) || (await this.getState(tenant, id));
@@ -652,11 +685,7 @@ export class AgentService {
       const took = (result: "ok" | "conflict" | "error") =>
         this.metrics?.commit((performance.now() - started) / 1000, result, computed.commit.history.length);
       try {
-        const committed = await traced(
-          "keel.store.commit",
-          { "keel.batch_size": computed.commit.history.length, "keel.attempt": attempt },
-          () => this.store.commit(computed.commit),
-        );
+        const committed = await tracedCommit(trace, computed.commit.history.length, attempt, () => this.store.commit(computed.commit));
         took("ok");
         this.heads.set(tenant, id, committed);
         return { ...computed, revision: committed.revision };

@@ -1,16 +1,17 @@
 // Tracing end to end: a real OTLP/HTTP receiver started here decodes what the SDK exports. A call
 // carrying a W3C traceparent (Connect, gRPC via grpc-js, gRPC-Web, and a session stream) yields a
-// server span in the caller's trace, with the engine cycle and store commit spans under it, and the
-// call's log line names the same trace and span.
+// server span in the caller's trace, with the engine cycle and store commit spans under it (a Reset:
+// its commit), and the call's log line names the same trace and span. A caller that did not sample
+// gets nothing recorded, but its trace id is still logged.
 import * as http from "node:http";
 import * as grpc from "@grpc/grpc-js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { createGrpcWebTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SessionRequest, type SessionRequestSchema } from "../../gen/keel/v1/engine_service_pb.js";
+import { ResetTarget, type SessionRequest, type SessionRequestSchema } from "../../gen/keel/v1/engine_service_pb.js";
 import { Mode } from "../../gen/keel/v1/modes_pb.js";
 import { createLogger } from "../../src/logger.js";
-import { startTracing, stopTracing } from "../../src/tracing/tracing.js";
+import { startTracing, stopTracing, tracing } from "../../src/tracing/tracing.js";
 import { authInterceptor, clientsFor, clientsOn } from "../support/clients.js";
 import { grpcClients } from "../support/grpc-js.js";
 import { Pushable } from "../support/pushable.js";
@@ -58,28 +59,22 @@ afterAll(async () => {
   receiver?.close();
 });
 
-/** A traceparent of a new trace, as an upstream service would send it. */
-function newParent(): { traceId: string; parentId: string; header: string } {
+/** A traceparent of a new trace, as an upstream service would send it (sampled unless told). */
+function newParent(sampled = true): { traceId: string; parentId: string; header: string } {
   const hex = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 16).toString(16)).join("");
   const traceId = hex(32);
   const parentId = hex(16);
-  return { traceId, parentId, header: `00-${traceId}-${parentId}-01` };
+  return { traceId, parentId, header: `00-${traceId}-${parentId}-${sampled ? "01" : "00"}` };
 }
 
 async function spansOf(traceId: string, atLeast: number): Promise<OtlpSpan[]> {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    await forceFlush();
+    await tracing()!.flush();
     const found = spans.filter((s) => s.traceId === traceId);
     if (found.length >= atLeast || Date.now() > deadline) return found;
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-async function forceFlush(): Promise<void> {
-  const { trace } = await import("@opentelemetry/api");
-  const provider = trace.getTracerProvider() as unknown as { getDelegate?: () => { forceFlush?: () => Promise<void> } };
-  await provider.getDelegate?.().forceFlush?.();
 }
 
 const attr = (span: OtlpSpan, key: string) => {
@@ -112,6 +107,34 @@ describe("OpenTelemetry tracing over OTLP/HTTP", () => {
     const rpc = expectCallTree(await spansOf(parent.traceId, 5), parent.parentId, "keel.v1.EngineService/ProcessBatch", 3);
     const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.idempotencyKey === "traced-1");
     expect(line).toMatchObject({ traceId: parent.traceId, spanId: rpc.spanId });
+  });
+
+  it("traces a Reset and its commit in the caller's trace", async () => {
+    const parent = newParent();
+    const { instances, engine } = clientsFor(server.baseUrl, { apiKey: server.apiKey });
+    const id = (await instances.createInstance({ name: "traced-reset" })).instance!.id;
+    await engine.reset({ instanceId: id, target: ResetTarget.INITIAL }, { headers: { traceparent: parent.header } });
+    const found = await spansOf(parent.traceId, 2);
+    const rpc = found.find((s) => s.name === "keel.v1.EngineService/Reset");
+    expect(rpc?.parentSpanId).toBe(parent.parentId);
+    const commit = found.find((s) => s.name === "keel.store.commit");
+    expect(commit?.parentSpanId).toBe(rpc!.spanId);
+    expect(attr(commit!, "keel.batch_size")).toBe(0);
+  });
+
+  it("records nothing for a caller that did not sample, and still logs its trace id", async () => {
+    const unsampled = newParent(false);
+    const sampled = newParent();
+    const { instances, engine } = clientsFor(server.baseUrl, { apiKey: server.apiKey });
+    const id = (await instances.createInstance({ name: "unsampled" })).instance!.id;
+    const o = { mode: Mode.ORDER, signalStrength: 0.5 };
+    await engine.processBatch({ instanceId: id, observations: [o], requestId: "unsampled-1" }, { headers: { traceparent: unsampled.header } });
+    // A sampled call after it: once its spans are in, the unsampled call's would be too.
+    await engine.process({ instanceId: id, observation: o }, { headers: { traceparent: sampled.header } });
+    expect(await spansOf(sampled.traceId, 3)).toHaveLength(3);
+    expect(spans.filter((s) => s.traceId === unsampled.traceId)).toEqual([]);
+    const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.idempotencyKey === "unsampled-1");
+    expect(line).toMatchObject({ traceId: unsampled.traceId });
   });
 
   it("continues it on gRPC (grpc-js client) and on gRPC-Web", async () => {
