@@ -11,6 +11,7 @@ const [baseUrl, apiKey, instanceId] = process.argv.slice(2) as [string, string, 
 const engine = createClient(EngineService, createGrpcTransport({ baseUrl, interceptors: authInterceptor(apiKey) }));
 let running = true;
 process.stdin.on("end", () => (running = false)).resume();
+process.stdout.on("error", () => (running = false)); // the soak went away
 while (running) {
   const at = Date.now();
   const t0 = performance.now();

@@ -32,7 +32,16 @@ const instances = createClient(InstanceService, transport);
 
 /** Scrapes /metrics once; each scrape also resets the server's event-loop lag histogram. */
 async function metrics(): Promise<(name: string) => number> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  // A kept-alive connection the server is closing can reset a scrape: try again on a new one.
+  let text = "";
+  for (let attempt = 1; ; attempt++) {
+    try {
+      text = await (await fetch(`${baseUrl}/metrics`)).text();
+      break;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
   return (name) => {
     const line = text.split("\n").find((l) => l.startsWith(`${name} `));
     return line ? Number(line.split(" ")[1]) : Number.NaN;

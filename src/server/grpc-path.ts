@@ -336,9 +336,11 @@ class RequestReader implements AsyncIterator<unknown> {
         call.pause();
       }
     });
-    call.once("end", () => this.#finish(undefined));
+    // The end is told on a paced turn (src/paced-queue.ts): a closed connection ends every stream
+    // on it in one callback, and the handlers' unwinding must not all run inside it.
+    call.once("end", () => teardown.push(() => this.#finish(undefined)));
     // Destroyed without its end: the client reset the stream or the connection went away.
-    call.once("close", () => this.#finish(CANCELED));
+    call.once("close", () => teardown.push(() => this.#finish(CANCELED)));
   }
 
   #finish(failure: unknown): void {
