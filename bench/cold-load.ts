@@ -90,6 +90,28 @@ async function coldLoads(ids: string[]): Promise<{ ms: number[] }> {
   return { ms };
 }
 
+/**
+ * How the server answers each read a cold head load issues (src/store/mongo/roll-forward.ts: the
+ * instance and the checkpoint by _id, then cycles by _id), from `explain`: MongoDB's plan stages
+ * (IDHACK / EXPRESS_IXSCAN / IXSCAN: an index; COLLSCAN: a scan), FerretDB's SQL plan (SQLite
+ * "SEARCH ... USING INDEX" or "SCAN"; PostgreSQL "Index Scan" or "Seq Scan") and whether FerretDB
+ * pushed the filter down to SQL at all.
+ */
+async function explainHeadLoad(id: string): Promise<void> {
+  const reads: [string, string, object][] = [
+    ["instance by _id", collections.instances, { _id: agentDocId(TENANT, id) }],
+    ["checkpoint by _id", collections.states, { _id: agentDocId(TENANT, id) }],
+    ["cycle by _id", collections.cycles, { _id: cycleId(TENANT, id, 1) }],
+  ];
+  for (const [what, collection, filter] of reads) {
+    const plan = JSON.stringify(await db.command({ explain: { find: collection, filter, limit: 1 }, verbosity: "queryPlanner" }));
+    const found = (re: RegExp) => [...plan.matchAll(re)].map((m) => m[1]!);
+    const steps = [...found(/"stage":"(\w+)"/g), ...found(/"Node Type":"([^"]+)"/g), ...found(/"Filter":"((?:[^"\\]|\\.)*)"/g).map((f) => f.replace(/\\"/g, '"')), ...found(/detail=([^"]+)"/g)];
+    const pushdown = /"(?:filterP|p)ushdown":(true|false)/.exec(plan)?.[1];
+    console.log(`  explain ${what}: ${steps.join(" <- ") || plan.slice(0, 200)}${pushdown ? ` (FerretDB pushdown: ${pushdown})` : ""}`);
+  }
+}
+
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const f = (x: number) => x.toFixed(1);
 let agentsSoFar = 0;
@@ -115,5 +137,6 @@ for (const [k, target] of STEPS.entries()) {
     `  ${agentsSoFar.toLocaleString("en")} agents, ${cyclesSoFar.toLocaleString("en")} cycles (seeded in ${seedS.toFixed(0)} s): cold load median ${f(med(ms))} ms (min ${f(Math.min(...ms))} - max ${f(Math.max(...ms))}) over ${ms.length} agents`,
   );
 }
+await explainHeadLoad(idOf(0));
 await client.close();
 await server.dispose();

@@ -2,9 +2,10 @@
 // Keel in its own process (as deployed: src/main.ts, in-process store). Measured on the server:
 // the worst event-loop stall while the sessions drop (prom-client's nodejs_eventloop_lag_max_seconds,
 // reset at each scrape) and RSS per held session; on a well-behaved client: GetState every 10 ms
-// throughout, its p99 per phase. Client and server share a 2-core machine with ~8 engineers'
-// work, so absolute numbers are noisy.
+// throughout from its own process (bench/soak-probe.ts), its p99 per phase. Client and server share
+// a 2-core machine with ~8 engineers' work, so absolute numbers are noisy.
 //   npx tsx bench/soak.ts [sessions=10000] [rounds=3]
+import { spawn } from "node:child_process";
 import * as http2 from "node:http2";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
@@ -20,7 +21,10 @@ import { envelope } from "../test/support/raw-http2.js";
 const SESSIONS = Number(process.argv[2] ?? 10_000);
 const ROUNDS = Number(process.argv[3] ?? 3);
 const CONNECTIONS = 20;
-const keel = await startKeelProcess({ KEEL_LOG_LEVEL: "warn", KEEL_QUOTA_SESSIONS: "0", KEEL_QUOTA_CYCLES_PER_SECOND: "0" });
+// SOAK_CPU_PROF=<dir>: the server writes a V8 CPU profile of each drop there (bench/cpu-profile-on-signal.mjs).
+const profileDir = process.env.SOAK_CPU_PROF;
+const profile: Record<string, string> = profileDir ? { NODE_OPTIONS: `--import ${new URL("./cpu-profile-on-signal.mjs", import.meta.url).pathname}`, CPU_PROF_DIR: profileDir } : {};
+const keel = await startKeelProcess({ KEEL_LOG_LEVEL: "warn", KEEL_QUOTA_SESSIONS: "0", KEEL_QUOTA_CYCLES_PER_SECOND: "0", ...profile });
 const baseUrl = `http://${keel.address}`;
 const transport = createGrpcTransport({ baseUrl, interceptors: authInterceptor(keel.apiKey) });
 const engine = createClient(EngineService, transport);
@@ -28,7 +32,16 @@ const instances = createClient(InstanceService, transport);
 
 /** Scrapes /metrics once; each scrape also resets the server's event-loop lag histogram. */
 async function metrics(): Promise<(name: string) => number> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  // A kept-alive connection the server is closing can reset a scrape: try again on a new one.
+  let text = "";
+  for (let attempt = 1; ; attempt++) {
+    try {
+      text = await (await fetch(`${baseUrl}/metrics`)).text();
+      break;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
   return (name) => {
     const line = text.split("\n").find((l) => l.startsWith(`${name} `));
     return line ? Number(line.split(" ")[1]) : Number.NaN;
@@ -45,25 +58,21 @@ for (let i = 0; i < SESSIONS; i += 200) {
 const probeId = (await instances.createInstance({ name: "probe" })).instance!.id;
 await engine.process({ instanceId: probeId, observation: { mode: Mode.ORDER, signalStrength: 0.5 } });
 
-// The well-behaved client: one call every 10 ms, latencies tagged with the phase they ran in.
+// The well-behaved client (bench/soak-probe.ts, its own process): latencies tagged with the phase
+// they started in.
 let phase = "idle";
-const latencies = new Map<string, number[]>();
-let probing = true;
-const probe = (async () => {
-  while (probing) {
-    const t0 = performance.now();
-    await engine.getState({ instanceId: probeId });
-    const ms = performance.now() - t0;
-    (latencies.get(phase) ?? latencies.set(phase, []).get(phase)!).push(ms);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-})();
+const phases: [number, string][] = [[Date.now(), phase]];
+const setPhase = (name: string): void => void phases.push([Date.now(), (phase = name)]);
+const probeChild = spawn(process.execPath, ["--import", "tsx", new URL("./soak-probe.ts", import.meta.url).pathname, baseUrl, keel.apiKey, probeId], { stdio: ["pipe", "pipe", "inherit"] });
+let probeOut = "";
+probeChild.stdout!.on("data", (d: Buffer) => (probeOut += d.toString()));
+const probeExited = new Promise((r) => probeChild.once("exit", r));
 
 const auth = { authorization: bearer(keel.apiKey) };
 const rows: { open: number; rssPerSession: number; dropStallMs: number; dropMs: number }[] = [];
 for (let round = 1; round <= ROUNDS; round++) {
   const rss0 = await metric("process_resident_memory_bytes");
-  phase = "open";
+  setPhase("open");
   const t0 = performance.now();
   const conns = Array.from({ length: CONNECTIONS }, () => {
     const c = http2.connect(baseUrl);
@@ -87,11 +96,12 @@ for (let round = 1; round <= ROUNDS; round++) {
     ),
   );
   const openMs = performance.now() - t0;
-  phase = "held";
+  setPhase("held");
   await new Promise((r) => setTimeout(r, 2000));
   const rss1 = await metric("process_resident_memory_bytes");
   await metric("nodejs_eventloop_lag_max_seconds"); // resets the server's lag histogram
-  phase = "drop";
+  if (profileDir) keel.child.kill("SIGUSR2");
+  setPhase("drop");
   const t1 = performance.now();
   for (const c of conns) c.destroy();
   // Wait until the server has let go of every session, keeping the worst stall of every scrape.
@@ -105,13 +115,20 @@ for (let round = 1; round <= ROUNDS; round++) {
   const dropMs = performance.now() - t1;
   await new Promise((r) => setTimeout(r, 200));
   stall = Math.max(stall, (await metric("nodejs_eventloop_lag_max_seconds")) * 1000);
-  phase = "after";
+  if (profileDir) keel.child.kill("SIGUSR2");
+  setPhase("after");
   await new Promise((r) => setTimeout(r, 1000));
   rows.push({ open: opened, rssPerSession: (rss1 - rss0) / Math.max(1, opened), dropStallMs: stall, dropMs });
   console.log(`round ${round}: opened ${opened}/${SESSIONS} in ${(openMs / 1000).toFixed(1)} s; RSS +${((rss1 - rss0) / 2 ** 20).toFixed(1)} MiB (${((rss1 - rss0) / Math.max(1, opened) / 1024).toFixed(1)} KiB/session); drop: server released all in ${dropMs.toFixed(0)} ms, worst event-loop stall ${stall.toFixed(1)} ms`);
 }
-probing = false;
-await probe;
+probeChild.stdin!.end();
+await probeExited;
+const latencies = new Map<string, number[]>();
+for (const line of probeOut.trim().split("\n")) {
+  const [at, ms] = line.split(" ").map(Number) as [number, number];
+  const name = phases.findLast(([t]) => t <= at)?.[1] ?? "idle";
+  (latencies.get(name) ?? latencies.set(name, []).get(name)!).push(ms);
+}
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const range = (xs: number[], f = (x: number) => x.toFixed(1)) => `${f(med(xs))} (${f(Math.min(...xs))}-${f(Math.max(...xs))})`;
 const p = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;

@@ -7,6 +7,7 @@ import { Authenticator } from "./auth/authenticator.js";
 import { bootstrapBanner, bootstrapKeys } from "./auth/bootstrap.js";
 import { AuthGate, gateInterceptor } from "./auth/gate.js";
 import { QuotaBook } from "./auth/quota.js";
+import { TenantCeilings } from "./auth/tenant-ceilings.js";
 import { DEFAULT_CONFIG, type EngineConfig } from "./engine/index.js";
 import type { Config } from "./config.js";
 import type { Keyring } from "./contracts/keys.js";
@@ -103,7 +104,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     cacheTtlMs: config.auth.cacheMs,
     onFailure: (reason) => metrics.authFailure(reason),
   });
-  const gate = new AuthGate(authenticator, new QuotaBook(config.quota), metrics);
+  const ceilings = new TenantCeilings(store.keys, config.auth.cacheMs);
+  const gate = new AuthGate(authenticator, new QuotaBook(config.quota), metrics, undefined, ceilings);
   let auth: Interceptor;
   if (config.auth.enabled) {
     auth = gateInterceptor(gate, logger, (err) => toConnectError(err).code);
@@ -129,7 +131,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     router.service(InstanceService, instanceService(agents));
     router.service(EngineService, engineService(agents, sessions, drain.signal, config.sessionOpenTimeoutMs));
     router.service(ContractService, contractService(contracts, agents));
-    router.service(KeyService, keyService({ keys: store.keys, authenticator, now }));
+    router.service(KeyService, keyService({ keys: store.keys, authenticator, ceilings, now }));
     router.service(Health, healthService(health));
     router.service(reflection1.ServerReflection, reflectionV1(reflectionIndex));
     router.service(reflection1alpha.ServerReflection, reflectionV1alpha(reflectionIndex));

@@ -40,6 +40,7 @@ export const AUDIT_TARGETS: Readonly<Record<string, (req: Fields, res: Fields) =
   // Only the new key's id: the response's `secret` must never reach a log.
   "keel.v1.KeyService/CreateKey": (req, res) => withTenant(str(res.key?.keyId), req.tenant),
   "keel.v1.KeyService/RevokeKey": (req) => withTenant(str(req.keyId), req.tenant),
+  "keel.v1.KeyService/SetTenantLimits": (req) => withTenant(str(req.tenant), req.tenant),
 };
 
 /** The target of an administrative call, from its request and, once it succeeded, its response. */

@@ -13,6 +13,10 @@
 // first frame until the call ends: a stream that never sends a frame holds no session slot (and is
 // ended by the session's open-frame timeout). Past a quota: RESOURCE_EXHAUSTED with a google.rpc.RetryInfo detail, and the
 // refused call or frame changes nothing.
+//
+// Tenant ceilings (src/auth/tenant-ceilings.ts): when the operator set them, the tenant's keys
+// together draw on one more bucket and one more session count, checked before the key's own; a
+// call the tenant's ceiling refuses takes nothing from the key's quota.
 import { Code, ConnectError, type Interceptor, type StreamRequest, type UnaryRequest } from "@connectrpc/connect";
 import type { Logger } from "../logger.js";
 import { MAX_BATCH } from "../protocol-limits.js";
@@ -23,7 +27,8 @@ import { auditLog, auditTarget } from "./audit.js";
 import type { Authenticator, Credential } from "./authenticator.js";
 import { ADMIN_CHANGES, requiredScope, type Requirement } from "./method-scopes.js";
 import { principalKey } from "./principal.js";
-import type { QuotaBook, QuotaName } from "./quota.js";
+import type { QuotaBook, QuotaName, TenantCeiling } from "./quota.js";
+import type { TenantCeilings } from "./tenant-ceilings.js";
 import { allows } from "../scope.js";
 
 const SESSION = "keel.v1.EngineService/Session";
@@ -42,6 +47,8 @@ export class AuthGate {
     readonly quotas: QuotaBook,
     private readonly observer?: QuotaObserver,
     now?: () => number,
+    /** The operator's per-tenant ceilings; none are enforced without. */
+    private readonly ceilings?: TenantCeilings,
   ) {
     this.#now = now ?? (() => performance.now());
   }
@@ -60,14 +67,32 @@ export class AuthGate {
     if (needed === "open") return null;
     const credential = this.authenticator.authenticate(authorization);
     return credential instanceof Promise
-      ? credential.then((c) => this.#permit(method, needed, c))
-      : this.#permit(method, needed, credential);
+      ? credential.then((c) => this.#withCeilings(this.#permit(method, needed, c)))
+      : this.#withCeilings(this.#permit(method, needed, credential));
+  }
+
+  /** The credential once its tenant's ceilings are known here (a store read for a tenant's first call only). */
+  #withCeilings(credential: Credential): Credential | Promise<Credential> {
+    const limits = this.ceilings?.get(credential.principal.tenant);
+    return limits instanceof Promise ? limits.then(() => credential) : credential;
+  }
+
+  /** The ceilings of the credential's tenant, when it has any this replica knows of. */
+  #ceiling(credential: Credential): TenantCeiling | undefined {
+    const limits = this.ceilings?.get(credential.principal.tenant);
+    return limits === undefined || limits instanceof Promise ? undefined : limits;
   }
 
   /** Charges `n` cycles to the key; throws RESOURCE_EXHAUSTED (nothing charged) when over quota. */
   chargeCycles(credential: Credential, n: number): void {
-    const wait = this.quotas.takeCycles(credential.record, n, this.#now());
-    if (wait === 0) return;
+    const now = this.#now();
+    const ceiling = this.#ceiling(credential);
+    if (ceiling && ceiling.cyclesPerSecond > 0) this.#checkTenantCycles(ceiling, n, now);
+    const wait = this.quotas.takeCycles(credential.record, n, now);
+    if (wait === 0) {
+      if (ceiling) this.quotas.takeTenantCycles(ceiling, n, now);
+      return;
+    }
     this.observer?.quotaRejection("cycles");
     const { id } = credential.record;
     const burst = this.quotas.burstOf(credential.record);
@@ -84,10 +109,37 @@ export class AuthGate {
     );
   }
 
-  /** Counts an open session for the key; the returned function (idempotent) closes it. */
+  #checkTenantCycles(ceiling: TenantCeiling, n: number, now: number): void {
+    const wait = this.quotas.tenantCyclesWait(ceiling, n, now);
+    if (wait === 0) return;
+    this.observer?.quotaRejection("cycles");
+    const { tenant, cyclesPerSecond } = ceiling;
+    const burst = this.quotas.tenantBurstOf(ceiling);
+    if (!Number.isFinite(wait)) {
+      throw new ConnectError(
+        `a batch of ${n} observations is more than tenant ${tenant} may send at once (its ceiling, set by the operator, is ${cyclesPerSecond} cycles per second, burst ${burst}) - send smaller batches`,
+        Code.ResourceExhausted,
+      );
+    }
+    throw overQuota(
+      `tenant ${tenant} is at its ceiling of ${cyclesPerSecond} cycles per second across all its keys (set by the operator, burst ${burst}) - retry after ${(wait / 1000).toFixed(3)} s or ask the operator to raise the tenant's cycles_per_second`,
+      wait,
+    );
+  }
+
+  /** Counts an open session for the key (and its tenant); the returned function (idempotent) closes it. */
   openSession(credential: Credential): () => void {
     const { record } = credential;
+    const ceiling = this.#ceiling(credential);
+    if (ceiling && !this.quotas.openTenantSession(ceiling)) {
+      this.observer?.quotaRejection("sessions");
+      throw overQuota(
+        `tenant ${ceiling.tenant} already has ${ceiling.maxSessions} open sessions across its keys, its ceiling set by the operator - close one, retry after 1 s, or ask the operator to raise the tenant's max_sessions`,
+        SESSION_RETRY_MS,
+      );
+    }
     if (!this.quotas.openSession(record)) {
+      if (ceiling) this.quotas.closeTenantSession(ceiling.tenant);
       this.observer?.quotaRejection("sessions");
       throw overQuota(
         `API key ${record.id} already has ${this.quotas.sessionLimitOf(record)} open sessions, its limit - close one or retry after 1 s`,
@@ -99,6 +151,7 @@ export class AuthGate {
       if (!open) return;
       open = false;
       this.quotas.closeSession(record.id);
+      if (ceiling) this.quotas.closeTenantSession(ceiling.tenant);
     };
   }
 

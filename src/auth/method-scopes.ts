@@ -54,6 +54,10 @@ export const METHOD_SCOPES: Readonly<Record<string, Requirement>> = {
   "keel.v1.KeyService/ListKeys": "admin",
   "keel.v1.KeyService/RevokeKey": "admin",
   "keel.v1.KeyService/WhoAmI": "read",
+  // Tenant ceilings: admins read their own tenant's; setting them also needs an operator key
+  // (checked by the handler, as naming another tenant is).
+  "keel.v1.KeyService/SetTenantLimits": "admin",
+  "keel.v1.KeyService/GetTenantLimits": "admin",
 
   // Mesh probes and tooling stay open: a load balancer or grpcurl has no key.
   "grpc.health.v1.Health/Check": "open",

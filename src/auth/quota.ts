@@ -1,4 +1,5 @@
-// Per-key quotas: a token bucket on cycles per second and a count of open sessions. Pure: every
+// Per-key quotas: a token bucket on cycles per second and a count of open sessions; and the same
+// two per tenant when the operator set the tenant's ceilings (all its keys together). Pure: every
 // method takes the time as an argument (milliseconds, monotonic), so tests and properties drive
 // the clock. Limits are per replica: each server keeps its own book, so with N replicas behind a
 // load balancer a key can reach up to N times its limits (see README, Quotas).
@@ -23,15 +24,19 @@ export class TokenBucket {
    * the bucket can ever hold.
    */
   take(n: number, now: number): number {
+    const wait = this.waitFor(n, now);
+    if (wait === 0) this.#tokens = Math.max(0, this.#tokens - n);
+    return wait;
+  }
+
+  /** What take(n, now) would answer, taking nothing. */
+  waitFor(n: number, now: number): number {
     if (now > this.#last) {
       this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#last) * this.rate) / 1000);
       this.#last = now;
     }
     // A hair of tolerance for floating-point refill, so traffic exactly at the rate is not refused.
-    if (n <= this.#tokens + 1e-9) {
-      this.#tokens = Math.max(0, this.#tokens - n);
-      return 0;
-    }
+    if (n <= this.#tokens + 1e-9) return 0;
     if (n > this.burst) return Number.POSITIVE_INFINITY;
     return Math.max(1, Math.ceil(((n - this.#tokens) * 1000) / this.rate));
   }
@@ -59,12 +64,71 @@ export interface KeyLimits {
 
 export type QuotaName = "cycles" | "sessions";
 
+/** A tenant's ceilings as the book needs them; 0 means no ceiling. */
+export interface TenantCeiling {
+  tenant: string;
+  cyclesPerSecond: number;
+  maxSessions: number;
+}
+
 /** The quotas of every key this replica has seen. */
 export class QuotaBook {
   readonly #buckets = new Map<string, TokenBucket | null>();
   readonly #sessions = new Map<string, number>();
+  readonly #tenantBuckets = new Map<string, TokenBucket>();
+  readonly #tenantSessions = new Map<string, number>();
 
   constructor(readonly defaults: QuotaLimits) {}
+
+  /**
+   * Ms until the tenant's keys together may send `n` more cycles (0: now; Infinity: never in one
+   * go). Takes nothing: the gate takes from the tenant only once the key's own bucket allowed it.
+   */
+  tenantCyclesWait(ceiling: TenantCeiling, n: number, now: number): number {
+    const bucket = this.#tenantBucket(ceiling, now);
+    return bucket ? bucket.waitFor(n, now) : 0;
+  }
+
+  takeTenantCycles(ceiling: TenantCeiling, n: number, now: number): void {
+    this.#tenantBucket(ceiling, now)?.take(n, now);
+  }
+
+  /** The tenant bucket's size: twice the ceiling's rate, as for a key's own override. */
+  tenantBurstOf(ceiling: TenantCeiling): number {
+    return 2 * ceiling.cyclesPerSecond;
+  }
+
+  /** Counts a session as open for the tenant unless that would pass its ceiling. */
+  openTenantSession(ceiling: TenantCeiling): boolean {
+    const open = this.#tenantSessions.get(ceiling.tenant) ?? 0;
+    if (ceiling.maxSessions > 0 && open >= ceiling.maxSessions) return false;
+    this.#tenantSessions.set(ceiling.tenant, open + 1);
+    return true;
+  }
+
+  closeTenantSession(tenant: string): void {
+    const open = this.#tenantSessions.get(tenant) ?? 0;
+    if (open <= 1) this.#tenantSessions.delete(tenant);
+    else this.#tenantSessions.set(tenant, open - 1);
+  }
+
+  tenantOpenSessions(tenant: string): number {
+    return this.#tenantSessions.get(tenant) ?? 0;
+  }
+
+  /** The tenant's bucket; a new (full) one when the operator changed the rate; none without a ceiling. */
+  #tenantBucket(ceiling: TenantCeiling, now: number): TokenBucket | undefined {
+    if (ceiling.cyclesPerSecond <= 0) {
+      this.#tenantBuckets.delete(ceiling.tenant);
+      return undefined;
+    }
+    let bucket = this.#tenantBuckets.get(ceiling.tenant);
+    if (!bucket || bucket.rate !== ceiling.cyclesPerSecond) {
+      bucket = new TokenBucket(ceiling.cyclesPerSecond, this.tenantBurstOf(ceiling), now);
+      this.#tenantBuckets.set(ceiling.tenant, bucket);
+    }
+    return bucket;
+  }
 
   /** Charges `n` cycles to the key: 0 when allowed, else ms to wait (Infinity: n can never fit). */
   takeCycles(key: KeyLimits, n: number, now: number): number {

@@ -1,27 +1,41 @@
 // Reading the next client frame must not outlive the call: a handler blocked in `for await`
-// ignores cancellation and server drain (stack-notes §4.5), so every read races the signals.
+// ignores cancellation and server drain (stack-notes §4.5), so every read races a stop signal.
+// The reader listens on the signal once for all its reads: adding and removing an EventTarget
+// listener per read was a visible share of 10,000 sessions ending at once (issue 15, bench/soak.ts).
 
-/** The next value of the iterator, or a rejection with the first signal's abort reason. */
-export function nextOrAbort<T>(iterator: AsyncIterator<T>, signals: AbortSignal[]): Promise<IteratorResult<T>> {
-  for (const s of signals) if (s.aborted) return Promise.reject(s.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = (event: Event): void => {
-      cleanup();
-      reject((event.target as AbortSignal).reason);
-    };
-    const cleanup = (): void => {
-      for (const s of signals) s.removeEventListener("abort", onAbort);
-    };
-    for (const s of signals) s.addEventListener("abort", onAbort, { once: true });
-    iterator.next().then(
-      (r) => {
-        cleanup();
-        resolve(r);
+/** Reads an iterator; a read pending or begun after `signal` aborts rejects with its reason. */
+export class AbortableReader<T> {
+  #pending: ((reason: unknown) => void) | undefined;
+
+  constructor(
+    private readonly iterator: AsyncIterator<T>,
+    private readonly signal: AbortSignal,
+  ) {
+    signal.addEventListener(
+      "abort",
+      () => {
+        const reject = this.#pending;
+        this.#pending = undefined;
+        reject?.(signal.reason);
       },
-      (err: unknown) => {
-        cleanup();
-        reject(err);
-      },
+      { once: true },
     );
-  });
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.signal.aborted) return Promise.reject(this.signal.reason);
+    return new Promise((resolve, reject) => {
+      this.#pending = reject;
+      this.iterator.next().then(
+        (r) => {
+          this.#pending = undefined;
+          resolve(r);
+        },
+        (err: unknown) => {
+          this.#pending = undefined;
+          reject(err);
+        },
+      );
+    });
+  }
 }

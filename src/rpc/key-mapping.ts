@@ -2,9 +2,9 @@
 // never carries its secret (only CreateKey's response does, once).
 import { create } from "@bufbuild/protobuf";
 import { wireTimestamp } from "./timestamps.js";
-import { ApiKeySchema, KeyScope, type ApiKey } from "../../gen/keel/v1/key_service_pb.js";
+import { ApiKeySchema, KeyScope, TenantLimitsSchema, type ApiKey, type TenantLimits } from "../../gen/keel/v1/key_service_pb.js";
 import type { Scope } from "../scope.js";
-import type { ApiKeyRecord } from "../store/types.js";
+import type { ApiKeyRecord, TenantLimitsRecord } from "../store/types.js";
 
 export const scopeToWire: Record<Scope, KeyScope> = {
   read: KeyScope.READ,
@@ -36,5 +36,17 @@ export function keyToWire(r: ApiKeyRecord): ApiKey {
     createTime: wireTimestamp(r.createdAtMs),
     createdBy: r.createdBy,
     ...(r.revokedAtMs !== null ? { revokeTime: wireTimestamp(r.revokedAtMs) } : {}),
+  });
+}
+
+/** A tenant's ceilings; update_time and updated_by stay unset while the operator never set them. */
+export function tenantLimitsToWire(r: TenantLimitsRecord): TenantLimits {
+  return create(TenantLimitsSchema, {
+    tenant: r.tenant,
+    maxKeys: r.maxKeys,
+    cyclesPerSecond: r.cyclesPerSecond,
+    maxSessions: r.maxSessions,
+    updatedBy: r.updatedBy,
+    ...(r.updatedBy !== "" ? { updateTime: wireTimestamp(r.updatedAtMs) } : {}),
   });
 }

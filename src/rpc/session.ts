@@ -21,7 +21,7 @@ import {
 import { pacedTurn } from "../paced-queue.js";
 import { MAX_BATCH } from "../protocol-limits.js";
 import type { AbortFanout } from "./abort-fanout.js";
-import { nextOrAbort } from "./abortable.js";
+import { AbortableReader } from "./abortable.js";
 import { contractToWire, outcomeToWire } from "./engine-mapping.js";
 import { invalidArgument, toConnectError } from "./errors.js";
 import { observationFromWire } from "./observation-mapping.js";
@@ -73,16 +73,16 @@ export async function* runSession(
   const onCallEnd = (): void => stop.abort(ctx.signal.reason);
   if (ctx.signal.aborted) onCallEnd();
   else ctx.signal.addEventListener("abort", onCallEnd, { once: true });
-  const signals = [stop.signal];
+  const reader = new AbortableReader(frames, stop.signal);
   // A stream that never sends its open frame would hold a socket and a stream slot for good.
   const openTimer = setTimeout(
     () => stop.abort(new ConnectError(`no open frame within ${openTimeoutMs} ms - send open first`, Code.DeadlineExceeded)),
     openTimeoutMs,
   );
   try {
-    const first = await nextOrAbort(frames, signals);
+    const first = await reader.next();
     clearTimeout(openTimer);
-    if (first.done) return;
+    if (first.done) return await pacedTurn();
     if (first.value.frame.case !== "open") throw invalidArgument("frame", "the first frame of a session must be open");
     const open = first.value.frame.value;
     const id = v.instanceId("open.instance_id", open.instanceId);
@@ -108,8 +108,9 @@ export async function* runSession(
     });
 
     for (;;) {
-      const next = await nextOrAbort(frames, signals);
-      if (next.done) return;
+      const next = await reader.next();
+      // A closed connection ends every request stream on it in one turn: unwind paced.
+      if (next.done) return await pacedTurn();
       const frame = next.value.frame;
       switch (frame.case) {
         case "observation":

@@ -275,11 +275,80 @@ async function* singleton<T>(value: T): AsyncIterable<T> {
   yield value;
 }
 
-/** The request side of a call, without destroying the call when the handler stops reading. */
+/**
+ * The request side of a call, without destroying the call when the handler stops reading. Read
+ * through 'data'/'end'/'close' listeners rather than Node's Readable async iterator, whose
+ * per-stream setup and teardown (end-of-stream watchers, listener removal) ran for every session
+ * of a dropped connection in one turn of the event loop (issue 15, bench/soak.ts).
+ */
 function requestsOf(call: grpc.ServerDuplexStream<unknown, unknown> | grpc.ServerReadableStream<unknown, unknown>): AsyncIterable<unknown> {
-  return {
-    [Symbol.asyncIterator]: () => call.iterator({ destroyOnReturn: false }),
-  };
+  return { [Symbol.asyncIterator]: () => new RequestReader(call) };
+}
+
+/** Messages a client may send ahead of the handler before the call stops reading its socket. */
+const READ_AHEAD = 16;
+
+class RequestReader implements AsyncIterator<unknown> {
+  readonly #queue: unknown[] = [];
+  #head = 0;
+  #ended = false;
+  #failure: unknown;
+  #waiting: { resolve: (r: IteratorResult<unknown>) => void; reject: (e: unknown) => void } | undefined;
+  #paused = false;
+
+  constructor(private readonly call: grpc.ServerDuplexStream<unknown, unknown> | grpc.ServerReadableStream<unknown, unknown>) {
+    call.on("data", (message: unknown) => {
+      const waiting = this.#waiting;
+      if (waiting) {
+        this.#waiting = undefined;
+        waiting.resolve({ value: message, done: false });
+        return;
+      }
+      this.#queue.push(message);
+      if (this.#queue.length - this.#head >= READ_AHEAD && !this.#paused) {
+        this.#paused = true;
+        call.pause();
+      }
+    });
+    // The end is told on a paced turn (src/paced-queue.ts): a closed connection ends every stream
+    // on it in one callback, and the handlers' unwinding must not all run inside it.
+    call.once("end", () => teardown.push(() => this.#finish(undefined)));
+    // Destroyed without its end: the client reset the stream or the connection went away.
+    call.once("close", () => teardown.push(() => this.#finish(CANCELED)));
+  }
+
+  #finish(failure: unknown): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#failure = failure;
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    if (!waiting) return;
+    if (failure === undefined) waiting.resolve({ value: undefined, done: true });
+    else waiting.reject(failure);
+  }
+
+  next(): Promise<IteratorResult<unknown>> {
+    if (this.#head < this.#queue.length) {
+      const value = this.#queue[this.#head];
+      this.#queue[this.#head++] = undefined;
+      if (this.#head === this.#queue.length) {
+        this.#queue.length = 0;
+        this.#head = 0;
+      }
+      if (this.#paused && this.#queue.length - this.#head < READ_AHEAD / 2) {
+        this.#paused = false;
+        this.call.resume();
+      }
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.#ended) return this.#failure === undefined ? Promise.resolve({ value: undefined, done: true }) : Promise.reject(this.#failure);
+    return new Promise((resolve, reject) => (this.#waiting = { resolve, reject }));
+  }
+
+  return(): Promise<IteratorResult<unknown>> {
+    return Promise.resolve({ value: undefined, done: true });
+  }
 }
 
 /** Reasons for ending a call's signal: the client went away, or the call is over. */

@@ -1,10 +1,11 @@
 // In-process KeyStore, owned by MemoryStore. Records are copied in and out.
 import { jsonCopy } from "./commit-records.js";
 import { decodePageToken, encodePageToken, pageSizeOf } from "./page-token.js";
-import { KeyExistsError, type ApiKeyRecord, type KeyStore, type Page, type PageRequest } from "./types.js";
+import { KeyExistsError, type ApiKeyRecord, type KeyStore, type Page, type PageRequest, type TenantLimitsRecord } from "./types.js";
 
 export class MemoryKeyStore implements KeyStore {
   readonly #keys = new Map<string, ApiKeyRecord>();
+  readonly #limits = new Map<string, TenantLimitsRecord>();
 
   async createKey(key: ApiKeyRecord): Promise<void> {
     if (this.#keys.has(key.id)) throw new KeyExistsError(key.id);
@@ -39,5 +40,20 @@ export class MemoryKeyStore implements KeyStore {
 
   async isEmpty(): Promise<boolean> {
     return this.#keys.size === 0;
+  }
+
+  async countActiveKeys(tenant: string): Promise<number> {
+    let n = 0;
+    for (const k of this.#keys.values()) if (k.tenant === tenant && k.revokedAtMs === null) n++;
+    return n;
+  }
+
+  async getTenantLimits(tenant: string): Promise<TenantLimitsRecord | null> {
+    const limits = this.#limits.get(tenant);
+    return limits ? jsonCopy(limits) : null;
+  }
+
+  async setTenantLimits(limits: TenantLimitsRecord): Promise<void> {
+    this.#limits.set(limits.tenant, jsonCopy(limits));
   }
 }

@@ -310,6 +310,23 @@ export class KeyExistsError extends Error {
 }
 
 /** API keys. Keys are looked up by id alone (authentication), listed and revoked within a tenant. */
+/**
+ * Ceilings the operator set for a tenant (issue 15); 0 means no ceiling. Key quotas bound one
+ * key, these the tenant however many keys its admins create.
+ */
+export interface TenantLimitsRecord {
+  tenant: string;
+  /** Keys that are not revoked, at most. */
+  maxKeys: number;
+  /** Cycles per second summed over the tenant's keys; also the most one key may be given. */
+  cyclesPerSecond: number;
+  /** Open sessions summed over the tenant's keys; also the most one key may be given. */
+  maxSessions: number;
+  updatedAtMs: number;
+  /** Id of the operator key that set them. */
+  updatedBy: string;
+}
+
 export interface KeyStore {
   /** Throws KeyExistsError if the id exists. */
   createKey(key: ApiKeyRecord): Promise<void>;
@@ -321,6 +338,12 @@ export interface KeyStore {
   revokeKey(tenant: string, id: string, atMs: number): Promise<ApiKeyRecord | null>;
   /** True when no key exists at all (first start: a bootstrap key is generated). */
   isEmpty(): Promise<boolean>;
+  /** The tenant's keys that are not revoked. */
+  countActiveKeys(tenant: string): Promise<number>;
+  /** The tenant's ceilings; null while the operator never set them. */
+  getTenantLimits(tenant: string): Promise<TenantLimitsRecord | null>;
+  /** Replaces the tenant's ceilings. */
+  setTenantLimits(limits: TenantLimitsRecord): Promise<void>;
 }
 
 export interface Store {

@@ -128,4 +128,28 @@ describe("QuotaBook", () => {
     expect(book.openSession(key("big", 0, 3))).toBe(true);
     expect(book.sessionLimitOf(key("big", 0, 3))).toBe(3);
   });
+
+  it("keeps one bucket and one session count per tenant with a ceiling, shared by its keys", () => {
+    const book = new QuotaBook(defaults);
+    const acme = { tenant: "acme", cyclesPerSecond: 10, maxSessions: 2 };
+    expect(book.tenantBurstOf(acme)).toBe(20);
+    expect(book.tenantCyclesWait(acme, 20, 0)).toBe(0);
+    expect(book.tenantCyclesWait(acme, 20, 0)).toBe(0); // waiting takes nothing
+    book.takeTenantCycles(acme, 20, 0);
+    expect(book.tenantCyclesWait(acme, 1, 0)).toBe(100);
+    expect(book.tenantCyclesWait(acme, 21, 0)).toBe(Number.POSITIVE_INFINITY);
+    expect(book.tenantCyclesWait({ ...acme, tenant: "other" }, 20, 0)).toBe(0);
+    // The operator changed the rate: a new, full bucket.
+    expect(book.tenantCyclesWait({ ...acme, cyclesPerSecond: 5 }, 10, 0)).toBe(0);
+    // No ceiling: never a wait.
+    expect(book.tenantCyclesWait({ ...acme, cyclesPerSecond: 0 }, 1_000_000, 0)).toBe(0);
+
+    expect(book.openTenantSession(acme)).toBe(true);
+    expect(book.openTenantSession(acme)).toBe(true);
+    expect(book.openTenantSession(acme)).toBe(false);
+    book.closeTenantSession("acme");
+    expect(book.tenantOpenSessions("acme")).toBe(1);
+    expect(book.openTenantSession(acme)).toBe(true);
+  });
 });
+

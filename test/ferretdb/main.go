@@ -1,4 +1,5 @@
-// Command ferretdb runs FerretDB v1 (SQLite handler) for Keel's tests and benchmarks.
+// Command ferretdb runs FerretDB v1 (SQLite handler, or PostgreSQL with -postgresql-url) for Keel's
+// tests and benchmarks.
 // It wraps the embeddable package so a plain build from the Go module proxy works
 // (the upstream CLI panics without generated version files).
 package main
@@ -19,20 +20,22 @@ import (
 func main() {
 	listen := flag.String("listen-addr", env("FERRETDB_LISTEN_ADDR", "127.0.0.1:27017"), "TCP listen address")
 	dataDir := flag.String("data-dir", env("FERRETDB_DATA_DIR", ""), "existing absolute directory for the SQLite files")
+	postgresURL := flag.String("postgresql-url", env("FERRETDB_POSTGRESQL_URL", ""), "PostgreSQL backend instead of SQLite, e.g. postgres://user@127.0.0.1:5432/ferretdb")
 	watchStdin := flag.Bool("stop-on-stdin-close", false, "exit when stdin closes (the parent process died)")
 	flag.Parse()
-	if *dataDir == "" {
-		log.Fatal("-data-dir (or FERRETDB_DATA_DIR) is required")
+	if *dataDir == "" && *postgresURL == "" {
+		log.Fatal("-data-dir (or FERRETDB_DATA_DIR) or -postgresql-url is required")
+	}
+	config := ferretdb.Config{Handler: "sqlite", SQLiteURL: "file:" + *dataDir + "/"}
+	if *postgresURL != "" {
+		config = ferretdb.Config{Handler: "postgresql", PostgreSQLURL: *postgresURL}
 	}
 
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	// The embeddable package keeps no state file, starts no debug server and disables telemetry.
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Logger:    logger,
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + *dataDir + "/",
-	})
+	config.Listener = ferretdb.ListenerConfig{TCP: *listen}
+	config.Logger = logger
+	f, err := ferretdb.New(&config)
 	if err != nil {
 		log.Fatal(err)
 	}

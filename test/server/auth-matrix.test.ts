@@ -90,8 +90,11 @@ async function shadowedAgent(): Promise<string> {
   return agentId;
 }
 
-/** What another tenant's key gets: NOT_FOUND for calls naming alpha's agent or key, else OK. */
-type Other = "not_found" | "ok";
+/**
+ * What another tenant's key gets: NOT_FOUND for calls naming alpha's agent or key, else OK;
+ * PERMISSION_DENIED for operator-only calls (which alpha's own admin key gets too).
+ */
+type Other = "not_found" | "ok" | "operator_only";
 
 interface Fixture {
   /** A valid request for alpha's own admin key (fresh targets for calls that destroy them). */
@@ -159,6 +162,12 @@ const FIXTURES: Record<string, Fixture> = {
     other: "ok",
     otherShows: (res) => expect(res).toMatchObject({ tenant: "beta", keyId: keys.other.keyId, operator: false }),
   },
+  "keel.v1.KeyService/SetTenantLimits": { request: async () => ({ tenant: TENANT, maxKeys: 1, cyclesPerSecond: 1, maxSessions: 1 }), other: "operator_only" },
+  "keel.v1.KeyService/GetTenantLimits": {
+    request: async () => ({}),
+    other: "ok",
+    otherShows: (res) => expect(res.limits.tenant).toBe("beta"),
+  },
 };
 
 /** Calls `method` with `request` through `c`; a Session opens the stream and reads its first answer. */
@@ -196,7 +205,8 @@ async function tenantSnapshot(): Promise<string> {
     agents.push({ instance: i, revision, cycles: state!.cycleCount, contracts: contracts.map((k) => [k.version, k.contractId]) });
   }
   const keyList = (await c.keys.listKeys({ pageSize: 100 })).keys.map((k) => [k.keyId, k.revokeTime?.seconds ?? null]);
-  return JSON.stringify({ agents, keyList }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  const limits = (await c.keys.getTenantLimits({})).limits;
+  return JSON.stringify({ agents, keyList, limits }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 }
 
 function expected(row: Row, fixture: Fixture): Code | 0 {
@@ -208,9 +218,9 @@ function expected(row: Row, fixture: Fixture): Code | 0 {
     case "key lacking the scope":
       return Code.PermissionDenied;
     case "another tenant's key":
-      return fixture.other === "not_found" ? Code.NotFound : 0;
+      return fixture.other === "not_found" ? Code.NotFound : fixture.other === "operator_only" ? Code.PermissionDenied : 0;
     case "own key":
-      return 0; // OK
+      return fixture.other === "operator_only" ? Code.PermissionDenied : 0; // else OK
   }
 }
 

@@ -98,4 +98,27 @@ describe.each(stores)("KeyStore (%s)", (_name, open) => {
     expect((await store.keys.getKey(k.id))?.revokedAtMs).toBe(6000);
     expect(await store.keys.revokeKey("team-a", "keel_ffffffffffffffff", 8000)).toBeNull();
   });
+
+  it("counts a tenant's keys that are not revoked, and no other tenant's", async () => {
+    expect(await store.keys.countActiveKeys("team-a")).toBe(0);
+    const mine = [key("team-a", 1000), key("team-a", 1001), key("team-a", 1002)];
+    for (const k of mine) await store.keys.createKey(k);
+    await store.keys.createKey(key("team-b", 1003));
+    await store.keys.revokeKey("team-a", mine[1]!.id, 2000);
+    expect(await store.keys.countActiveKeys("team-a")).toBe(2);
+    expect(await store.keys.countActiveKeys("team-b")).toBe(1);
+  });
+
+  it("keeps a tenant's ceilings: none until set, then exactly the last ones set, per tenant", async () => {
+    expect(await store.keys.getTenantLimits("team-a")).toBeNull();
+    const first = { tenant: "team-a", maxKeys: 5, cyclesPerSecond: 100, maxSessions: 7, updatedAtMs: 1000, updatedBy: "keel_00000000000000ff" };
+    await store.keys.setTenantLimits(first);
+    expect(await store.keys.getTenantLimits("team-a")).toEqual(first);
+    const second = { ...first, maxKeys: 0, cyclesPerSecond: 50, updatedAtMs: 2000 };
+    await store.keys.setTenantLimits(second);
+    await store.keys.setTenantLimits({ ...first, tenant: "team-b", maxSessions: 1 });
+    expect(await store.keys.getTenantLimits("team-a")).toEqual(second);
+    expect((await store.keys.getTenantLimits("team-b"))?.maxSessions).toBe(1);
+    expect(await store.keys.getTenantLimits("team-c")).toBeNull();
+  });
 });

@@ -1,13 +1,16 @@
 // KeyStore over MongoDB/FerretDB: one document per key, _id = the key's public id. Authentication
 // reads by _id (it does not know the tenant yet); listing and revocation filter on the tenant.
+// A tenant's ceilings are one document per tenant in their own collection, _id = the tenant.
 import type { Db, Filter } from "mongodb";
 import { decodePageToken, encodePageToken, pageSizeOf } from "../page-token.js";
-import { KeyExistsError, type ApiKeyRecord, type KeyStore, type Page, type PageRequest } from "../types.js";
+import { KeyExistsError, type ApiKeyRecord, type KeyStore, type Page, type PageRequest, type TenantLimitsRecord } from "../types.js";
 import { guarded, isDuplicateKey } from "./failures.js";
 
 export const keysCollection = "api_keys";
+export const tenantLimitsCollection = "tenant_limits";
 
 type KeyDoc = Omit<ApiKeyRecord, "id"> & { _id: string };
+type LimitsDoc = Omit<TenantLimitsRecord, "tenant"> & { _id: string };
 
 export class MongoKeyStore implements KeyStore {
   constructor(private readonly db: Db) {}
@@ -58,6 +61,33 @@ export class MongoKeyStore implements KeyStore {
 
   isEmpty(): Promise<boolean> {
     return guarded(async () => (await this.#docs().findOne({}, { projection: { _id: 1 } })) === null);
+  }
+
+  countActiveKeys(tenant: string): Promise<number> {
+    // Served by the tenant_created_order index (tenant leads); revoked keys are filtered in it.
+    return guarded(() => this.#docs().countDocuments({ tenant, revokedAtMs: null }));
+  }
+
+  getTenantLimits(tenant: string): Promise<TenantLimitsRecord | null> {
+    return guarded(async () => {
+      const doc = await this.db.collection<LimitsDoc>(tenantLimitsCollection).findOne({ _id: tenant });
+      if (!doc) return null;
+      return {
+        tenant: doc._id,
+        maxKeys: doc.maxKeys,
+        cyclesPerSecond: doc.cyclesPerSecond,
+        maxSessions: doc.maxSessions,
+        updatedAtMs: doc.updatedAtMs,
+        updatedBy: doc.updatedBy,
+      };
+    });
+  }
+
+  setTenantLimits(limits: TenantLimitsRecord): Promise<void> {
+    return guarded(async () => {
+      const { tenant, ...rest } = limits;
+      await this.db.collection<LimitsDoc>(tenantLimitsCollection).replaceOne({ _id: tenant }, rest, { upsert: true });
+    });
   }
 
   #docs() {

@@ -640,6 +640,302 @@ func (x *WhoAmIResponse) GetOperator() bool {
 	return false
 }
 
+// Ceilings the operator sets for a whole tenant; 0 means no ceiling. Key quotas bound one key;
+// these bound the tenant however many keys its admins create. Enforced when a key is created
+// (FAILED_PRECONDITION naming the ceiling) and on every call (RESOURCE_EXHAUSTED with RetryInfo
+// once the tenant's keys together reach a ceiling). Counted per replica, as key quotas are.
+type TenantLimits struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Tenant string                 `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// Keys that are not revoked, at most.
+	MaxKeys uint32 `protobuf:"varint,2,opt,name=max_keys,json=maxKeys,proto3" json:"max_keys,omitempty"`
+	// Cycles per second summed over all the tenant's keys; also the most any one key may be given.
+	CyclesPerSecond uint32 `protobuf:"varint,3,opt,name=cycles_per_second,json=cyclesPerSecond,proto3" json:"cycles_per_second,omitempty"`
+	// Open sessions summed over all the tenant's keys; also the most any one key may be given.
+	MaxSessions uint32 `protobuf:"varint,4,opt,name=max_sessions,json=maxSessions,proto3" json:"max_sessions,omitempty"`
+	// Unset while the operator never set the tenant's ceilings.
+	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	// Id of the operator key that set them last.
+	UpdatedBy     string `protobuf:"bytes,6,opt,name=updated_by,json=updatedBy,proto3" json:"updated_by,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TenantLimits) Reset() {
+	*x = TenantLimits{}
+	mi := &file_keel_v1_key_service_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TenantLimits) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TenantLimits) ProtoMessage() {}
+
+func (x *TenantLimits) ProtoReflect() protoreflect.Message {
+	mi := &file_keel_v1_key_service_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TenantLimits.ProtoReflect.Descriptor instead.
+func (*TenantLimits) Descriptor() ([]byte, []int) {
+	return file_keel_v1_key_service_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *TenantLimits) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *TenantLimits) GetMaxKeys() uint32 {
+	if x != nil {
+		return x.MaxKeys
+	}
+	return 0
+}
+
+func (x *TenantLimits) GetCyclesPerSecond() uint32 {
+	if x != nil {
+		return x.CyclesPerSecond
+	}
+	return 0
+}
+
+func (x *TenantLimits) GetMaxSessions() uint32 {
+	if x != nil {
+		return x.MaxSessions
+	}
+	return 0
+}
+
+func (x *TenantLimits) GetUpdateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UpdateTime
+	}
+	return nil
+}
+
+func (x *TenantLimits) GetUpdatedBy() string {
+	if x != nil {
+		return x.UpdatedBy
+	}
+	return ""
+}
+
+type SetTenantLimitsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// 1 to 64 characters of [a-z0-9_-]; required (the operator names the tenant it limits).
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// The new ceilings, each replacing the old; 0 removes that ceiling.
+	MaxKeys         uint32 `protobuf:"varint,2,opt,name=max_keys,json=maxKeys,proto3" json:"max_keys,omitempty"`
+	CyclesPerSecond uint32 `protobuf:"varint,3,opt,name=cycles_per_second,json=cyclesPerSecond,proto3" json:"cycles_per_second,omitempty"`
+	MaxSessions     uint32 `protobuf:"varint,4,opt,name=max_sessions,json=maxSessions,proto3" json:"max_sessions,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *SetTenantLimitsRequest) Reset() {
+	*x = SetTenantLimitsRequest{}
+	mi := &file_keel_v1_key_service_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetTenantLimitsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetTenantLimitsRequest) ProtoMessage() {}
+
+func (x *SetTenantLimitsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_keel_v1_key_service_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetTenantLimitsRequest.ProtoReflect.Descriptor instead.
+func (*SetTenantLimitsRequest) Descriptor() ([]byte, []int) {
+	return file_keel_v1_key_service_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *SetTenantLimitsRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *SetTenantLimitsRequest) GetMaxKeys() uint32 {
+	if x != nil {
+		return x.MaxKeys
+	}
+	return 0
+}
+
+func (x *SetTenantLimitsRequest) GetCyclesPerSecond() uint32 {
+	if x != nil {
+		return x.CyclesPerSecond
+	}
+	return 0
+}
+
+func (x *SetTenantLimitsRequest) GetMaxSessions() uint32 {
+	if x != nil {
+		return x.MaxSessions
+	}
+	return 0
+}
+
+type SetTenantLimitsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Limits        *TenantLimits          `protobuf:"bytes,1,opt,name=limits,proto3" json:"limits,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetTenantLimitsResponse) Reset() {
+	*x = SetTenantLimitsResponse{}
+	mi := &file_keel_v1_key_service_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetTenantLimitsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetTenantLimitsResponse) ProtoMessage() {}
+
+func (x *SetTenantLimitsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_keel_v1_key_service_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetTenantLimitsResponse.ProtoReflect.Descriptor instead.
+func (*SetTenantLimitsResponse) Descriptor() ([]byte, []int) {
+	return file_keel_v1_key_service_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *SetTenantLimitsResponse) GetLimits() *TenantLimits {
+	if x != nil {
+		return x.Limits
+	}
+	return nil
+}
+
+type GetTenantLimitsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The caller's own tenant when empty; another tenant needs an operator key.
+	Tenant        string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetTenantLimitsRequest) Reset() {
+	*x = GetTenantLimitsRequest{}
+	mi := &file_keel_v1_key_service_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetTenantLimitsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetTenantLimitsRequest) ProtoMessage() {}
+
+func (x *GetTenantLimitsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_keel_v1_key_service_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetTenantLimitsRequest.ProtoReflect.Descriptor instead.
+func (*GetTenantLimitsRequest) Descriptor() ([]byte, []int) {
+	return file_keel_v1_key_service_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *GetTenantLimitsRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+type GetTenantLimitsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Limits        *TenantLimits          `protobuf:"bytes,1,opt,name=limits,proto3" json:"limits,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetTenantLimitsResponse) Reset() {
+	*x = GetTenantLimitsResponse{}
+	mi := &file_keel_v1_key_service_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetTenantLimitsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetTenantLimitsResponse) ProtoMessage() {}
+
+func (x *GetTenantLimitsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_keel_v1_key_service_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetTenantLimitsResponse.ProtoReflect.Descriptor instead.
+func (*GetTenantLimitsResponse) Descriptor() ([]byte, []int) {
+	return file_keel_v1_key_service_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *GetTenantLimitsResponse) GetLimits() *TenantLimits {
+	if x != nil {
+		return x.Limits
+	}
+	return nil
+}
+
 var File_keel_v1_key_service_proto protoreflect.FileDescriptor
 
 const file_keel_v1_key_service_proto_rawDesc = "" +
@@ -685,18 +981,40 @@ const file_keel_v1_key_service_proto_rawDesc = "" +
 	"\x06key_id\x18\x01 \x01(\tR\x05keyId\x12\x16\n" +
 	"\x06tenant\x18\x02 \x01(\tR\x06tenant\x12'\n" +
 	"\x05scope\x18\x03 \x01(\x0e2\x11.keel.v1.KeyScopeR\x05scope\x12\x1a\n" +
-	"\boperator\x18\x04 \x01(\bR\boperator*d\n" +
+	"\boperator\x18\x04 \x01(\bR\boperator\"\xec\x01\n" +
+	"\fTenantLimits\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x19\n" +
+	"\bmax_keys\x18\x02 \x01(\rR\amaxKeys\x12*\n" +
+	"\x11cycles_per_second\x18\x03 \x01(\rR\x0fcyclesPerSecond\x12!\n" +
+	"\fmax_sessions\x18\x04 \x01(\rR\vmaxSessions\x12;\n" +
+	"\vupdate_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"updateTime\x12\x1d\n" +
+	"\n" +
+	"updated_by\x18\x06 \x01(\tR\tupdatedBy\"\x9a\x01\n" +
+	"\x16SetTenantLimitsRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x19\n" +
+	"\bmax_keys\x18\x02 \x01(\rR\amaxKeys\x12*\n" +
+	"\x11cycles_per_second\x18\x03 \x01(\rR\x0fcyclesPerSecond\x12!\n" +
+	"\fmax_sessions\x18\x04 \x01(\rR\vmaxSessions\"H\n" +
+	"\x17SetTenantLimitsResponse\x12-\n" +
+	"\x06limits\x18\x01 \x01(\v2\x15.keel.v1.TenantLimitsR\x06limits\"0\n" +
+	"\x16GetTenantLimitsRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\"H\n" +
+	"\x17GetTenantLimitsResponse\x12-\n" +
+	"\x06limits\x18\x01 \x01(\v2\x15.keel.v1.TenantLimitsR\x06limits*d\n" +
 	"\bKeyScope\x12\x19\n" +
 	"\x15KEY_SCOPE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eKEY_SCOPE_READ\x10\x01\x12\x14\n" +
 	"\x10KEY_SCOPE_ENGINE\x10\x02\x12\x13\n" +
-	"\x0fKEY_SCOPE_ADMIN\x10\x032\x9f\x02\n" +
+	"\x0fKEY_SCOPE_ADMIN\x10\x032\xd5\x03\n" +
 	"\n" +
 	"KeyService\x12B\n" +
 	"\tCreateKey\x12\x19.keel.v1.CreateKeyRequest\x1a\x1a.keel.v1.CreateKeyResponse\x12D\n" +
 	"\bListKeys\x12\x18.keel.v1.ListKeysRequest\x1a\x19.keel.v1.ListKeysResponse\"\x03\x90\x02\x01\x12G\n" +
 	"\tRevokeKey\x12\x19.keel.v1.RevokeKeyRequest\x1a\x1a.keel.v1.RevokeKeyResponse\"\x03\x90\x02\x02\x12>\n" +
-	"\x06WhoAmI\x12\x16.keel.v1.WhoAmIRequest\x1a\x17.keel.v1.WhoAmIResponse\"\x03\x90\x02\x01B\x97\x01\n" +
+	"\x06WhoAmI\x12\x16.keel.v1.WhoAmIRequest\x1a\x17.keel.v1.WhoAmIResponse\"\x03\x90\x02\x01\x12Y\n" +
+	"\x0fSetTenantLimits\x12\x1f.keel.v1.SetTenantLimitsRequest\x1a .keel.v1.SetTenantLimitsResponse\"\x03\x90\x02\x02\x12Y\n" +
+	"\x0fGetTenantLimits\x12\x1f.keel.v1.GetTenantLimitsRequest\x1a .keel.v1.GetTenantLimitsResponse\"\x03\x90\x02\x01B\x97\x01\n" +
 	"\vcom.keel.v1B\x0fKeyServiceProtoP\x01Z:github.com/keel-runtime/keel/clients/go/gen/keel/v1;keelv1\xa2\x02\x03KXX\xaa\x02\aKeel.V1\xca\x02\aKeel\\V1\xe2\x02\x13Keel\\V1\\GPBMetadata\xea\x02\bKeel::V1b\x06proto3"
 
 var (
@@ -712,42 +1030,54 @@ func file_keel_v1_key_service_proto_rawDescGZIP() []byte {
 }
 
 var file_keel_v1_key_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_keel_v1_key_service_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_keel_v1_key_service_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_keel_v1_key_service_proto_goTypes = []any{
-	(KeyScope)(0),                 // 0: keel.v1.KeyScope
-	(*ApiKey)(nil),                // 1: keel.v1.ApiKey
-	(*CreateKeyRequest)(nil),      // 2: keel.v1.CreateKeyRequest
-	(*CreateKeyResponse)(nil),     // 3: keel.v1.CreateKeyResponse
-	(*ListKeysRequest)(nil),       // 4: keel.v1.ListKeysRequest
-	(*ListKeysResponse)(nil),      // 5: keel.v1.ListKeysResponse
-	(*RevokeKeyRequest)(nil),      // 6: keel.v1.RevokeKeyRequest
-	(*RevokeKeyResponse)(nil),     // 7: keel.v1.RevokeKeyResponse
-	(*WhoAmIRequest)(nil),         // 8: keel.v1.WhoAmIRequest
-	(*WhoAmIResponse)(nil),        // 9: keel.v1.WhoAmIResponse
-	(*timestamppb.Timestamp)(nil), // 10: google.protobuf.Timestamp
+	(KeyScope)(0),                   // 0: keel.v1.KeyScope
+	(*ApiKey)(nil),                  // 1: keel.v1.ApiKey
+	(*CreateKeyRequest)(nil),        // 2: keel.v1.CreateKeyRequest
+	(*CreateKeyResponse)(nil),       // 3: keel.v1.CreateKeyResponse
+	(*ListKeysRequest)(nil),         // 4: keel.v1.ListKeysRequest
+	(*ListKeysResponse)(nil),        // 5: keel.v1.ListKeysResponse
+	(*RevokeKeyRequest)(nil),        // 6: keel.v1.RevokeKeyRequest
+	(*RevokeKeyResponse)(nil),       // 7: keel.v1.RevokeKeyResponse
+	(*WhoAmIRequest)(nil),           // 8: keel.v1.WhoAmIRequest
+	(*WhoAmIResponse)(nil),          // 9: keel.v1.WhoAmIResponse
+	(*TenantLimits)(nil),            // 10: keel.v1.TenantLimits
+	(*SetTenantLimitsRequest)(nil),  // 11: keel.v1.SetTenantLimitsRequest
+	(*SetTenantLimitsResponse)(nil), // 12: keel.v1.SetTenantLimitsResponse
+	(*GetTenantLimitsRequest)(nil),  // 13: keel.v1.GetTenantLimitsRequest
+	(*GetTenantLimitsResponse)(nil), // 14: keel.v1.GetTenantLimitsResponse
+	(*timestamppb.Timestamp)(nil),   // 15: google.protobuf.Timestamp
 }
 var file_keel_v1_key_service_proto_depIdxs = []int32{
 	0,  // 0: keel.v1.ApiKey.scope:type_name -> keel.v1.KeyScope
-	10, // 1: keel.v1.ApiKey.create_time:type_name -> google.protobuf.Timestamp
-	10, // 2: keel.v1.ApiKey.revoke_time:type_name -> google.protobuf.Timestamp
+	15, // 1: keel.v1.ApiKey.create_time:type_name -> google.protobuf.Timestamp
+	15, // 2: keel.v1.ApiKey.revoke_time:type_name -> google.protobuf.Timestamp
 	0,  // 3: keel.v1.CreateKeyRequest.scope:type_name -> keel.v1.KeyScope
 	1,  // 4: keel.v1.CreateKeyResponse.key:type_name -> keel.v1.ApiKey
 	1,  // 5: keel.v1.ListKeysResponse.keys:type_name -> keel.v1.ApiKey
 	1,  // 6: keel.v1.RevokeKeyResponse.key:type_name -> keel.v1.ApiKey
 	0,  // 7: keel.v1.WhoAmIResponse.scope:type_name -> keel.v1.KeyScope
-	2,  // 8: keel.v1.KeyService.CreateKey:input_type -> keel.v1.CreateKeyRequest
-	4,  // 9: keel.v1.KeyService.ListKeys:input_type -> keel.v1.ListKeysRequest
-	6,  // 10: keel.v1.KeyService.RevokeKey:input_type -> keel.v1.RevokeKeyRequest
-	8,  // 11: keel.v1.KeyService.WhoAmI:input_type -> keel.v1.WhoAmIRequest
-	3,  // 12: keel.v1.KeyService.CreateKey:output_type -> keel.v1.CreateKeyResponse
-	5,  // 13: keel.v1.KeyService.ListKeys:output_type -> keel.v1.ListKeysResponse
-	7,  // 14: keel.v1.KeyService.RevokeKey:output_type -> keel.v1.RevokeKeyResponse
-	9,  // 15: keel.v1.KeyService.WhoAmI:output_type -> keel.v1.WhoAmIResponse
-	12, // [12:16] is the sub-list for method output_type
-	8,  // [8:12] is the sub-list for method input_type
-	8,  // [8:8] is the sub-list for extension type_name
-	8,  // [8:8] is the sub-list for extension extendee
-	0,  // [0:8] is the sub-list for field type_name
+	15, // 8: keel.v1.TenantLimits.update_time:type_name -> google.protobuf.Timestamp
+	10, // 9: keel.v1.SetTenantLimitsResponse.limits:type_name -> keel.v1.TenantLimits
+	10, // 10: keel.v1.GetTenantLimitsResponse.limits:type_name -> keel.v1.TenantLimits
+	2,  // 11: keel.v1.KeyService.CreateKey:input_type -> keel.v1.CreateKeyRequest
+	4,  // 12: keel.v1.KeyService.ListKeys:input_type -> keel.v1.ListKeysRequest
+	6,  // 13: keel.v1.KeyService.RevokeKey:input_type -> keel.v1.RevokeKeyRequest
+	8,  // 14: keel.v1.KeyService.WhoAmI:input_type -> keel.v1.WhoAmIRequest
+	11, // 15: keel.v1.KeyService.SetTenantLimits:input_type -> keel.v1.SetTenantLimitsRequest
+	13, // 16: keel.v1.KeyService.GetTenantLimits:input_type -> keel.v1.GetTenantLimitsRequest
+	3,  // 17: keel.v1.KeyService.CreateKey:output_type -> keel.v1.CreateKeyResponse
+	5,  // 18: keel.v1.KeyService.ListKeys:output_type -> keel.v1.ListKeysResponse
+	7,  // 19: keel.v1.KeyService.RevokeKey:output_type -> keel.v1.RevokeKeyResponse
+	9,  // 20: keel.v1.KeyService.WhoAmI:output_type -> keel.v1.WhoAmIResponse
+	12, // 21: keel.v1.KeyService.SetTenantLimits:output_type -> keel.v1.SetTenantLimitsResponse
+	14, // 22: keel.v1.KeyService.GetTenantLimits:output_type -> keel.v1.GetTenantLimitsResponse
+	17, // [17:23] is the sub-list for method output_type
+	11, // [11:17] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_keel_v1_key_service_proto_init() }
@@ -761,7 +1091,7 @@ func file_keel_v1_key_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_keel_v1_key_service_proto_rawDesc), len(file_keel_v1_key_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   9,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -19,10 +19,12 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	KeyService_CreateKey_FullMethodName = "/keel.v1.KeyService/CreateKey"
-	KeyService_ListKeys_FullMethodName  = "/keel.v1.KeyService/ListKeys"
-	KeyService_RevokeKey_FullMethodName = "/keel.v1.KeyService/RevokeKey"
-	KeyService_WhoAmI_FullMethodName    = "/keel.v1.KeyService/WhoAmI"
+	KeyService_CreateKey_FullMethodName       = "/keel.v1.KeyService/CreateKey"
+	KeyService_ListKeys_FullMethodName        = "/keel.v1.KeyService/ListKeys"
+	KeyService_RevokeKey_FullMethodName       = "/keel.v1.KeyService/RevokeKey"
+	KeyService_WhoAmI_FullMethodName          = "/keel.v1.KeyService/WhoAmI"
+	KeyService_SetTenantLimits_FullMethodName = "/keel.v1.KeyService/SetTenantLimits"
+	KeyService_GetTenantLimits_FullMethodName = "/keel.v1.KeyService/GetTenantLimits"
 )
 
 // KeyServiceClient is the client API for KeyService service.
@@ -41,6 +43,10 @@ type KeyServiceClient interface {
 	RevokeKey(ctx context.Context, in *RevokeKeyRequest, opts ...grpc.CallOption) (*RevokeKeyResponse, error)
 	// Who the calling key is: its id, tenant and scope. Any valid key may ask.
 	WhoAmI(ctx context.Context, in *WhoAmIRequest, opts ...grpc.CallOption) (*WhoAmIResponse, error)
+	// Sets a tenant's ceilings, which its own admins cannot exceed. Operator keys only.
+	SetTenantLimits(ctx context.Context, in *SetTenantLimitsRequest, opts ...grpc.CallOption) (*SetTenantLimitsResponse, error)
+	// A tenant's ceilings. Admin keys read their own tenant's; operator keys any tenant's.
+	GetTenantLimits(ctx context.Context, in *GetTenantLimitsRequest, opts ...grpc.CallOption) (*GetTenantLimitsResponse, error)
 }
 
 type keyServiceClient struct {
@@ -91,6 +97,26 @@ func (c *keyServiceClient) WhoAmI(ctx context.Context, in *WhoAmIRequest, opts .
 	return out, nil
 }
 
+func (c *keyServiceClient) SetTenantLimits(ctx context.Context, in *SetTenantLimitsRequest, opts ...grpc.CallOption) (*SetTenantLimitsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetTenantLimitsResponse)
+	err := c.cc.Invoke(ctx, KeyService_SetTenantLimits_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *keyServiceClient) GetTenantLimits(ctx context.Context, in *GetTenantLimitsRequest, opts ...grpc.CallOption) (*GetTenantLimitsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetTenantLimitsResponse)
+	err := c.cc.Invoke(ctx, KeyService_GetTenantLimits_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // KeyServiceServer is the server API for KeyService service.
 // All implementations must embed UnimplementedKeyServiceServer
 // for forward compatibility.
@@ -107,6 +133,10 @@ type KeyServiceServer interface {
 	RevokeKey(context.Context, *RevokeKeyRequest) (*RevokeKeyResponse, error)
 	// Who the calling key is: its id, tenant and scope. Any valid key may ask.
 	WhoAmI(context.Context, *WhoAmIRequest) (*WhoAmIResponse, error)
+	// Sets a tenant's ceilings, which its own admins cannot exceed. Operator keys only.
+	SetTenantLimits(context.Context, *SetTenantLimitsRequest) (*SetTenantLimitsResponse, error)
+	// A tenant's ceilings. Admin keys read their own tenant's; operator keys any tenant's.
+	GetTenantLimits(context.Context, *GetTenantLimitsRequest) (*GetTenantLimitsResponse, error)
 	mustEmbedUnimplementedKeyServiceServer()
 }
 
@@ -128,6 +158,12 @@ func (UnimplementedKeyServiceServer) RevokeKey(context.Context, *RevokeKeyReques
 }
 func (UnimplementedKeyServiceServer) WhoAmI(context.Context, *WhoAmIRequest) (*WhoAmIResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method WhoAmI not implemented")
+}
+func (UnimplementedKeyServiceServer) SetTenantLimits(context.Context, *SetTenantLimitsRequest) (*SetTenantLimitsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetTenantLimits not implemented")
+}
+func (UnimplementedKeyServiceServer) GetTenantLimits(context.Context, *GetTenantLimitsRequest) (*GetTenantLimitsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetTenantLimits not implemented")
 }
 func (UnimplementedKeyServiceServer) mustEmbedUnimplementedKeyServiceServer() {}
 func (UnimplementedKeyServiceServer) testEmbeddedByValue()                    {}
@@ -222,6 +258,42 @@ func _KeyService_WhoAmI_Handler(srv interface{}, ctx context.Context, dec func(i
 	return interceptor(ctx, in, info, handler)
 }
 
+func _KeyService_SetTenantLimits_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetTenantLimitsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(KeyServiceServer).SetTenantLimits(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: KeyService_SetTenantLimits_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(KeyServiceServer).SetTenantLimits(ctx, req.(*SetTenantLimitsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _KeyService_GetTenantLimits_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetTenantLimitsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(KeyServiceServer).GetTenantLimits(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: KeyService_GetTenantLimits_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(KeyServiceServer).GetTenantLimits(ctx, req.(*GetTenantLimitsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // KeyService_ServiceDesc is the grpc.ServiceDesc for KeyService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -244,6 +316,14 @@ var KeyService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "WhoAmI",
 			Handler:    _KeyService_WhoAmI_Handler,
+		},
+		{
+			MethodName: "SetTenantLimits",
+			Handler:    _KeyService_SetTenantLimits_Handler,
+		},
+		{
+			MethodName: "GetTenantLimits",
+			Handler:    _KeyService_GetTenantLimits_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

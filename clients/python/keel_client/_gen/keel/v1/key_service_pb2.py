@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19keel/v1/key_service.proto\x12\x07keel.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xff\x01\n\x06\x41piKey\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12 \n\x05scope\x18\x04 \x01(\x0e\x32\x11.keel.v1.KeyScope\x12\x19\n\x11\x63ycles_per_second\x18\x05 \x01(\r\x12\x14\n\x0cmax_sessions\x18\x06 \x01(\r\x12/\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\ncreated_by\x18\x08 \x01(\t\x12/\n\x0brevoke_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x83\x01\n\x10\x43reateKeyRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12 \n\x05scope\x18\x02 \x01(\x0e\x32\x11.keel.v1.KeyScope\x12\x0e\n\x06tenant\x18\x03 \x01(\t\x12\x19\n\x11\x63ycles_per_second\x18\x04 \x01(\r\x12\x14\n\x0cmax_sessions\x18\x05 \x01(\r\"A\n\x11\x43reateKeyResponse\x12\x1c\n\x03key\x18\x01 \x01(\x0b\x32\x0f.keel.v1.ApiKey\x12\x0e\n\x06secret\x18\x02 \x01(\t\"H\n\x0fListKeysRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\r\x12\x12\n\npage_token\x18\x03 \x01(\t\"J\n\x10ListKeysResponse\x12\x1d\n\x04keys\x18\x01 \x03(\x0b\x32\x0f.keel.v1.ApiKey\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"2\n\x10RevokeKeyRequest\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\"1\n\x11RevokeKeyResponse\x12\x1c\n\x03key\x18\x01 \x01(\x0b\x32\x0f.keel.v1.ApiKey\"\x0f\n\rWhoAmIRequest\"d\n\x0eWhoAmIResponse\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12 \n\x05scope\x18\x03 \x01(\x0e\x32\x11.keel.v1.KeyScope\x12\x10\n\x08operator\x18\x04 \x01(\x08*d\n\x08KeyScope\x12\x19\n\x15KEY_SCOPE_UNSPECIFIED\x10\x00\x12\x12\n\x0eKEY_SCOPE_READ\x10\x01\x12\x14\n\x10KEY_SCOPE_ENGINE\x10\x02\x12\x13\n\x0fKEY_SCOPE_ADMIN\x10\x03\x32\x9f\x02\n\nKeyService\x12\x42\n\tCreateKey\x12\x19.keel.v1.CreateKeyRequest\x1a\x1a.keel.v1.CreateKeyResponse\x12\x44\n\x08ListKeys\x12\x18.keel.v1.ListKeysRequest\x1a\x19.keel.v1.ListKeysResponse\"\x03\x90\x02\x01\x12G\n\tRevokeKey\x12\x19.keel.v1.RevokeKeyRequest\x1a\x1a.keel.v1.RevokeKeyResponse\"\x03\x90\x02\x02\x12>\n\x06WhoAmI\x12\x16.keel.v1.WhoAmIRequest\x1a\x17.keel.v1.WhoAmIResponse\"\x03\x90\x02\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19keel/v1/key_service.proto\x12\x07keel.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xff\x01\n\x06\x41piKey\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12 \n\x05scope\x18\x04 \x01(\x0e\x32\x11.keel.v1.KeyScope\x12\x19\n\x11\x63ycles_per_second\x18\x05 \x01(\r\x12\x14\n\x0cmax_sessions\x18\x06 \x01(\r\x12/\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\ncreated_by\x18\x08 \x01(\t\x12/\n\x0brevoke_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x83\x01\n\x10\x43reateKeyRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12 \n\x05scope\x18\x02 \x01(\x0e\x32\x11.keel.v1.KeyScope\x12\x0e\n\x06tenant\x18\x03 \x01(\t\x12\x19\n\x11\x63ycles_per_second\x18\x04 \x01(\r\x12\x14\n\x0cmax_sessions\x18\x05 \x01(\r\"A\n\x11\x43reateKeyResponse\x12\x1c\n\x03key\x18\x01 \x01(\x0b\x32\x0f.keel.v1.ApiKey\x12\x0e\n\x06secret\x18\x02 \x01(\t\"H\n\x0fListKeysRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\r\x12\x12\n\npage_token\x18\x03 \x01(\t\"J\n\x10ListKeysResponse\x12\x1d\n\x04keys\x18\x01 \x03(\x0b\x32\x0f.keel.v1.ApiKey\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"2\n\x10RevokeKeyRequest\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\"1\n\x11RevokeKeyResponse\x12\x1c\n\x03key\x18\x01 \x01(\x0b\x32\x0f.keel.v1.ApiKey\"\x0f\n\rWhoAmIRequest\"d\n\x0eWhoAmIResponse\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12 \n\x05scope\x18\x03 \x01(\x0e\x32\x11.keel.v1.KeyScope\x12\x10\n\x08operator\x18\x04 \x01(\x08\"\xa6\x01\n\x0cTenantLimits\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x10\n\x08max_keys\x18\x02 \x01(\r\x12\x19\n\x11\x63ycles_per_second\x18\x03 \x01(\r\x12\x14\n\x0cmax_sessions\x18\x04 \x01(\r\x12/\n\x0bupdate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nupdated_by\x18\x06 \x01(\t\"k\n\x16SetTenantLimitsRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x10\n\x08max_keys\x18\x02 \x01(\r\x12\x19\n\x11\x63ycles_per_second\x18\x03 \x01(\r\x12\x14\n\x0cmax_sessions\x18\x04 \x01(\r\"@\n\x17SetTenantLimitsResponse\x12%\n\x06limits\x18\x01 \x01(\x0b\x32\x15.keel.v1.TenantLimits\"(\n\x16GetTenantLimitsRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\"@\n\x17GetTenantLimitsResponse\x12%\n\x06limits\x18\x01 \x01(\x0b\x32\x15.keel.v1.TenantLimits*d\n\x08KeyScope\x12\x19\n\x15KEY_SCOPE_UNSPECIFIED\x10\x00\x12\x12\n\x0eKEY_SCOPE_READ\x10\x01\x12\x14\n\x10KEY_SCOPE_ENGINE\x10\x02\x12\x13\n\x0fKEY_SCOPE_ADMIN\x10\x03\x32\xd5\x03\n\nKeyService\x12\x42\n\tCreateKey\x12\x19.keel.v1.CreateKeyRequest\x1a\x1a.keel.v1.CreateKeyResponse\x12\x44\n\x08ListKeys\x12\x18.keel.v1.ListKeysRequest\x1a\x19.keel.v1.ListKeysResponse\"\x03\x90\x02\x01\x12G\n\tRevokeKey\x12\x19.keel.v1.RevokeKeyRequest\x1a\x1a.keel.v1.RevokeKeyResponse\"\x03\x90\x02\x02\x12>\n\x06WhoAmI\x12\x16.keel.v1.WhoAmIRequest\x1a\x17.keel.v1.WhoAmIResponse\"\x03\x90\x02\x01\x12Y\n\x0fSetTenantLimits\x12\x1f.keel.v1.SetTenantLimitsRequest\x1a .keel.v1.SetTenantLimitsResponse\"\x03\x90\x02\x02\x12Y\n\x0fGetTenantLimits\x12\x1f.keel.v1.GetTenantLimitsRequest\x1a .keel.v1.GetTenantLimitsResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,8 +38,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_KEYSERVICE'].methods_by_name['RevokeKey']._serialized_options = b'\220\002\002'
   _globals['_KEYSERVICE'].methods_by_name['WhoAmI']._loaded_options = None
   _globals['_KEYSERVICE'].methods_by_name['WhoAmI']._serialized_options = b'\220\002\001'
-  _globals['_KEYSCOPE']._serialized_start=902
-  _globals['_KEYSCOPE']._serialized_end=1002
+  _globals['_KEYSERVICE'].methods_by_name['SetTenantLimits']._loaded_options = None
+  _globals['_KEYSERVICE'].methods_by_name['SetTenantLimits']._serialized_options = b'\220\002\002'
+  _globals['_KEYSERVICE'].methods_by_name['GetTenantLimits']._loaded_options = None
+  _globals['_KEYSERVICE'].methods_by_name['GetTenantLimits']._serialized_options = b'\220\002\001'
+  _globals['_KEYSCOPE']._serialized_start=1354
+  _globals['_KEYSCOPE']._serialized_end=1454
   _globals['_APIKEY']._serialized_start=72
   _globals['_APIKEY']._serialized_end=327
   _globals['_CREATEKEYREQUEST']._serialized_start=330
@@ -58,6 +62,16 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_WHOAMIREQUEST']._serialized_end=798
   _globals['_WHOAMIRESPONSE']._serialized_start=800
   _globals['_WHOAMIRESPONSE']._serialized_end=900
-  _globals['_KEYSERVICE']._serialized_start=1005
-  _globals['_KEYSERVICE']._serialized_end=1292
+  _globals['_TENANTLIMITS']._serialized_start=903
+  _globals['_TENANTLIMITS']._serialized_end=1069
+  _globals['_SETTENANTLIMITSREQUEST']._serialized_start=1071
+  _globals['_SETTENANTLIMITSREQUEST']._serialized_end=1178
+  _globals['_SETTENANTLIMITSRESPONSE']._serialized_start=1180
+  _globals['_SETTENANTLIMITSRESPONSE']._serialized_end=1244
+  _globals['_GETTENANTLIMITSREQUEST']._serialized_start=1246
+  _globals['_GETTENANTLIMITSREQUEST']._serialized_end=1286
+  _globals['_GETTENANTLIMITSRESPONSE']._serialized_start=1288
+  _globals['_GETTENANTLIMITSRESPONSE']._serialized_end=1352
+  _globals['_KEYSERVICE']._serialized_start=1457
+  _globals['_KEYSERVICE']._serialized_end=1926
 # @@protoc_insertion_point(module_scope)

@@ -112,3 +112,49 @@ class WhoAmIResponse(_message.Message):
     scope: KeyScope
     operator: bool
     def __init__(self, key_id: _Optional[str] = ..., tenant: _Optional[str] = ..., scope: _Optional[_Union[KeyScope, str]] = ..., operator: bool = ...) -> None: ...
+
+class TenantLimits(_message.Message):
+    __slots__ = ("tenant", "max_keys", "cycles_per_second", "max_sessions", "update_time", "updated_by")
+    TENANT_FIELD_NUMBER: _ClassVar[int]
+    MAX_KEYS_FIELD_NUMBER: _ClassVar[int]
+    CYCLES_PER_SECOND_FIELD_NUMBER: _ClassVar[int]
+    MAX_SESSIONS_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_BY_FIELD_NUMBER: _ClassVar[int]
+    tenant: str
+    max_keys: int
+    cycles_per_second: int
+    max_sessions: int
+    update_time: _timestamp_pb2.Timestamp
+    updated_by: str
+    def __init__(self, tenant: _Optional[str] = ..., max_keys: _Optional[int] = ..., cycles_per_second: _Optional[int] = ..., max_sessions: _Optional[int] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_by: _Optional[str] = ...) -> None: ...
+
+class SetTenantLimitsRequest(_message.Message):
+    __slots__ = ("tenant", "max_keys", "cycles_per_second", "max_sessions")
+    TENANT_FIELD_NUMBER: _ClassVar[int]
+    MAX_KEYS_FIELD_NUMBER: _ClassVar[int]
+    CYCLES_PER_SECOND_FIELD_NUMBER: _ClassVar[int]
+    MAX_SESSIONS_FIELD_NUMBER: _ClassVar[int]
+    tenant: str
+    max_keys: int
+    cycles_per_second: int
+    max_sessions: int
+    def __init__(self, tenant: _Optional[str] = ..., max_keys: _Optional[int] = ..., cycles_per_second: _Optional[int] = ..., max_sessions: _Optional[int] = ...) -> None: ...
+
+class SetTenantLimitsResponse(_message.Message):
+    __slots__ = ("limits",)
+    LIMITS_FIELD_NUMBER: _ClassVar[int]
+    limits: TenantLimits
+    def __init__(self, limits: _Optional[_Union[TenantLimits, _Mapping]] = ...) -> None: ...
+
+class GetTenantLimitsRequest(_message.Message):
+    __slots__ = ("tenant",)
+    TENANT_FIELD_NUMBER: _ClassVar[int]
+    tenant: str
+    def __init__(self, tenant: _Optional[str] = ...) -> None: ...
+
+class GetTenantLimitsResponse(_message.Message):
+    __slots__ = ("limits",)
+    LIMITS_FIELD_NUMBER: _ClassVar[int]
+    limits: TenantLimits
+    def __init__(self, limits: _Optional[_Union[TenantLimits, _Mapping]] = ...) -> None: ...

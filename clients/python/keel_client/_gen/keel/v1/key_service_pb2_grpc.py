@@ -57,6 +57,16 @@ class KeyServiceStub(object):
                 request_serializer=keel_dot_v1_dot_key__service__pb2.WhoAmIRequest.SerializeToString,
                 response_deserializer=keel_dot_v1_dot_key__service__pb2.WhoAmIResponse.FromString,
                 _registered_method=True)
+        self.SetTenantLimits = channel.unary_unary(
+                '/keel.v1.KeyService/SetTenantLimits',
+                request_serializer=keel_dot_v1_dot_key__service__pb2.SetTenantLimitsRequest.SerializeToString,
+                response_deserializer=keel_dot_v1_dot_key__service__pb2.SetTenantLimitsResponse.FromString,
+                _registered_method=True)
+        self.GetTenantLimits = channel.unary_unary(
+                '/keel.v1.KeyService/GetTenantLimits',
+                request_serializer=keel_dot_v1_dot_key__service__pb2.GetTenantLimitsRequest.SerializeToString,
+                response_deserializer=keel_dot_v1_dot_key__service__pb2.GetTenantLimitsResponse.FromString,
+                _registered_method=True)
 
 
 class KeyServiceServicer(object):
@@ -93,6 +103,20 @@ class KeyServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetTenantLimits(self, request, context):
+        """Sets a tenant's ceilings, which its own admins cannot exceed. Operator keys only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTenantLimits(self, request, context):
+        """A tenant's ceilings. Admin keys read their own tenant's; operator keys any tenant's.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_KeyServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -115,6 +139,16 @@ def add_KeyServiceServicer_to_server(servicer, server):
                     servicer.WhoAmI,
                     request_deserializer=keel_dot_v1_dot_key__service__pb2.WhoAmIRequest.FromString,
                     response_serializer=keel_dot_v1_dot_key__service__pb2.WhoAmIResponse.SerializeToString,
+            ),
+            'SetTenantLimits': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetTenantLimits,
+                    request_deserializer=keel_dot_v1_dot_key__service__pb2.SetTenantLimitsRequest.FromString,
+                    response_serializer=keel_dot_v1_dot_key__service__pb2.SetTenantLimitsResponse.SerializeToString,
+            ),
+            'GetTenantLimits': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTenantLimits,
+                    request_deserializer=keel_dot_v1_dot_key__service__pb2.GetTenantLimitsRequest.FromString,
+                    response_serializer=keel_dot_v1_dot_key__service__pb2.GetTenantLimitsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -228,6 +262,60 @@ class KeyService(object):
             '/keel.v1.KeyService/WhoAmI',
             keel_dot_v1_dot_key__service__pb2.WhoAmIRequest.SerializeToString,
             keel_dot_v1_dot_key__service__pb2.WhoAmIResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetTenantLimits(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/keel.v1.KeyService/SetTenantLimits',
+            keel_dot_v1_dot_key__service__pb2.SetTenantLimitsRequest.SerializeToString,
+            keel_dot_v1_dot_key__service__pb2.SetTenantLimitsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTenantLimits(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/keel.v1.KeyService/GetTenantLimits',
+            keel_dot_v1_dot_key__service__pb2.GetTenantLimitsRequest.SerializeToString,
+            keel_dot_v1_dot_key__service__pb2.GetTenantLimitsResponse.FromString,
             options,
             channel_credentials,
             insecure,

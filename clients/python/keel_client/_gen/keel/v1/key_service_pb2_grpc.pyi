@@ -44,6 +44,10 @@ class KeyServiceStub:
     """Revokes a key: its next call, or the next frame of a session it opened, is refused."""
     WhoAmI: _grpc.UnaryUnaryMultiCallable[_key_service_pb2.WhoAmIRequest, _key_service_pb2.WhoAmIResponse]
     """Who the calling key is: its id, tenant and scope. Any valid key may ask."""
+    SetTenantLimits: _grpc.UnaryUnaryMultiCallable[_key_service_pb2.SetTenantLimitsRequest, _key_service_pb2.SetTenantLimitsResponse]
+    """Sets a tenant's ceilings, which its own admins cannot exceed. Operator keys only."""
+    GetTenantLimits: _grpc.UnaryUnaryMultiCallable[_key_service_pb2.GetTenantLimitsRequest, _key_service_pb2.GetTenantLimitsResponse]
+    """A tenant's ceilings. Admin keys read their own tenant's; operator keys any tenant's."""
 
 @_typing.type_check_only
 class KeyServiceAsyncStub(KeyServiceStub):
@@ -61,6 +65,10 @@ class KeyServiceAsyncStub(KeyServiceStub):
     """Revokes a key: its next call, or the next frame of a session it opened, is refused."""
     WhoAmI: _aio.UnaryUnaryMultiCallable[_key_service_pb2.WhoAmIRequest, _key_service_pb2.WhoAmIResponse]  # type: ignore[assignment]
     """Who the calling key is: its id, tenant and scope. Any valid key may ask."""
+    SetTenantLimits: _aio.UnaryUnaryMultiCallable[_key_service_pb2.SetTenantLimitsRequest, _key_service_pb2.SetTenantLimitsResponse]  # type: ignore[assignment]
+    """Sets a tenant's ceilings, which its own admins cannot exceed. Operator keys only."""
+    GetTenantLimits: _aio.UnaryUnaryMultiCallable[_key_service_pb2.GetTenantLimitsRequest, _key_service_pb2.GetTenantLimitsResponse]  # type: ignore[assignment]
+    """A tenant's ceilings. Admin keys read their own tenant's; operator keys any tenant's."""
 
 class KeyServiceServicer(metaclass=_abc_1.ABCMeta):
     """API keys. Every call outside health and reflection carries `authorization: Bearer <key>`; a key
@@ -99,5 +107,21 @@ class KeyServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_key_service_pb2.WhoAmIResponse, _abc.Awaitable[_key_service_pb2.WhoAmIResponse]]:
         """Who the calling key is: its id, tenant and scope. Any valid key may ask."""
+
+    @_abc_1.abstractmethod
+    def SetTenantLimits(
+        self,
+        request: _key_service_pb2.SetTenantLimitsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_key_service_pb2.SetTenantLimitsResponse, _abc.Awaitable[_key_service_pb2.SetTenantLimitsResponse]]:
+        """Sets a tenant's ceilings, which its own admins cannot exceed. Operator keys only."""
+
+    @_abc_1.abstractmethod
+    def GetTenantLimits(
+        self,
+        request: _key_service_pb2.GetTenantLimitsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_key_service_pb2.GetTenantLimitsResponse, _abc.Awaitable[_key_service_pb2.GetTenantLimitsResponse]]:
+        """A tenant's ceilings. Admin keys read their own tenant's; operator keys any tenant's."""
 
 def add_KeyServiceServicer_to_server(servicer: KeyServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file keel/v1/key_service.proto.
  */
 export const file_keel_v1_key_service: GenFile = /*@__PURE__*/
-  fileDesc("ChlrZWVsL3YxL2tleV9zZXJ2aWNlLnByb3RvEgdrZWVsLnYxIv8BCgZBcGlLZXkSDgoGa2V5X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIMCgRuYW1lGAMgASgJEiAKBXNjb3BlGAQgASgOMhEua2VlbC52MS5LZXlTY29wZRIZChFjeWNsZXNfcGVyX3NlY29uZBgFIAEoDRIUCgxtYXhfc2Vzc2lvbnMYBiABKA0SLwoLY3JlYXRlX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCmNyZWF0ZWRfYnkYCCABKAkSLwoLcmV2b2tlX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoMBChBDcmVhdGVLZXlSZXF1ZXN0EgwKBG5hbWUYASABKAkSIAoFc2NvcGUYAiABKA4yES5rZWVsLnYxLktleVNjb3BlEg4KBnRlbmFudBgDIAEoCRIZChFjeWNsZXNfcGVyX3NlY29uZBgEIAEoDRIUCgxtYXhfc2Vzc2lvbnMYBSABKA0iQQoRQ3JlYXRlS2V5UmVzcG9uc2USHAoDa2V5GAEgASgLMg8ua2VlbC52MS5BcGlLZXkSDgoGc2VjcmV0GAIgASgJIkgKD0xpc3RLZXlzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEQoJcGFnZV9zaXplGAIgASgNEhIKCnBhZ2VfdG9rZW4YAyABKAkiSgoQTGlzdEtleXNSZXNwb25zZRIdCgRrZXlzGAEgAygLMg8ua2VlbC52MS5BcGlLZXkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIjIKEFJldm9rZUtleVJlcXVlc3QSDgoGa2V5X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCSIxChFSZXZva2VLZXlSZXNwb25zZRIcCgNrZXkYASABKAsyDy5rZWVsLnYxLkFwaUtleSIPCg1XaG9BbUlSZXF1ZXN0ImQKDldob0FtSVJlc3BvbnNlEg4KBmtleV9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSIAoFc2NvcGUYAyABKA4yES5rZWVsLnYxLktleVNjb3BlEhAKCG9wZXJhdG9yGAQgASgIKmQKCEtleVNjb3BlEhkKFUtFWV9TQ09QRV9VTlNQRUNJRklFRBAAEhIKDktFWV9TQ09QRV9SRUFEEAESFAoQS0VZX1NDT1BFX0VOR0lORRACEhMKD0tFWV9TQ09QRV9BRE1JThADMp8CCgpLZXlTZXJ2aWNlEkIKCUNyZWF0ZUtleRIZLmtlZWwudjEuQ3JlYXRlS2V5UmVxdWVzdBoaLmtlZWwudjEuQ3JlYXRlS2V5UmVzcG9uc2USRAoITGlzdEtleXMSGC5rZWVsLnYxLkxpc3RLZXlzUmVxdWVzdBoZLmtlZWwudjEuTGlzdEtleXNSZXNwb25zZSIDkAIBEkcKCVJldm9rZUtleRIZLmtlZWwudjEuUmV2b2tlS2V5UmVxdWVzdBoaLmtlZWwudjEuUmV2b2tlS2V5UmVzcG9uc2UiA5ACAhI+CgZXaG9BbUkSFi5rZWVsLnYxLldob0FtSVJlcXVlc3QaFy5rZWVsLnYxLldob0FtSVJlc3BvbnNlIgOQAgFiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("ChlrZWVsL3YxL2tleV9zZXJ2aWNlLnByb3RvEgdrZWVsLnYxIv8BCgZBcGlLZXkSDgoGa2V5X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIMCgRuYW1lGAMgASgJEiAKBXNjb3BlGAQgASgOMhEua2VlbC52MS5LZXlTY29wZRIZChFjeWNsZXNfcGVyX3NlY29uZBgFIAEoDRIUCgxtYXhfc2Vzc2lvbnMYBiABKA0SLwoLY3JlYXRlX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCmNyZWF0ZWRfYnkYCCABKAkSLwoLcmV2b2tlX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoMBChBDcmVhdGVLZXlSZXF1ZXN0EgwKBG5hbWUYASABKAkSIAoFc2NvcGUYAiABKA4yES5rZWVsLnYxLktleVNjb3BlEg4KBnRlbmFudBgDIAEoCRIZChFjeWNsZXNfcGVyX3NlY29uZBgEIAEoDRIUCgxtYXhfc2Vzc2lvbnMYBSABKA0iQQoRQ3JlYXRlS2V5UmVzcG9uc2USHAoDa2V5GAEgASgLMg8ua2VlbC52MS5BcGlLZXkSDgoGc2VjcmV0GAIgASgJIkgKD0xpc3RLZXlzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEQoJcGFnZV9zaXplGAIgASgNEhIKCnBhZ2VfdG9rZW4YAyABKAkiSgoQTGlzdEtleXNSZXNwb25zZRIdCgRrZXlzGAEgAygLMg8ua2VlbC52MS5BcGlLZXkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIjIKEFJldm9rZUtleVJlcXVlc3QSDgoGa2V5X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCSIxChFSZXZva2VLZXlSZXNwb25zZRIcCgNrZXkYASABKAsyDy5rZWVsLnYxLkFwaUtleSIPCg1XaG9BbUlSZXF1ZXN0ImQKDldob0FtSVJlc3BvbnNlEg4KBmtleV9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSIAoFc2NvcGUYAyABKA4yES5rZWVsLnYxLktleVNjb3BlEhAKCG9wZXJhdG9yGAQgASgIIqYBCgxUZW5hbnRMaW1pdHMSDgoGdGVuYW50GAEgASgJEhAKCG1heF9rZXlzGAIgASgNEhkKEWN5Y2xlc19wZXJfc2Vjb25kGAMgASgNEhQKDG1heF9zZXNzaW9ucxgEIAEoDRIvCgt1cGRhdGVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKdXBkYXRlZF9ieRgGIAEoCSJrChZTZXRUZW5hbnRMaW1pdHNSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIQCghtYXhfa2V5cxgCIAEoDRIZChFjeWNsZXNfcGVyX3NlY29uZBgDIAEoDRIUCgxtYXhfc2Vzc2lvbnMYBCABKA0iQAoXU2V0VGVuYW50TGltaXRzUmVzcG9uc2USJQoGbGltaXRzGAEgASgLMhUua2VlbC52MS5UZW5hbnRMaW1pdHMiKAoWR2V0VGVuYW50TGltaXRzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkiQAoXR2V0VGVuYW50TGltaXRzUmVzcG9uc2USJQoGbGltaXRzGAEgASgLMhUua2VlbC52MS5UZW5hbnRMaW1pdHMqZAoIS2V5U2NvcGUSGQoVS0VZX1NDT1BFX1VOU1BFQ0lGSUVEEAASEgoOS0VZX1NDT1BFX1JFQUQQARIUChBLRVlfU0NPUEVfRU5HSU5FEAISEwoPS0VZX1NDT1BFX0FETUlOEAMy1QMKCktleVNlcnZpY2USQgoJQ3JlYXRlS2V5Ehkua2VlbC52MS5DcmVhdGVLZXlSZXF1ZXN0Ghoua2VlbC52MS5DcmVhdGVLZXlSZXNwb25zZRJECghMaXN0S2V5cxIYLmtlZWwudjEuTGlzdEtleXNSZXF1ZXN0Ghkua2VlbC52MS5MaXN0S2V5c1Jlc3BvbnNlIgOQAgESRwoJUmV2b2tlS2V5Ehkua2VlbC52MS5SZXZva2VLZXlSZXF1ZXN0Ghoua2VlbC52MS5SZXZva2VLZXlSZXNwb25zZSIDkAICEj4KBldob0FtSRIWLmtlZWwudjEuV2hvQW1JUmVxdWVzdBoXLmtlZWwudjEuV2hvQW1JUmVzcG9uc2UiA5ACARJZCg9TZXRUZW5hbnRMaW1pdHMSHy5rZWVsLnYxLlNldFRlbmFudExpbWl0c1JlcXVlc3QaIC5rZWVsLnYxLlNldFRlbmFudExpbWl0c1Jlc3BvbnNlIgOQAgISWQoPR2V0VGVuYW50TGltaXRzEh8ua2VlbC52MS5HZXRUZW5hbnRMaW1pdHNSZXF1ZXN0GiAua2VlbC52MS5HZXRUZW5hbnRMaW1pdHNSZXNwb25zZSIDkAIBYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * A key as listed: everything but the secret.
@@ -291,6 +291,152 @@ export const WhoAmIResponseSchema: GenMessage<WhoAmIResponse> = /*@__PURE__*/
   messageDesc(file_keel_v1_key_service, 8);
 
 /**
+ * Ceilings the operator sets for a whole tenant; 0 means no ceiling. Key quotas bound one key;
+ * these bound the tenant however many keys its admins create. Enforced when a key is created
+ * (FAILED_PRECONDITION naming the ceiling) and on every call (RESOURCE_EXHAUSTED with RetryInfo
+ * once the tenant's keys together reach a ceiling). Counted per replica, as key quotas are.
+ *
+ * @generated from message keel.v1.TenantLimits
+ */
+export type TenantLimits = Message<"keel.v1.TenantLimits"> & {
+  /**
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * Keys that are not revoked, at most.
+   *
+   * @generated from field: uint32 max_keys = 2;
+   */
+  maxKeys: number;
+
+  /**
+   * Cycles per second summed over all the tenant's keys; also the most any one key may be given.
+   *
+   * @generated from field: uint32 cycles_per_second = 3;
+   */
+  cyclesPerSecond: number;
+
+  /**
+   * Open sessions summed over all the tenant's keys; also the most any one key may be given.
+   *
+   * @generated from field: uint32 max_sessions = 4;
+   */
+  maxSessions: number;
+
+  /**
+   * Unset while the operator never set the tenant's ceilings.
+   *
+   * @generated from field: google.protobuf.Timestamp update_time = 5;
+   */
+  updateTime?: Timestamp | undefined;
+
+  /**
+   * Id of the operator key that set them last.
+   *
+   * @generated from field: string updated_by = 6;
+   */
+  updatedBy: string;
+};
+
+/**
+ * Describes the message keel.v1.TenantLimits.
+ * Use `create(TenantLimitsSchema)` to create a new message.
+ */
+export const TenantLimitsSchema: GenMessage<TenantLimits> = /*@__PURE__*/
+  messageDesc(file_keel_v1_key_service, 9);
+
+/**
+ * @generated from message keel.v1.SetTenantLimitsRequest
+ */
+export type SetTenantLimitsRequest = Message<"keel.v1.SetTenantLimitsRequest"> & {
+  /**
+   * 1 to 64 characters of [a-z0-9_-]; required (the operator names the tenant it limits).
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * The new ceilings, each replacing the old; 0 removes that ceiling.
+   *
+   * @generated from field: uint32 max_keys = 2;
+   */
+  maxKeys: number;
+
+  /**
+   * @generated from field: uint32 cycles_per_second = 3;
+   */
+  cyclesPerSecond: number;
+
+  /**
+   * @generated from field: uint32 max_sessions = 4;
+   */
+  maxSessions: number;
+};
+
+/**
+ * Describes the message keel.v1.SetTenantLimitsRequest.
+ * Use `create(SetTenantLimitsRequestSchema)` to create a new message.
+ */
+export const SetTenantLimitsRequestSchema: GenMessage<SetTenantLimitsRequest> = /*@__PURE__*/
+  messageDesc(file_keel_v1_key_service, 10);
+
+/**
+ * @generated from message keel.v1.SetTenantLimitsResponse
+ */
+export type SetTenantLimitsResponse = Message<"keel.v1.SetTenantLimitsResponse"> & {
+  /**
+   * @generated from field: keel.v1.TenantLimits limits = 1;
+   */
+  limits?: TenantLimits | undefined;
+};
+
+/**
+ * Describes the message keel.v1.SetTenantLimitsResponse.
+ * Use `create(SetTenantLimitsResponseSchema)` to create a new message.
+ */
+export const SetTenantLimitsResponseSchema: GenMessage<SetTenantLimitsResponse> = /*@__PURE__*/
+  messageDesc(file_keel_v1_key_service, 11);
+
+/**
+ * @generated from message keel.v1.GetTenantLimitsRequest
+ */
+export type GetTenantLimitsRequest = Message<"keel.v1.GetTenantLimitsRequest"> & {
+  /**
+   * The caller's own tenant when empty; another tenant needs an operator key.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+};
+
+/**
+ * Describes the message keel.v1.GetTenantLimitsRequest.
+ * Use `create(GetTenantLimitsRequestSchema)` to create a new message.
+ */
+export const GetTenantLimitsRequestSchema: GenMessage<GetTenantLimitsRequest> = /*@__PURE__*/
+  messageDesc(file_keel_v1_key_service, 12);
+
+/**
+ * @generated from message keel.v1.GetTenantLimitsResponse
+ */
+export type GetTenantLimitsResponse = Message<"keel.v1.GetTenantLimitsResponse"> & {
+  /**
+   * @generated from field: keel.v1.TenantLimits limits = 1;
+   */
+  limits?: TenantLimits | undefined;
+};
+
+/**
+ * Describes the message keel.v1.GetTenantLimitsResponse.
+ * Use `create(GetTenantLimitsResponseSchema)` to create a new message.
+ */
+export const GetTenantLimitsResponseSchema: GenMessage<GetTenantLimitsResponse> = /*@__PURE__*/
+  messageDesc(file_keel_v1_key_service, 13);
+
+/**
  * What a key may do. Scopes nest: each includes the ones above it.
  *
  * @generated from enum keel.v1.KeyScope
@@ -376,6 +522,26 @@ export const KeyService: GenService<{
     methodKind: "unary";
     input: typeof WhoAmIRequestSchema;
     output: typeof WhoAmIResponseSchema;
+  },
+  /**
+   * Sets a tenant's ceilings, which its own admins cannot exceed. Operator keys only.
+   *
+   * @generated from rpc keel.v1.KeyService.SetTenantLimits
+   */
+  setTenantLimits: {
+    methodKind: "unary";
+    input: typeof SetTenantLimitsRequestSchema;
+    output: typeof SetTenantLimitsResponseSchema;
+  },
+  /**
+   * A tenant's ceilings. Admin keys read their own tenant's; operator keys any tenant's.
+   *
+   * @generated from rpc keel.v1.KeyService.GetTenantLimits
+   */
+  getTenantLimits: {
+    methodKind: "unary";
+    input: typeof GetTenantLimitsRequestSchema;
+    output: typeof GetTenantLimitsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_keel_v1_key_service, 0);
