@@ -9,7 +9,9 @@ import { DRIFT_DISTRIBUTIONS, type ViolationResponse } from "./model.js";
 import type { DriftScores, Enforcement, EnforcementState, Violation, ViolationKind, WindowEntry } from "./state.js";
 import { inTargetScope, tagKey } from "./tags.js";
 import { clampTrust, nextTrust } from "./trust.js";
+import { advanceRate } from "./rate-monitor.js";
 import { advanceSum, emptySum, type SumState } from "./sum-monitor.js";
+import { advanceMonitors, rebuildMonitors } from "./window-monitors.js";
 
 /**
  * The engine's contract with how the declared contract shaped it, and the versions it was
@@ -49,21 +51,39 @@ export const TERM_CONTEXT_KEY = "term";
 
 const NO_DRIFT: DriftScores = { action: null, target: null, temporal: null, outcome: null, semantic: null, overall: null };
 
+/** Pure: `previous` is left as it was (the step runs on a copy). */
 export function enforceCycle(
   compiled: CompiledContract,
   previous: EnforcementState | undefined,
   observation: ObservedCycle,
   engineContract: ExecutionContract,
 ): { state: EnforcementState; contract: EnforcedContract } {
+  return advanceEnforcement(compiled, previous && structuredClone(previous), observation, engineContract);
+}
+
+/**
+ * The enforcement step in place: `state` (owned by the caller, never shared) becomes the next
+ * state. Constant work per monitor, no copy: what replay and the service's batches run
+ * (BatchEnforcer keeps a failed step from leaving a half-advanced state).
+ */
+export function advanceEnforcement(
+  compiled: CompiledContract,
+  owned: EnforcementState | undefined,
+  observation: ObservedCycle,
+  engineContract: ExecutionContract,
+): { state: EnforcementState; contract: EnforcedContract } {
   const c = compiled.contract;
-  const state = fitted(compiled, previous);
+  const state = fitted(compiled, owned);
+  const monitors = state.monitors!;
   const entry = entryOf(compiled, observation, engineContract.cycleCount);
-  push(compiled, state, entry);
-  const action = observation.action === null ? null : tagKey(observation.action);
+  state.window.push(entry);
+  advanceMonitors(compiled.monitors, monitors, state.window);
+  evictBeyond(compiled.capacity, state);
+  const action = entry.a;
   updateRates(compiled, state, entry, action);
   const sums = updateSums(compiled, state, entry.ts, action, observation.amount ?? null);
 
-  const { scores, terms } = measureDrift(compiled.drift, state);
+  const { scores, terms } = measureDrift(compiled.drift, monitors);
   const found: Omit<Violation, "sinceCycle">[] = [];
   const add = (name: string, kind: ViolationKind, response: ViolationResponse, value: number | null, threshold: number | null, detail: string) =>
     found.push({ name, kind, value, threshold, restricting: response === "restrict", detail });
@@ -87,7 +107,7 @@ export function enforceCycle(
       add(`anchor/${anchor.term}`, "anchor", c.policy.onDrift, drift, anchor.tolerance, `semantic drift of ${anchor.term} ${round(drift)} exceeds its tolerance ${anchor.tolerance}`);
     }
   }
-  const ctx = { window: state.window, current: entry, drift: scores, terms, rates: state.rates, sums };
+  const ctx = { current: entry, monitors, drift: scores, terms, rates: state.rates, sums };
   for (const check of compiled.invariants) {
     const value = check.measure(ctx);
     if (value !== null && !check.holds(value)) add(`invariant/${check.id}`, "invariant", check.response, value, check.threshold, check.describe(value));
@@ -183,7 +203,7 @@ function shaped(compiled: CompiledContract, contract: ExecutionContract, enforce
 
 function fresh(compiled: CompiledContract): EnforcementState {
   const c = compiled.contract;
-  return {
+  const state: EnforcementState = {
     contractId: c.contractId,
     version: c.version,
     window: [],
@@ -193,17 +213,22 @@ function fresh(compiled: CompiledContract): EnforcementState {
     active: {},
     last: null,
   };
+  state.monitors = rebuildMonitors(compiled.monitors, state);
+  return state;
 }
 
 /**
- * The previous state carried onto this contract version: observed history stays (it is fact),
- * trust is clamped into the new bounds, rate timestamps are kept only for rules that still exist.
+ * The owned state fitted to this contract version (in place): observed history stays (it is
+ * fact), trust is clamped into the new bounds, rate and sum monitors are kept only for rules that
+ * still exist, and the window monitors are rebuilt for the version's rules.
  */
-function fitted(compiled: CompiledContract, previous: EnforcementState | undefined): EnforcementState {
-  if (!previous) return fresh(compiled);
+function fitted(compiled: CompiledContract, state: EnforcementState | undefined): EnforcementState {
+  if (!state) return fresh(compiled);
   const c = compiled.contract;
-  const state: EnforcementState = structuredClone(previous);
-  if (state.contractId === c.contractId && state.version === c.version) return state;
+  if (state.contractId === c.contractId && state.version === c.version) {
+    if (!state.monitors) state.monitors = rebuildMonitors(compiled.monitors, state);
+    return state;
+  }
   state.contractId = c.contractId;
   state.version = c.version;
   state.trust = clampTrust(state.trust, c.trustFloor, c.trustCeiling);
@@ -216,6 +241,7 @@ function fitted(compiled: CompiledContract, previous: EnforcementState | undefin
     state.sums = sums;
   }
   evictBeyond(compiled.capacity, state);
+  state.monitors = rebuildMonitors(compiled.monitors, state);
   return state;
 }
 
@@ -226,37 +252,30 @@ function entryOf(compiled: CompiledContract, o: ObservedCycle, cycle: number): W
     a: o.action === null ? null : tagKey(o.action),
     t: o.target === null ? null : compiled.categorize(o.target),
     o: o.outcome === null ? null : tagKey(o.outcome),
-    h: new Date(o.observedAtMs).getUTCHours(),
+    h: utcHour(o.observedAtMs),
     ts: o.observedAtMs,
     s: term,
   };
 }
 
-function push(compiled: CompiledContract, state: EnforcementState, entry: WindowEntry): void {
-  state.window.push(entry);
-  evictBeyond(compiled.capacity, state);
-}
-
-/** Cycles leaving the window join the baseline counts. */
+/** Cycles leaving the window join the baseline counts (what rebuilds the monitors' older part). */
 function evictBeyond(capacity: number, state: EnforcementState): void {
-  const excess = state.window.length - capacity;
-  if (excess <= 0) return;
-  for (const e of state.window.splice(0, excess)) {
-    if (e.a !== null) addCount(state.baseline.action, e.a);
-    if (e.t !== null) addCount(state.baseline.target, e.t);
-    if (e.o !== null) addCount(state.baseline.outcome, e.o);
-    addCount(state.baseline.hour, String(e.h));
+  const w = state.window;
+  const b = state.baseline;
+  while (w.length > capacity) {
+    const e = w.shift()!;
+    if (e.a !== null) addCount(b.action, e.a);
+    if (e.t !== null) addCount(b.target, e.t);
+    if (e.o !== null) addCount(b.outcome, e.o);
+    addCount(b.hour, String(e.h));
   }
 }
 
+/** Advances every RATE monitor (rate-monitor.ts). */
 function updateRates(compiled: CompiledContract, state: EnforcementState, entry: WindowEntry, action: string | null): void {
   for (const rule of compiled.rates) {
-    const kept = (Object.hasOwn(state.rates, rule.id) ? (state.rates[rule.id] as number[]) : []).filter(
-      (ts) => ts > entry.ts - rule.windowMs,
-    );
-    if (rule.action === "" || rule.action === action) kept.push(entry.ts);
-    kept.sort((a, b) => a - b);
-    state.rates[rule.id] = kept.slice(Math.max(0, kept.length - rule.keep));
+    const times = Object.hasOwn(state.rates, rule.id) ? (state.rates[rule.id] as number[]) : (state.rates[rule.id] = []);
+    advanceRate(times, entry.ts, rule.action === "" || rule.action === action, rule.windowMs, rule.keep);
   }
 }
 
@@ -271,6 +290,16 @@ function updateSums(compiled: CompiledContract, state: EnforcementState, ts: num
     totals.set(rule.id, advanceSum(monitor, ts, matches ? amount : null, rule.windowMs));
   }
   return totals;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** getUTCHours without a Date per cycle (the same for every time a Date can hold). */
+function utcHour(ms: number): number {
+  const t = Math.trunc(ms);
+  if (!(Math.abs(t) <= 8.64e15)) return new Date(ms).getUTCHours();
+  const h = Math.floor(t / HOUR_MS) % 24;
+  return h < 0 ? h + 24 : h + 0; // + 0: never -0
 }
 
 function round(v: number): number {
