@@ -4,7 +4,7 @@
 // where anything differs is reported with what differs. Pure: the caller feeds the log and
 // supplies compiled contract versions.
 import type { CompiledContract } from "../contracts/compile.js";
-import { enforceCycle, type EnforcedContract } from "../contracts/enforce.js";
+import { advanceEnforcement, type EnforcedContract } from "../contracts/enforce.js";
 import { failClosed } from "../contracts/fail-closed.js";
 import type { EnforcementState } from "../contracts/state.js";
 import {
@@ -155,7 +155,8 @@ export class HistoryReplay {
           return diff(rev, i, entry.cycle, "contract", compiled.versionHash, recorded.contractVersionHash,
             `the stored contract version ${version} is not the one this cycle was enforced with`);
         }
-        ({ state: enforcement, contract } = enforceCycle(compiled, enforcement, entry, r.contract));
+        // In place: the replay owns its enforcement state, and stops at the first difference.
+        ({ state: enforcement, contract } = advanceEnforcement(compiled, enforcement, entry, r.contract));
       }
       // Replayed under the engine version the cycle recorded: a different one shows up as a difference below.
       if (recorded.engineVersionHash !== undefined) contract.engineVersionHash = recorded.engineVersionHash;

@@ -26,7 +26,7 @@ export interface SpanCounts {
   n: number;
   /** Keys with a count above zero. */
   distinct: number;
-  /** Only for "largest share" rules: freq[c] = keys whose count is c, and the largest count. */
+  /** Only for "largest share" rules: freq[c] = keys whose count is c (up to the largest), and the largest count. */
   freq: number[] | null;
   max: number;
 }
@@ -149,7 +149,11 @@ function spanBump(s: SpanCounts, key: string | null, d: number): void {
   if (before > 0) f[before]!--;
   if (after > 0) f[after] = (f[after] ?? 0) + 1;
   if (after > s.max) s.max = after;
-  else if (before === s.max && f[before] === 0) s.max = after; // the one largest key went down by one
+  else if (before === s.max && f[before] === 0) {
+    // The one largest key went down by one.
+    s.max = after;
+    f.length = Math.max(1, after + 1);
+  }
 }
 
 /** Monitors rebuilt from the window and the baseline (a fresh contract version, or an older state). */

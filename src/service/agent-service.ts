@@ -14,7 +14,8 @@ import {
   type Mode,
 } from "../engine/index.js";
 import { compileContract, type CompiledContract } from "../contracts/compile.js";
-import { enforceCycle, standing, type EnforcedContract } from "../contracts/enforce.js";
+import { BatchEnforcer } from "../contracts/batch-enforcer.js";
+import { standing, type EnforcedContract } from "../contracts/enforce.js";
 import { failClosed, type FailClosedPolicy } from "../contracts/fail-closed.js";
 import { engineVersionHash } from "../audit/engine-version.js";
 import { GENESIS, cycleHash, resetHash } from "../audit/chain.js";
@@ -361,16 +362,16 @@ export class AgentService {
     const commit = this.emptyCommit(tenant, id, stored, stored.state);
     const outcomes: RecordedOutcome[] = [];
     let state = stored.state;
-    let enforcement = stored.enforcement;
+    const enforcer = compiled ? new BatchEnforcer(compiled, stored.enforcement) : null;
     let chain = stored.auditHead ?? GENESIS;
     observations.forEach((obs, seq) => {
       const r = traced("keel.engine.cycle", { "keel.mode": obs.mode }, () => runCycle(state, obs, this.config));
       state = r.state;
       let contract: EnforcedContract = r.contract;
       if (failure !== null) contract = failClosed(r.contract, failure);
-      else if (compiled) {
+      else if (enforcer) {
         try {
-          ({ state: enforcement, contract } = enforceCycle(compiled, enforcement, obs, r.contract));
+          contract = enforcer.step(obs, r.contract);
         } catch (err) {
           // Fail closed: the enforcement state stays as it was, the agent gets the safe actions.
           if (!closed) throw err;
@@ -415,7 +416,7 @@ export class AgentService {
       }
     });
     commit.state = state;
-    commit.enforcement = enforcement;
+    commit.enforcement = enforcer ? enforcer.state : stored.enforcement;
     commit.audit = { head: chain, reset: null };
     if (sequences) commit.lastSequence = sequences[sequences.length - 1]!;
     return { state, outcomes, commit };
