@@ -67,13 +67,13 @@ function divergence(prior: Prior, older: Counts, olderN: number, recent: Counts,
   const sp = prior.total + olderN;
   const sq = recentN;
   let sum = 0;
-  const inPrior = (k: string) => prior.keys.includes(k);
-  for (let i = 0; i < prior.keys.length; i++) {
-    const k = prior.keys[i]!;
+  const keys = prior.keys;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
     sum += term((prior.values[i]! + countOf(older, k)) / sp, countOf(recent, k) / sq);
   }
-  for (const k in older) if (!inPrior(k)) sum += term((older[k] as number) / sp, countOf(recent, k) / sq);
-  for (const k in recent) if (!inPrior(k) && !Object.hasOwn(older, k)) sum += term(0, (recent[k] as number) / sq);
+  for (const k in older) if (!keys.includes(k)) sum += term((older[k] as number) / sp, countOf(recent, k) / sq);
+  for (const k in recent) if (!keys.includes(k) && !Object.hasOwn(older, k)) sum += term(0, (recent[k] as number) / sq);
   return Math.min(1, Math.max(0, sum / 2));
 }
 
@@ -83,14 +83,15 @@ export interface DriftResult {
   terms: Map<string, number | null>;
 }
 
+function score(m: WindowMonitors, d: Dimension | "hour", prior: Prior, min: number): number | null {
+  const recentN = m.recentN[d];
+  const olderN = m.olderN[d];
+  if (recentN < min || prior.total + olderN <= 0) return null;
+  return divergence(prior, m.older[d], olderN, m.recent[d], recentN);
+}
+
 export function measureDrift(config: DriftConfig, m: WindowMonitors): DriftResult {
   const min = config.minObservations;
-  const score = (d: Dimension | "hour", prior: Prior): number | null => {
-    const recentN = m.recentN[d];
-    const olderN = m.olderN[d];
-    if (recentN < min || prior.total + olderN <= 0) return null;
-    return divergence(prior, m.older[d], olderN, m.recent[d], recentN);
-  };
   const terms = new Map<string, number | null>();
   let semantic: number | null = null;
   for (const anchor of config.anchors) {
@@ -99,16 +100,16 @@ export function measureDrift(config: DriftConfig, m: WindowMonitors): DriftResul
     if (t !== null && (semantic === null || t > semantic)) semantic = t;
   }
   const scores: DriftScores = {
-    action: score("action", priorOf(config.expected.action, config.priorWeight)),
-    target: score("target", priorOf(config.expected.target, config.priorWeight)),
-    temporal: score("hour", NO_PRIOR),
-    outcome: score("outcome", priorOf(config.expected.outcome, config.priorWeight)),
+    action: score(m, "action", priorOf(config.expected.action, config.priorWeight), min),
+    target: score(m, "target", priorOf(config.expected.target, config.priorWeight), min),
+    temporal: score(m, "hour", NO_PRIOR, min),
+    outcome: score(m, "outcome", priorOf(config.expected.outcome, config.priorWeight), min),
     semantic,
     overall: null,
   };
   let weighted = 0;
   let weights = 0;
-  for (const d of ["action", "target", "temporal", "outcome", "semantic"] as const) {
+  for (const d of OVERALL_PARTS) {
     const s = scores[d];
     if (s !== null) {
       weighted += config.weights[d] * s;
@@ -118,6 +119,8 @@ export function measureDrift(config: DriftConfig, m: WindowMonitors): DriftResul
   scores.overall = weights > 0 ? Math.min(1, weighted / weights) : null;
   return { scores, terms };
 }
+
+const OVERALL_PARTS = ["action", "target", "temporal", "outcome", "semantic"] as const;
 
 function termDrift(anchor: SemanticAnchor, m: WindowMonitors, minObservations: number): number | null {
   const under = Object.hasOwn(m.terms, anchor.term) ? m.terms[anchor.term]! : null;

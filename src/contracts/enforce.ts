@@ -172,6 +172,52 @@ function driftRemoves(at: DriftLevel | undefined, level: DriftLevel | null): boo
  * (scope, drift, invariant), or engine drift, named in the detail.
  */
 function shaped(compiled: CompiledContract, contract: ExecutionContract, enforcement: Enforcement): EnforcedContract {
+  const lists = shapedLists(compiled, contract, enforcement);
+  return {
+    ...contract,
+    ...lists,
+    enforcement,
+    contractVersionHash: compiled.versionHash,
+  };
+}
+
+/** The action lists a contract version makes of the engine's (what shaped() returns besides the report). */
+type ShapedLists = Pick<EnforcedContract, "allowedActions" | "driftRestrictedActions" | "forbiddenActions" | "restrictions">;
+
+/**
+ * The lists depend only on the engine's lists (shared, frozen arrays the engine memoises by
+ * mask), its drift level and the restricting violations: computed once per combination and
+ * frozen, not every cycle. A combination the engine built afresh (its own drift causes) is
+ * computed, not remembered.
+ */
+const shapedCache = new WeakMap<CompiledContract, WeakMap<object, WeakMap<object, Map<string, ShapedLists>>>>();
+const MAX_SHAPES = 256;
+
+function shapedLists(compiled: CompiledContract, contract: ExecutionContract, enforcement: Enforcement): ShapedLists {
+  if (!Object.isFrozen(contract.restrictions) || !Object.isFrozen(contract.allowedActions) || !Object.isFrozen(contract.driftRestrictedActions) || !Object.isFrozen(contract.forbiddenActions)) {
+    return computeLists(compiled, contract, enforcement);
+  }
+  let byRestrictions = shapedCache.get(compiled);
+  if (!byRestrictions) shapedCache.set(compiled, (byRestrictions = new WeakMap()));
+  let byAllowed = byRestrictions.get(contract.restrictions);
+  if (!byAllowed) byRestrictions.set(contract.restrictions, (byAllowed = new WeakMap()));
+  let byRest = byAllowed.get(contract.allowedActions);
+  if (!byRest) byAllowed.set(contract.allowedActions, (byRest = new Map()));
+  let key = `${contract.driftLevel}|${contract.driftRestrictedActions.join(",")}|${contract.forbiddenActions.length}`;
+  if (enforcement.restricted) for (const v of enforcement.violations) if (v.restricting) key += `|${v.kind}:${v.name}`;
+  let lists = byRest.get(key);
+  if (!lists) {
+    lists = computeLists(compiled, contract, enforcement);
+    Object.freeze(lists.allowedActions);
+    Object.freeze(lists.driftRestrictedActions);
+    Object.freeze(lists.forbiddenActions);
+    Object.freeze(lists.restrictions);
+    if (byRest.size < MAX_SHAPES) byRest.set(key, lists);
+  }
+  return lists;
+}
+
+function computeLists(compiled: CompiledContract, contract: ExecutionContract, enforcement: Enforcement): ShapedLists {
   const scoped = new Set<Action>(outOfScope(compiled));
   const removed = new Set<Action>(scoped);
   let restrictions = withCauses(contract.restrictions, scoped, "contract_scope", "outside the contract's authorized_scope.actions");
@@ -191,13 +237,10 @@ function shaped(compiled: CompiledContract, contract: ExecutionContract, enforce
   restrictions = withCauses(restrictions, new Set(byDrift), "drift", `drift ${contract.driftLevel} at or above the contract's engine_drift_restricts_at`);
   const forbidden = new Set<Action>([...FORBIDDEN_ACTIONS, ...contract.forbiddenActions, ...removed]);
   return {
-    ...contract,
     allowedActions: contract.allowedActions.filter((a) => !removed.has(a)),
     driftRestrictedActions: byDrift.length === 0 ? contract.driftRestrictedActions : [...contract.driftRestrictedActions, ...byDrift].sort(),
     forbiddenActions: [...forbidden].sort(),
     restrictions,
-    enforcement,
-    contractVersionHash: compiled.versionHash,
   };
 }
 
@@ -279,18 +322,19 @@ function updateRates(compiled: CompiledContract, state: EnforcementState, entry:
   }
 }
 
-/** Advances every SUM monitor (constant amortised work each, no window rescan); their totals. */
-function updateSums(compiled: CompiledContract, state: EnforcementState, ts: number, action: string | null, amount: number | null): Map<string, number> {
-  const totals = new Map<string, number>();
-  if (compiled.sums.length === 0) return totals;
+/** Advances every SUM monitor (constant amortised work each, no window rescan). */
+function updateSums(compiled: CompiledContract, state: EnforcementState, ts: number, action: string | null, amount: number | null): Readonly<Record<string, SumState>> {
+  if (compiled.sums.length === 0) return NO_SUMS;
   const monitors = state.sums ?? (state.sums = {});
   for (const rule of compiled.sums) {
     const monitor = Object.hasOwn(monitors, rule.id) ? (monitors[rule.id] as SumState) : (monitors[rule.id] = emptySum());
     const matches = rule.action === "" || rule.action === action;
-    totals.set(rule.id, advanceSum(monitor, ts, matches ? amount : null, rule.windowMs));
+    advanceSum(monitor, ts, matches ? amount : null, rule.windowMs);
   }
-  return totals;
+  return monitors;
 }
+
+const NO_SUMS: Readonly<Record<string, SumState>> = Object.freeze({});
 
 const HOUR_MS = 3_600_000;
 

@@ -6,6 +6,7 @@
 import { countOf } from "./counts.js";
 import type { Comparison, Invariant, InvariantType, ViolationResponse } from "./model.js";
 import type { DriftScores, WindowEntry } from "./state.js";
+import { sumTotal, type SumState } from "./sum-monitor.js";
 import { spanKey, type SpanCounts, type WindowMonitors } from "./window-monitors.js";
 
 export interface EvalContext {
@@ -15,8 +16,8 @@ export interface EvalContext {
   terms: ReadonlyMap<string, number | null>;
   /** Rate invariant id → matching timestamps inside its time window. */
   rates: Readonly<Record<string, readonly number[]>>;
-  /** Sum invariant id → the window's total after this cycle (sum-monitor.ts). */
-  sums: ReadonlyMap<string, number>;
+  /** Sum invariant id → its monitor after this cycle (sum-monitor.ts). */
+  sums: Readonly<Record<string, SumState>>;
 }
 
 export interface CompiledInvariant {
@@ -115,7 +116,7 @@ export function compileInvariant(inv: Invariant): CompiledInvariant {
       );
     case "sum":
       return numeric(r.comparison, r.threshold, 0, `sum of ${r.action || "observation"} amounts over ${r.windowSeconds}s`, (ctx) =>
-        ctx.sums.get(inv.id) ?? null,
+        Object.hasOwn(ctx.sums, inv.id) ? sumTotal(ctx.sums[inv.id]!) : null,
       );
     case "temporal":
       return {
