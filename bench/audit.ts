@@ -25,7 +25,7 @@ import { GENESIS, cycleHash } from "../src/audit/chain.js";
 import { HistoryReplay } from "../src/audit/verify.js";
 import { compileContract } from "../src/contracts/compile.js";
 import { BatchEnforcer } from "../src/contracts/batch-enforcer.js";
-import { enforceCycle } from "../src/contracts/enforce.js";
+import { advanceEnforcement, enforceCycle, type EnforcedContract } from "../src/contracts/enforce.js";
 import type { EnforcementState } from "../src/contracts/state.js";
 import { keyring } from "../src/contracts/keys.js";
 import { DEFAULT_CONFIG, defaultProfile, initialState, process as step, type EngineState, type Observation } from "../src/engine/index.js";
@@ -33,7 +33,7 @@ import { engineVersionHash } from "../src/audit/engine-version.js";
 import { AgentService, type ObservationInput } from "../src/service/agent-service.js";
 import { ContractRegistry } from "../src/service/contract-registry.js";
 import { MemoryStore } from "../src/store/memory.js";
-import type { LoggedCommit } from "../src/store/types.js";
+import type { LoggedCommit, RecordedOutcome } from "../src/store/types.js";
 import { invariant, sampleContract } from "../test/contracts/fixtures.js";
 import { chaotic, gradualShift, steady, stressSpike } from "../test/engine/scenarios.js";
 import { emit, scaled } from "./report/emit.js";
@@ -112,8 +112,27 @@ for (const withContract of [false, true]) {
   console.log(`\n${label}: built ${cycles.toLocaleString()} cycles in ${log.length.toLocaleString()} commits in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const version = withContract ? await store.contracts.contractVersion(TENANT, id, 1) : null;
   const contract = version && compileContract(version);
+  const contract_ = contract || null;
   const setup = { initial: initialState(defaultProfile()), config: DEFAULT_CONFIG, engineVersion, contractVersion: () => contract };
 
+  // The outcomes as the service hashes them at commit: fresh from the engine (and enforcement), whose
+  // shared lists are frozen (their bytes cached), rather than decoded from the store.
+  const live: { entry: (typeof log)[number]["history"][number]; state: EngineState; outcome: RecordedOutcome }[] = [];
+  {
+    let state = setup.initial;
+    let enforcement: EnforcementState | undefined;
+    for (const commit of log) {
+      for (const entry of commit.history) {
+        const r = step(state, entry as Observation & typeof entry, DEFAULT_CONFIG);
+        state = r.state;
+        let contract: EnforcedContract = r.contract;
+        if (contract_ && (entry.result.contract as EnforcedContract).enforcement) ({ state: enforcement, contract } = advanceEnforcement(contract_, enforcement, entry, r.contract));
+        contract.engineVersionHash = engineVersion;
+        live.push({ entry, state, outcome: { contract, drift: r.drift, driftEvent: r.driftEvent, rolledBack: r.rolledBack, revision: commit.revision } });
+      }
+    }
+  }
+  const chainLiveNs: number[] = [];
   const chainNs: number[] = [];
   const verifyRate: number[] = [];
   const engine: number[] = [];
@@ -125,6 +144,10 @@ for (const withContract of [false, true]) {
     const c0 = performance.now();
     for (const commit of log) for (const h of commit.history) prev = cycleHash(prev, h, state, h.result);
     chainNs.push(((performance.now() - c0) * 1e6) / cycles);
+    let prevLive = GENESIS;
+    const l0 = performance.now();
+    for (const c of live) prevLive = cycleHash(prevLive, c.entry, c.state, c.outcome);
+    chainLiveNs.push(((performance.now() - l0) * 1e6) / live.length);
 
     const replay = new HistoryReplay(setup);
     const v0 = performance.now();
@@ -136,12 +159,14 @@ for (const withContract of [false, true]) {
     if (replay.finish(head)) throw new Error("benchmark head does not verify");
   }
   console.log(`  engine process() alone, for scale: ${stats(engine)} ns per cycle`);
-  console.log(`  chaining per cycle (canonical bytes + SHA-256): ${stats(chainNs)} ns   target <= 2,000 ns`);
+  console.log(`  chaining per cycle (canonical bytes + SHA-256), stored outcomes as read back: ${stats(chainNs)} ns   target <= 2,000 ns`);
+  console.log(`  chaining per cycle at commit (the live outcomes the service hashes): ${stats(chainLiveNs)} ns`);
   console.log(`  VerifyHistory replay: ${stats(verifyRate.map((r) => r / 1000))} k cycles/s   target >= 500 k cycles/s`);
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
   const prefix = withContract ? "audit.contract_" : "audit.";
   emit(`${prefix}engine_us_per_cycle`, median(engine) / 1000);
   emit(`${prefix}chain_us_per_cycle`, median(chainNs) / 1000);
+  emit(`${prefix}chain_live_us_per_cycle`, median(chainLiveNs) / 1000);
   emit(`${prefix}verify_cycles_per_second`, median(verifyRate));
 }
 
