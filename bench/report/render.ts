@@ -10,6 +10,12 @@ function spread(s: Summary): string {
   return s.median === 0 ? "" : `${Math.round((100 * (s.max - s.min)) / Math.abs(s.median))}%`;
 }
 
+const inRange = (v: number, s: Summary) => v >= s.min && v <= s.max;
+
+function rerun(r: Summary | undefined, s: Summary, f: (v: number) => string): string {
+  return r === undefined ? "" : `${f(r.median)}${inRange(r.median, s) ? "" : " ✗"}`;
+}
+
 function status(figure: Figure, s: Summary): string {
   const v = verdict(figure, s.median);
   return v === null ? "" : v === "met" ? "met" : "**missed**";
@@ -30,6 +36,19 @@ export function renderReport(latest: RunRecord, history: readonly RunRecord[]): 
     "",
   ];
   if (latest.note) lines.push(`**Note:** ${latest.note}`, "");
+  const re = latest.recheck;
+  if (re) {
+    const ids = Object.keys(re.figures).filter((id) => latest.figures[id]);
+    const inside = ids.filter((id) => inRange(re.figures[id]!.median, latest.figures[id]!)).length;
+    lines.push(
+      `**Re-run check:** on ${re.date}, an independent \`npm run bench:report -- --check\` of the same code ` +
+        `(${re.runs} rounds, load average ${re.loadBefore.toFixed(2)} before) put **${inside} of ${ids.length}** medians ` +
+        "inside the min–max reported here; the *re-run* column shows each, and ✗ marks one outside.",
+      "",
+    );
+  } else {
+    lines.push("**Re-run check:** none yet for this run (`npm run bench:report -- --check` adds one).", "");
+  }
   lines.push(
     `**Method:** every benchmark ran ${latest.runs} times, each run a fresh process, in interleaved rounds ` +
       "(every benchmark once, then again), so a burst of load elsewhere on the machine spreads over " +
@@ -45,16 +64,16 @@ export function renderReport(latest: RunRecord, history: readonly RunRecord[]): 
   );
   for (const bench of BENCHMARKS) {
     lines.push(`## ${bench.id} — \`${bench.script}\``, "", `${bench.what}.`, "");
-    lines.push("| figure | median | min | max | spread | target | status |", "| --- | ---: | ---: | ---: | ---: | --- | --- |");
+    lines.push("| figure | median | min | max | spread | re-run | target | status |", "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |");
     for (const figure of bench.figures) {
       const s = latest.figures[figure.id];
       if (!s) {
-        lines.push(`| ${figure.label} | not measured | | | | ${formatTarget(figure)} | |`);
+        lines.push(`| ${figure.label} | not measured | | | | | ${formatTarget(figure)} | |`);
         continue;
       }
       const f = (v: number) => format(v, figure.unit);
       lines.push(
-        `| ${figure.label} (${figure.unit}) | **${f(s.median)}** | ${f(s.min)} | ${f(s.max)} | ${spread(s)} | ${formatTarget(figure)} | ${status(figure, s)} |`,
+        `| ${figure.label} (${figure.unit}) | **${f(s.median)}** | ${f(s.min)} | ${f(s.max)} | ${spread(s)} | ${rerun(re?.figures[figure.id], s, f)} | ${formatTarget(figure)} | ${status(figure, s)} |`,
       );
     }
     lines.push("");

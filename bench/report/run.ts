@@ -8,6 +8,8 @@
 // missing (or an undeclared one appears). Never judges speed and writes nothing.
 // --only: run a subset and print the summary without writing anything.
 // --render-only: run nothing; rewrite the report, charts and README block from bench/history.jsonl.
+// --check: an independent re-run (default 3 rounds) of the commit the latest report measured; says
+// per figure whether its median falls inside the reported min–max, and records that in the report.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
@@ -17,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { figureChart } from "./chart.js";
 import { FIGURE_PREFIX } from "./emit.js";
-import { appendHistory, readHistory, type RunRecord } from "./history.js";
+import { appendHistory, readHistory, replaceLatest, type RunRecord } from "./history.js";
 import { BENCHMARKS, type Benchmark } from "./registry.js";
 import { chartPath, README_END, README_START, renderReadmeBlock, renderReport } from "./render.js";
 import { format, summarize, verdict } from "./stats.js";
@@ -31,15 +33,17 @@ const OWN_FILES = ["bench/history.jsonl", "docs/performance.md", "docs/performan
 
 const { values: args } = parseArgs({
   options: {
-    runs: { type: "string", default: "5" },
+    runs: { type: "string" },
     note: { type: "string", default: "" },
     only: { type: "string" },
     smoke: { type: "boolean", default: false },
     "render-only": { type: "boolean", default: false },
+    check: { type: "boolean", default: false },
   },
 });
 const smoke = args.smoke;
-const runs = smoke ? 1 : Number(args.runs);
+const check = args.check;
+const runs = smoke ? 1 : Number(args.runs ?? (check ? "3" : "5"));
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got ${args.runs}`);
 const only = args.only?.split(",");
 const selected = BENCHMARKS.filter((b) => !only || only.includes(b.id));
@@ -90,6 +94,7 @@ const dirty = git("status", "--porcelain")
   .filter((l) => l.trim() !== "")
   .some((l) => !OWN_FILES.some((own) => l.slice(3).startsWith(own)));
 const loadBefore = os.loadavg()[0]!;
+const checked = check ? checkedRecord() : undefined;
 const samples = new Map<string, number[]>();
 const started = Date.now();
 for (let round = 1; round <= runs; round++) {
@@ -120,6 +125,23 @@ if (only) {
   console.log(`--only: nothing written (${total} s)`);
   process.exit(0);
 }
+if (checked) {
+  let inside = 0;
+  for (const [id, s] of Object.entries(summaries)) {
+    const r = checked.figures[id];
+    const ok = r !== undefined && s.median >= r.min && s.median <= r.max;
+    if (ok) inside++;
+    console.log(`${id.padEnd(44)} re-run median ${s.median.toPrecision(4).padStart(10)}  ${ok ? "inside" : "OUTSIDE"} the reported ${r ? `${r.min.toPrecision(4)}–${r.max.toPrecision(4)}` : "(not reported)"}`);
+  }
+  const history = readHistory(HISTORY);
+  replaceLatest(HISTORY, history, {
+    ...checked,
+    recheck: { date: new Date().toISOString().replace(/\.\d+Z$/, "Z"), runs, loadBefore, figures: summaries },
+  });
+  writeOutputs(readHistory(HISTORY));
+  console.log(`--check: ${inside} of ${Object.keys(summaries).length} re-run medians inside the reported min–max; recorded in docs/performance.md (${total} s)`);
+  process.exit(0);
+}
 
 const cpus = os.cpus();
 const record: RunRecord = {
@@ -142,6 +164,19 @@ const record: RunRecord = {
 appendHistory(HISTORY, record);
 writeOutputs(readHistory(HISTORY));
 console.log(`wrote docs/performance.md, docs/performance/*.svg, README.md's headline and a line in bench/history.jsonl (${total} s)`);
+
+/** The latest report, which a --check re-run must be of: same commit, clean tree, every benchmark. */
+function checkedRecord(): RunRecord {
+  const latest = readHistory(HISTORY).at(-1);
+  if (!latest) throw new Error("--check re-runs the latest report, and bench/history.jsonl is empty: run npm run bench:report first");
+  // A commit that only adds the report itself measures the same code.
+  const changed = latest.commit === commit ? [] : git("diff", "--name-only", latest.commit, "HEAD").split("\n").filter((f) => f !== "" && !OWN_FILES.some((own) => f.startsWith(own)));
+  if (changed.length > 0 || latest.dirty || dirty) {
+    throw new Error(`--check must re-run what the latest report measured (commit ${latest.commit}${latest.dirty ? ", dirty" : ""}); HEAD is ${commit}${dirty ? " with uncommitted changes" : ""}: run npm run bench:report first`);
+  }
+  if (only) throw new Error("--check re-runs every benchmark; drop --only");
+  return latest;
+}
 
 /** docs/performance.md, its charts and the README block, from the history (latest run last). */
 function writeOutputs(history: RunRecord[]): void {

@@ -6,6 +6,8 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { BENCHMARKS, type Figure } from "../../bench/report/registry.js";
+import type { RunRecord } from "../../bench/report/history.js";
+import { renderReport } from "../../bench/report/render.js";
 import { format, summarize, verdict } from "../../bench/report/stats.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -50,5 +52,28 @@ describe("registry", () => {
     expect(format(3_412, "calls/s")).toBe("3,412");
     expect(format(0.2346, "ms")).toBe("0.235");
     expect(format(999_999.9, "cycles/s")).toBe("1.00 M");
+  });
+});
+
+describe("re-run check in the report", () => {
+  const figure = BENCHMARKS[0]!.figures[0]!;
+  const summary = (min: number, median: number, max: number) => ({ min, median, max, runs: 3 });
+  const record = (rerunMedian: number): RunRecord => ({
+    date: "2026-12-08T00:00:00Z",
+    commit: "abc",
+    dirty: false,
+    machine: { cpu: "cpu", cores: 2, memoryGiB: 1, node: "24", platform: "linux", loadBefore: 0, loadAfter: 0 },
+    runs: 5,
+    note: "",
+    figures: { [figure.id]: summary(100, 110, 120) },
+    recheck: { date: "2026-12-08T01:00:00Z", runs: 3, loadBefore: 0.5, figures: { [figure.id]: summary(rerunMedian, rerunMedian, rerunMedian) } },
+  });
+
+  it("counts the re-run medians inside the reported range and marks the ones outside", () => {
+    const row = (md: string) => md.split("\n").find((l) => l.startsWith(`| ${figure.label} (`))!;
+    expect(renderReport(record(105), [record(105)])).toContain("**1 of 1** medians");
+    expect(row(renderReport(record(105), [record(105)]))).not.toContain("✗");
+    expect(renderReport(record(130), [record(130)])).toContain("**0 of 1** medians");
+    expect(row(renderReport(record(130), [record(130)]))).toContain("✗");
   });
 });
