@@ -1,9 +1,10 @@
 // Enforcement over one batch of cycles without copying the state every cycle: the stored state is
-// copied once, then each cycle advances the copy in place. A step that throws may have advanced
-// part of the state, so the copy is rebuilt from the batch's starting state by re-running the
-// cycles that succeeded before it (enforcement is deterministic): the state is exactly as it was
-// before the failed cycle, as fail-closed requires.
+// copied once (as JSON, what the stores keep), then each cycle advances the copy in place. A step
+// that throws may have advanced part of the state, so the copy is rebuilt from the batch's
+// starting state by re-running the cycles that succeeded before it (enforcement is
+// deterministic): the state is exactly as it was before the failed cycle, as fail-closed requires.
 import type { ExecutionContract } from "../engine/index.js";
+import { jsonCopy } from "../store/commit-records.js";
 import type { CompiledContract } from "./compile.js";
 import { advanceEnforcement, type EnforcedContract, type ObservedCycle } from "./enforce.js";
 import type { EnforcementState } from "./state.js";
@@ -33,7 +34,7 @@ export class BatchEnforcer {
   step(observation: ObservedCycle, engineContract: ExecutionContract): EnforcedContract {
     if (this.broken !== null) throw this.broken;
     if (!this.copied) {
-      this.current = this.start && structuredClone(this.start);
+      this.current = this.start && jsonCopy(this.start);
       this.copied = true;
     }
     try {
@@ -43,7 +44,7 @@ export class BatchEnforcer {
       return contract;
     } catch (err) {
       try {
-        this.current = this.start && structuredClone(this.start);
+        this.current = this.start && jsonCopy(this.start);
         for (const [o, c] of this.done) this.current = advanceEnforcement(this.compiled, this.current, o, c).state;
       } catch (again) {
         this.broken = new Error(`enforcement is not repeatable: ${again instanceof Error ? again.message : String(again)}`);

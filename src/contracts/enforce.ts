@@ -9,6 +9,7 @@ import { DRIFT_DISTRIBUTIONS, type ViolationResponse } from "./model.js";
 import type { DriftScores, Enforcement, EnforcementState, Violation, ViolationKind, WindowEntry } from "./state.js";
 import { inTargetScope, tagKey } from "./tags.js";
 import { clampTrust, nextTrust } from "./trust.js";
+import { jsonCopy } from "../store/commit-records.js";
 import { advanceRate } from "./rate-monitor.js";
 import { advanceSum, emptySum, type SumState } from "./sum-monitor.js";
 import { advanceMonitors, rebuildMonitors } from "./window-monitors.js";
@@ -51,14 +52,14 @@ export const TERM_CONTEXT_KEY = "term";
 
 const NO_DRIFT: DriftScores = { action: null, target: null, temporal: null, outcome: null, semantic: null, overall: null };
 
-/** Pure: `previous` is left as it was (the step runs on a copy). */
+/** Pure: `previous` is left as it was (the step runs on a copy, with the JSON semantics the stores keep). */
 export function enforceCycle(
   compiled: CompiledContract,
   previous: EnforcementState | undefined,
   observation: ObservedCycle,
   engineContract: ExecutionContract,
 ): { state: EnforcementState; contract: EnforcedContract } {
-  return advanceEnforcement(compiled, previous && structuredClone(previous), observation, engineContract);
+  return advanceEnforcement(compiled, previous && jsonCopy(previous), observation, engineContract);
 }
 
 /**
