@@ -39,6 +39,8 @@ const engineTarget = { atLeast: 1_000_000, source: "issue 3: ≥ 1 M cycles/s on
 const durableTarget = { atLeast: 10_000, source: "issue 4: ≥ 10 k durable cycles/s" };
 const batchedTarget = { atLeast: 50_000, source: "issue 7: ≥ 50 k contracts/s batched" };
 const gateTarget = { atMost: 5, source: "issue 8: ≤ 5 µs per call at the median" };
+const pythonTarget = { atLeast: 40_000, source: "issue 13: Python SDK session ≥ 40 k contracts/s batched, sync and asyncio" };
+const addedTarget = { atMost: 0.2, source: "issue 13: lock-step p50 through each SDK within 0.2 ms of a bare stub's" };
 
 export const BENCHMARKS: readonly Benchmark[] = [
   {
@@ -105,19 +107,82 @@ export const BENCHMARKS: readonly Benchmark[] = [
     ],
   },
   {
+    id: "sdk_guard",
+    script: "bench/sdk-guard.ts",
+    what: "a KeelGuard-guarded tool call in the TypeScript SDK over the bare call, lock-step on a warm session (Keel in its own process)",
+    figures: [
+      {
+        id: "sdk_guard.added_p50_ms",
+        label: "guarded tool call, added over the bare call, p50",
+        unit: "ms",
+        target: { atMost: 1, source: "issue 19: a guarded call adds ≤ 1 ms at p50 over the bare tool call" },
+      },
+      { id: "sdk_guard.session_p50_ms", label: "KeelSession.send lock-step p50 (the guard's one round trip)", unit: "ms" },
+      { id: "sdk_guard.guard_own_p50_ms", label: "guarded minus KeelSession.send, p50", unit: "ms" },
+    ],
+  },
+  {
     id: "sessions_sdk",
     script: "bench/sessions-sdk.ts",
     what: "the TypeScript SDK (@keel/client) against Keel in its own process, one session; lock-step against a bare Connect stub",
     figures: [
       {
         id: "sessions_sdk.batched_contracts_per_second",
-        label: "SDK session, batches of 64, 32 in flight",
+        label: "TypeScript SDK: session, batches of 64, 32 in flight",
         unit: "contracts/s",
         target: { atLeast: 40_000, source: "issue 13: TypeScript SDK session ≥ 40 k contracts/s batched" },
       },
+      { id: "sessions_sdk.bare_batched_contracts_per_second", label: "bare Connect stub (protobuf-es), same frames pipelined", unit: "contracts/s" },
       { id: "sessions_sdk.client_cpu_us_per_contract", label: "SDK client CPU per contract, batched", unit: "µs" },
+      { id: "sessions_sdk.server_cpu_us_per_contract", label: "server CPU per contract, batched (caps every client)", unit: "µs" },
       { id: "sessions_sdk.lockstep_p50_ms", label: "lock-step p50 through the SDK", unit: "ms" },
       { id: "sessions_sdk.bare_lockstep_p50_ms", label: "lock-step p50 through a bare Connect stub", unit: "ms" },
+      { id: "sessions_sdk.lockstep_added_ms", label: "TypeScript SDK: lock-step p50 added over a bare Connect stub", unit: "ms", target: addedTarget },
+    ],
+  },
+  {
+    id: "python_sdk",
+    script: "bench/python-sdk/bench.py",
+    command: ["bash", "bench/python-sdk/run.sh"],
+    what:
+      "the Python SDK (keel-client, sync and asyncio) against Keel (conformance harness, in-process store, auth on), one session, 64 per frame, 8 frames in flight; bare grpcio / grpc.aio stubs in the same run",
+    figures: [
+      { id: "python_sdk.sync_batched_contracts_per_second", label: "Python SDK: Session.process_many, batch frames", unit: "contracts/s", target: pythonTarget },
+      { id: "python_sdk.bare_sync_batched_contracts_per_second", label: "Python SDK: bare grpcio stub, same frames pipelined", unit: "contracts/s" },
+      { id: "python_sdk.async_batched_contracts_per_second", label: "Python SDK: AsyncSession.process_many, batch frames", unit: "contracts/s", target: pythonTarget },
+      { id: "python_sdk.bare_async_batched_contracts_per_second", label: "Python SDK: bare grpc.aio stub, same frames pipelined", unit: "contracts/s" },
+      { id: "python_sdk.sync_client_cpu_us_per_contract", label: "Python SDK: client CPU per contract, Session.process_many", unit: "µs" },
+      { id: "python_sdk.bare_sync_client_cpu_us_per_contract", label: "Python SDK: client CPU per contract, bare grpcio stub", unit: "µs" },
+      { id: "python_sdk.server_cpu_us_per_contract", label: "Python SDK: server CPU per contract, batched (caps every client)", unit: "µs" },
+      { id: "python_sdk.sync_lockstep_p50_ms", label: "Python SDK: lock-step p50, Session.process", unit: "ms" },
+      { id: "python_sdk.bare_lockstep_p50_ms", label: "Python SDK: lock-step p50, bare grpcio session stream", unit: "ms" },
+      { id: "python_sdk.sync_lockstep_added_ms", label: "Python SDK: lock-step p50 added by Session.process over bare", unit: "ms", target: addedTarget },
+      { id: "python_sdk.async_lockstep_p50_ms", label: "Python SDK: lock-step p50, AsyncSession.process", unit: "ms" },
+      { id: "python_sdk.bare_async_lockstep_p50_ms", label: "Python SDK: lock-step p50, bare grpc.aio session stream", unit: "ms" },
+      { id: "python_sdk.async_lockstep_added_ms", label: "Python SDK: lock-step p50 added by AsyncSession.process over bare", unit: "ms", target: addedTarget },
+      { id: "python_sdk.unary_added_ms", label: "Python SDK: unary p50 added by engine.process over a bare Process call", unit: "ms" },
+    ],
+  },
+  {
+    id: "go_sdk",
+    script: "clients/go/bench/main.go",
+    command: ["bash", "clients/go/bench/run.sh"],
+    what: "the Go SDK against Keel in its own process (in-process store, auth on, quotas off), one session, frames of 64 all in flight; a bare grpc-go stub in the same run",
+    figures: [
+      {
+        id: "go_sdk.batched_contracts_per_second",
+        label: "Go SDK: Session.ProcessMany, batch frames",
+        unit: "contracts/s",
+        target: { atLeast: 45_000, source: "issue 13: Go SDK session ≥ 45 k contracts/s batched" },
+      },
+      { id: "go_sdk.bare_batched_contracts_per_second", label: "Go SDK: bare grpc-go stub, same frames pipelined", unit: "contracts/s" },
+      { id: "go_sdk.client_cpu_us_per_contract", label: "Go SDK: client CPU per contract, Session.ProcessMany", unit: "µs" },
+      { id: "go_sdk.bare_client_cpu_us_per_contract", label: "Go SDK: client CPU per contract, bare stub", unit: "µs" },
+      { id: "go_sdk.server_cpu_us_per_contract", label: "Go SDK: server CPU per contract, batched (caps every client)", unit: "µs" },
+      { id: "go_sdk.lockstep_p50_ms", label: "Go SDK: lock-step p50, Session.Process", unit: "ms" },
+      { id: "go_sdk.bare_lockstep_p50_ms", label: "Go SDK: lock-step p50, bare stream Send/Recv", unit: "ms" },
+      { id: "go_sdk.lockstep_added_ms", label: "Go SDK: lock-step p50 added by Session.Process over bare", unit: "ms", target: addedTarget },
+      { id: "go_sdk.unary_added_ms", label: "Go SDK: unary p50 added by Engine.Process over the bare stub", unit: "ms" },
     ],
   },
   {

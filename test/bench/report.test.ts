@@ -42,6 +42,8 @@ describe("registry", () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const bench of BENCHMARKS) {
       expect(existsSync(path.join(root, bench.script))).toBe(true);
+      // A benchmark in another language runs through its command's script (e.g. bench/python-sdk/run.sh).
+      if (bench.command) expect(existsSync(path.join(root, bench.command[bench.command.length - 1]!))).toBe(true);
       for (const figure of bench.figures) expect(figure.id.startsWith(`${bench.id}.`)).toBe(true);
     }
   });

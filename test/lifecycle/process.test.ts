@@ -14,7 +14,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 
 async function status(port: number, probe: "/livez" | "/readyz"): Promise<number | null> {
   try {
-    return (await fetch(`http://127.0.0.1:${port}${probe}`, { signal: AbortSignal.timeout(1000) })).status;
+    // Generous: a loaded CI machine can take over a second to answer, which is not "no answer".
+    return (await fetch(`http://127.0.0.1:${port}${probe}`, { signal: AbortSignal.timeout(5000) })).status;
   } catch {
     return null;
   }

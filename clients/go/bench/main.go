@@ -9,17 +9,25 @@
 //     bare calls alternate, so both see the same load.
 //
 // Each round runs SDK and bare back to back on fresh agents; the summary is the median over rounds
-// with the min–max spread, since the machine is shared and noisy.
+// with the min–max spread, since the machine is shared and noisy. With KEEL_SERVER_PID (run.sh
+// sets it) it also reports the server's CPU per contract: client and server share the machine's
+// cores, so the server's cost caps what any client reaches. It prints the figures `npm run
+// bench:report` reads (BENCH-FIGURE lines, bench/report/registry.ts); BENCH_SMOKE=1 makes every
+// size tiny (CI: every figure must print, the numbers mean nothing).
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
 	"slices"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -30,10 +38,17 @@ import (
 )
 
 func main() {
-	rounds := flag.Int("rounds", 5, "rounds; the summary is their median and spread")
-	batchN := flag.Int("observations", 20000, "observations per throughput run")
+	smoke := os.Getenv("BENCH_SMOKE") == "1"
+	pick := func(full, small int) int {
+		if smoke {
+			return small
+		}
+		return full
+	}
+	rounds := flag.Int("rounds", pick(5, 1), "rounds; the summary is their median and spread")
+	batchN := flag.Int("observations", pick(20000, 640), "observations per throughput run")
 	batchSize := flag.Int("batch", keel.MaxBatch, "observations per batch frame")
-	stepN := flag.Int("steps", 2000, "observations per lock-step run")
+	stepN := flag.Int("steps", pick(2000, 50), "observations per lock-step run")
 	inFlight := flag.Int("in-flight", 0, "the SDK session's WithMaxInFlight (0: unbounded)")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the SDK throughput runs to this file")
 	flag.Parse()
@@ -45,12 +60,13 @@ func main() {
 		log.Fatal(err)
 	}
 	defer client.Close()
-	b := &bench{client: client, stub: keelv1.NewEngineServiceClient(client.Conn()), batchSize: *batchSize, inFlight: *inFlight}
+	serverPID, _ := strconv.Atoi(os.Getenv("KEEL_SERVER_PID"))
+	b := &bench{client: client, stub: keelv1.NewEngineServiceClient(client.Conn()), batchSize: *batchSize, inFlight: *inFlight, serverPID: serverPID}
 	// Warm up both paths (connection, JIT of the server's handlers).
-	b.sdkThroughput(ctx, 2000)
-	b.bareThroughput(ctx, 2000)
-	b.lockStep(ctx, 200)
-	b.unary(ctx, 100)
+	b.sdkThroughput(ctx, pick(2000, 200))
+	b.bareThroughput(ctx, pick(2000, 200))
+	b.lockStep(ctx, pick(200, 20))
+	b.unary(ctx, pick(100, 10))
 
 	if *profile != "" {
 		f, err := os.Create(*profile)
@@ -66,7 +82,7 @@ func main() {
 		return
 	}
 
-	var sdkTput, bareTput, sdkCPU, bareCPU, sdkP50, bareP50, sdkP99, bareP99, sdkU50, bareU50 []float64
+	var sdkTput, bareTput, sdkCPU, bareCPU, serverCPU, sdkP50, bareP50, sdkP99, bareP99, sdkU50, bareU50 []float64
 	for r := 1; r <= *rounds; r++ {
 		// Alternate which goes first, so a drifting load favours neither.
 		var st, bt float64
@@ -78,6 +94,7 @@ func main() {
 				bt = b.bareThroughput(ctx, *batchN)
 				bareCPU = append(bareCPU, b.cpuPerContract)
 			}
+			serverCPU = append(serverCPU, b.serverCPUPerContract)
 		}
 		sl, bl := b.lockStep(ctx, *stepN)
 		sdkTput, bareTput = append(sdkTput, st), append(bareTput, bt)
@@ -99,6 +116,27 @@ func main() {
 	fmt.Printf("lock-step unary Process latency, %d calls:\n", *stepN/2)
 	fmt.Printf("  sdk  p50 %s ms\n  bare p50 %s ms\n", spread(sdkU50, "%.3f"), spread(bareU50, "%.3f"))
 	fmt.Printf("  p50 overhead (sdk - bare, per round): %s ms\n", spread(diff(sdkU50, bareU50), "%.3f"))
+	if b.serverPID > 0 {
+		fmt.Printf("server CPU per contract (both throughput runs): %s µs\n", spread(serverCPU, "%.2f"))
+	}
+
+	emit("batched_contracts_per_second", median(sdkTput))
+	emit("bare_batched_contracts_per_second", median(bareTput))
+	emit("client_cpu_us_per_contract", median(sdkCPU))
+	emit("bare_client_cpu_us_per_contract", median(bareCPU))
+	if b.serverPID > 0 {
+		emit("server_cpu_us_per_contract", median(serverCPU))
+	}
+	emit("lockstep_p50_ms", median(sdkP50))
+	emit("bare_lockstep_p50_ms", median(bareP50))
+	emit("lockstep_added_ms", median(diff(sdkP50, bareP50)))
+	emit("unary_added_ms", median(diff(sdkU50, bareU50)))
+}
+
+// emit prints one figure for npm run bench:report (bench/report/emit.ts has the format).
+func emit(id string, value float64) {
+	line, _ := json.Marshal(map[string]any{"id": "go_sdk." + id, "value": value})
+	fmt.Printf("BENCH-FIGURE %s\n", line)
 }
 
 type bench struct {
@@ -108,6 +146,10 @@ type bench struct {
 	inFlight  int
 	// cpuPerContract is the client's CPU per contract in the last throughput run, in µs.
 	cpuPerContract float64
+	// serverPID is the server's process (0: unknown); serverCPUPerContract its CPU per contract
+	// in the last throughput run, in µs.
+	serverPID            int
+	serverCPUPerContract float64
 }
 
 func (b *bench) agent(ctx context.Context) string {
@@ -134,18 +176,57 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// treeCPU is the CPU (user + system) of process root and its live descendants, from /proc: the
+// server runs under tsx, which starts node as a child. 0 when root is 0.
+func treeCPU(root int) time.Duration {
+	if root <= 0 {
+		return 0
+	}
+	const tick = 100 // USER_HZ: /proc/<pid>/stat counts in 1/100 s on Linux
+	parent := map[int]int{}
+	ticks := map[int]int64{}
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, path := range stats {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		text := string(raw)
+		fields := strings.Fields(text[strings.LastIndexByte(text, ')')+1:])
+		pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(path)))
+		parent[pid], _ = strconv.Atoi(fields[1])
+		utime, _ := strconv.ParseInt(fields[11], 10, 64)
+		stime, _ := strconv.ParseInt(fields[12], 10, 64)
+		ticks[pid] = utime + stime
+	}
+	var total int64
+	for pid, t := range ticks {
+		p := pid
+		for p != root && parent[p] > 0 {
+			p = parent[p]
+		}
+		if p == root {
+			total += t
+		}
+	}
+	return time.Duration(total) * time.Second / tick
+}
+
 func (b *bench) sdkThroughput(ctx context.Context, n int) float64 {
 	s, err := b.client.Session(ctx, b.agent(ctx), keel.WithBatchSize(b.batchSize), keel.WithMaxInFlight(b.inFlight))
 	if err != nil {
 		log.Fatal(err)
 	}
 	obs := observations(n)
+	// The /proc scan first, so that neither the clock nor the client's CPU counts it.
+	server := treeCPU(b.serverPID)
 	start, cpu := time.Now(), cpuTime()
 	if _, err := s.ProcessMany(ctx, obs); err != nil {
 		log.Fatal(err)
 	}
 	elapsed := time.Since(start)
 	b.cpuPerContract = float64((cpuTime() - cpu).Nanoseconds()) / float64(n) / 1000
+	b.serverCPUPerContract = float64((treeCPU(b.serverPID) - server).Nanoseconds()) / float64(n) / 1000
 	if err := s.Close(); err != nil {
 		log.Fatal(err)
 	}
@@ -172,6 +253,8 @@ func (b *bench) bareSession(ctx context.Context) keelv1.EngineService_SessionCli
 func (b *bench) bareThroughput(ctx context.Context, n int) float64 {
 	st := b.bareSession(ctx)
 	obs := observations(n)
+	// The /proc scan first, so that neither the clock nor the client's CPU counts it.
+	server := treeCPU(b.serverPID)
 	start, cpu := time.Now(), cpuTime()
 	frames := 0
 	go func() {
@@ -195,6 +278,7 @@ func (b *bench) bareThroughput(ctx context.Context, n int) float64 {
 	}
 	elapsed := time.Since(start)
 	b.cpuPerContract = float64((cpuTime() - cpu).Nanoseconds()) / float64(n) / 1000
+	b.serverCPUPerContract = float64((treeCPU(b.serverPID) - server).Nanoseconds()) / float64(n) / 1000
 	_ = st.CloseSend()
 	return float64(n) / elapsed.Seconds()
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts a Keel server (in-process store, a fresh admin key, quotas off) on a free loopback port and
 # runs the Go SDK benchmark against it; extra arguments go to the benchmark (-rounds, -observations,
-# -batch, -steps). From anywhere, after `npm ci` at the repository root:
+# -batch, -steps). `npm run bench:report` runs it this way (bench/report/registry.ts), with
+# BENCH_SMOKE=1 in CI. From anywhere, after `npm ci` at the repository root:
 #
 #   clients/go/bench/run.sh -rounds 5
 set -euo pipefail
@@ -24,4 +25,4 @@ for i in $(seq 1 120); do
 done
 cd clients/go
 go build -o "$root/.cache/go-sdk-bench" ./bench
-KEEL_ADDR="127.0.0.1:$port" KEEL_API_KEY="$key" "$root/.cache/go-sdk-bench" "$@"
+KEEL_ADDR="127.0.0.1:$port" KEEL_API_KEY="$key" KEEL_SERVER_PID="$server" "$root/.cache/go-sdk-bench" "$@"

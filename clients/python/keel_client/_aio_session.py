@@ -66,7 +66,8 @@ class AsyncSession:
 
     def __init__(
         self,
-        stub: engine_service_pb2_grpc.EngineServiceStub,
+        # EngineServiceAsyncStub exists only in the .pyi (the type of a stub on a grpc.aio channel).
+        stub: engine_service_pb2_grpc.EngineServiceAsyncStub,
         metadata: Sequence[Tuple[str, str]],
         instance_id: str,
         *,

@@ -35,7 +35,7 @@ class KeelError(Exception):
 
     @property
     def status_code(self) -> grpc.StatusCode:
-        return getattr(grpc.StatusCode, self.code)
+        return grpc.StatusCode[self.code]
 
 
 class Cancelled(KeelError):

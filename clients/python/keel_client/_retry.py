@@ -12,7 +12,7 @@ MAX_BACKOFF = 2.0
 
 def backoff(attempt: int, initial: float = INITIAL_BACKOFF, maximum: float = MAX_BACKOFF) -> float:
     """Exponential, with jitter in its upper half so clients cut together do not return together."""
-    ceiling = min(maximum, initial * 2 ** max(0, attempt - 1))
+    ceiling = min(maximum, initial * 2.0 ** max(0, attempt - 1))
     return ceiling / 2 + random.random() * ceiling / 2
 
 

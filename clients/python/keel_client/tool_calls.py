@@ -1,11 +1,13 @@
-"""LLM tool calls through a guard: Anthropic `tool_use` blocks and OpenAI `tool_calls` in, the
-tool results to send back out. A refusal becomes a tool result the model can read and recover
+"""LLM tool calls through a guard: Anthropic `tool_use` blocks, OpenAI chat `tool_calls` and
+Responses API `function_call` items in, the tool results to send back out. A refusal becomes a tool result the model can read and recover
 from (what was refused, why, and which actions are allowed now) instead of an exception.
 
     results = run_anthropic(guard, response.content)          # -> [{"type": "tool_result", ...}]
     messages.append({"role": "user", "content": results})
 
     messages += run_openai(guard, response.choices[0].message.tool_calls)   # -> [{"role": "tool", ...}]
+
+    input_items += run_openai_responses(guard, response.output)   # -> [{"type": "function_call_output", ...}]
 
 Blocks and calls may be plain dicts or the SDKs' objects (read by attribute). An exception inside
 a tool is re-raised unchanged unless `tool_errors=True`, which turns it into an error result too.
@@ -54,12 +56,24 @@ def _openai_calls(tool_calls: Optional[Iterable[Any]]) -> List[Tuple[str, str, D
     calls = []
     for call in tool_calls or ():
         fn = _get(call, "function")
-        raw = _get(fn, "arguments") or "{}"
-        try:
-            args = json.loads(raw) if isinstance(raw, str) else dict(raw)
-        except json.JSONDecodeError as err:
-            raise ValueError(f"tool call {_get(call, 'id')}: arguments are not JSON: {err}") from None
-        calls.append((str(_get(call, "id")), str(_get(fn, "name")), args))
+        calls.append((str(_get(call, "id")), str(_get(fn, "name")), _parse_arguments(_get(call, "id"), _get(fn, "arguments"))))
+    return calls
+
+
+def _parse_arguments(call_id: Any, raw: Any) -> Dict[str, Any]:
+    raw = raw or "{}"
+    try:
+        return json.loads(raw) if isinstance(raw, str) else dict(raw)
+    except json.JSONDecodeError as err:
+        raise ValueError(f"tool call {call_id}: arguments are not JSON: {err}") from None
+
+
+def _responses_calls(output: Iterable[Any]) -> List[Tuple[str, str, Dict[str, Any]]]:
+    calls = []
+    for item in output:
+        if _get(item, "type") == "function_call":
+            call_id = _get(item, "call_id")
+            calls.append((str(call_id), str(_get(item, "name")), _parse_arguments(call_id, _get(item, "arguments"))))
     return calls
 
 
@@ -72,6 +86,10 @@ def _anthropic_result(call_id: str, text: str, error: bool) -> Dict[str, Any]:
 
 def _openai_result(call_id: str, text: str, error: bool) -> Dict[str, Any]:
     return {"role": "tool", "tool_call_id": call_id, "content": text}
+
+
+def _responses_result(call_id: str, text: str, error: bool) -> Dict[str, Any]:
+    return {"type": "function_call_output", "call_id": call_id, "output": text}
 
 
 def _run(guard: Guard, calls: List[Tuple[str, str, Dict[str, Any]]], shape: Any, tool_errors: bool) -> List[Dict[str, Any]]:
@@ -119,9 +137,19 @@ def run_openai(guard: Guard, tool_calls: Optional[Iterable[Any]], *, tool_errors
     return _run(guard, _openai_calls(tool_calls), _openai_result, tool_errors)
 
 
+def run_openai_responses(guard: Guard, output: Iterable[Any], *, tool_errors: bool = False) -> List[Dict[str, Any]]:
+    """Runs the `function_call` items of an OpenAI Responses API output, in order (other items are
+    skipped); returns the `function_call_output` items for the next request's input."""
+    return _run(guard, _responses_calls(output), _responses_result, tool_errors)
+
+
 async def arun_anthropic(guard: AsyncGuard, content: Iterable[Any], *, tool_errors: bool = False) -> List[Dict[str, Any]]:
     return await _arun(guard, _anthropic_calls(content), _anthropic_result, tool_errors)
 
 
 async def arun_openai(guard: AsyncGuard, tool_calls: Optional[Iterable[Any]], *, tool_errors: bool = False) -> List[Dict[str, Any]]:
     return await _arun(guard, _openai_calls(tool_calls), _openai_result, tool_errors)
+
+
+async def arun_openai_responses(guard: AsyncGuard, output: Iterable[Any], *, tool_errors: bool = False) -> List[Dict[str, Any]]:
+    return await _arun(guard, _responses_calls(output), _responses_result, tool_errors)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the Python messages, gRPC stubs and .pyi type stubs committed in keel_client/_gen
-# from proto/ (the repository's source of truth), with the pinned grpcio-tools.
+# from proto/ (the repository's source of truth), with the pinned grpcio-tools; the gRPC stubs'
+# types (*_pb2_grpc.pyi: typed stubs and servicers, sync and grpc.aio) by mypy-protobuf's
+# protoc-gen-mypy_grpc.
 #
 #   clients/python/scripts/generate.sh           # rewrite keel_client/_gen
 #   clients/python/scripts/generate.sh --check   # fail if the committed files are stale
@@ -20,10 +22,12 @@ if [ -z "$python" ]; then
   python="$venv/bin/python"
 fi
 
+scripts="$("$python" -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 (cd "$root" && "$python" -m grpc_tools.protoc -I proto \
-  --python_out="$out" --grpc_python_out="$out" --pyi_out="$out" proto/keel/v1/*.proto)
+  --plugin=protoc-gen-mypy_grpc="$scripts/protoc-gen-mypy_grpc" \
+  --python_out="$out" --grpc_python_out="$out" --pyi_out="$out" --mypy_grpc_out=quiet:"$out" proto/keel/v1/*.proto)
 
 # The protos' package is keel.v1; inside the distribution it lives under keel_client._gen, so
 # the generated cross-imports are rewritten to match. Files for protos without a service hold
@@ -32,7 +36,7 @@ gen="$out/keel_client/_gen"
 mkdir -p "$gen"
 mv "$out/keel" "$gen/keel"
 for f in "$gen"/keel/v1/*_pb2_grpc.py; do
-  grep -q '^class ' "$f" || rm "$f"
+  grep -q '^class ' "$f" || rm "$f" "${f}i"
 done
 sed -i 's/^from keel\.v1 import /from keel_client._gen.keel.v1 import /' "$gen"/keel/v1/*.py "$gen"/keel/v1/*.pyi
 for d in "$gen" "$gen/keel" "$gen/keel/v1"; do

@@ -1,9 +1,14 @@
-"""keel_client.integrations.mcp_server through the MCP SDK's own client (in memory) against a
-real server."""
+"""keel_client.integrations.mcp_server through the MCP SDK's own client against a real server:
+in memory, and over Streamable HTTP on loopback with the `keel-mcp --transport http` command."""
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+import re
+import secrets
+import subprocess
+import sys
 from typing import Any, Callable, Dict, List
 
 import pytest
@@ -14,7 +19,7 @@ from mcp.client.client import Client  # noqa: E402
 
 from harness import Harness  # noqa: E402
 from keel_client import Keel  # noqa: E402
-from keel_client.integrations.mcp_server import build_server  # noqa: E402
+from keel_client.integrations.mcp_server import build_server, main  # noqa: E402
 
 
 def payload(result: Any) -> Any:
@@ -51,3 +56,55 @@ def test_mcp_tools_over_the_sdk_client(harness_for: Callable[..., Harness]) -> N
         assert out["bad"].is_error and "INVALID_ARGUMENT" in out["bad"].content[0].text
         assert out["missing"].is_error and "NOT_FOUND" in out["missing"].content[0].text
         assert len(list(keel.engine.history(agent_id))) == 2, "a rejected observation changes nothing"
+
+
+def test_mcp_over_streamable_http(harness_for: Callable[..., Harness]) -> None:
+    import httpx2
+    from mcp.client.streamable_http import streamable_http_client
+    from mcp.shared._httpx_utils import create_mcp_http_client
+
+    e = harness_for().endpoint
+    assert not e.tls, "the command reads Keel's address from KEEL_ADDR, without TLS files"
+    with Keel(target=e.target, api_key=e.api_key) as keel:
+        agent_id = keel.instances.create(name="mcp-http", description="mcp over http").id
+    token = secrets.token_urlsafe(16)
+    env = {**os.environ, "KEEL_ADDR": e.target, "KEEL_API_KEY": e.api_key, "KEEL_MCP_TOKEN": token}
+    command = os.path.join(os.path.dirname(sys.executable), "keel-mcp")  # the installed entry point
+    proc = subprocess.Popen([command, "--transport", "http", "--port", "0"],
+                            env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        found = re.search(r"(http://127\.0\.0\.1:\d+/mcp)", line)
+        assert found, f"no endpoint announced: {line!r}{proc.stderr.read() if proc.poll() is not None else ''}"
+        url = found.group(1)
+
+        async def scenario() -> Dict[str, Any]:
+            async with httpx2.AsyncClient() as plain:
+                refused = await plain.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+                                           headers={"Authorization": "Bearer wrong"})
+            http = create_mcp_http_client(headers={"Authorization": f"Bearer {token}"})
+            async with http, Client(streamable_http_client(url, http_client=http)) as client:
+                names = sorted(t.name for t in (await client.list_tools()).tools)
+                contract = payload(await client.call_tool("report_observation", {
+                    "agent_id": agent_id, "mode": "perception", "signal_strength": 0.4, "action": "read_ticket", "outcome": "success"}))
+                missing = await client.call_tool("get_contract", {"agent_id": "inst_0000000000000000"})
+            return {"refused": refused.status_code, "names": names, "contract": contract, "missing": missing}
+
+        out = asyncio.run(scenario())
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    assert out["refused"] == 401, "a request without the bearer token is refused"
+    assert out["names"] == ["contract_versions", "get_contract", "list_drift_events", "report_observation"]
+    assert out["contract"]["cycle"] == 1 and out["contract"]["instance_id"] == agent_id
+    assert out["missing"].is_error and "NOT_FOUND" in out["missing"].content[0].text
+    with Keel(target=e.target, api_key=e.api_key) as keel:
+        assert [h.observation.action for h in keel.engine.history(agent_id)] == ["read_ticket"]
+
+
+def test_http_on_a_public_address_needs_a_token(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("KEEL_MCP_TOKEN", raising=False)
+    with pytest.raises(SystemExit) as exit_:
+        main(["--transport", "http", "--host", "0.0.0.0"])
+    assert exit_.value.code == 2 and "KEEL_MCP_TOKEN" in capsys.readouterr().err

@@ -22,6 +22,15 @@ def test_typed_markers_ship() -> None:
     assert (GEN / "engine_service_pb2.pyi").exists()
 
 
+def test_every_grpc_stub_module_ships_its_types() -> None:
+    """Each *_pb2_grpc module has a .pyi beside it (mypy-protobuf's), typing the stubs' calls."""
+    stubs = sorted(GEN.glob("*_pb2_grpc.py"))
+    assert len(stubs) == 4
+    for stub in stubs:
+        types = stub.with_suffix(".pyi").read_text()
+        assert "MultiCallable[" in types and "AsyncStub" in types, stub.name
+
+
 def test_ci_tests_the_installed_distribution() -> None:
     """In CI (KEEL_CONFORMANCE=require) the package under test is the one pip installed."""
     import os

@@ -11,7 +11,7 @@ import pytest
 
 from harness import Harness
 from keel_client import AsyncGuard, AsyncKeel, Guard, Keel, Mode
-from keel_client.tool_calls import arun_anthropic, arun_openai, run_anthropic, run_openai
+from keel_client.tool_calls import arun_anthropic, arun_openai, arun_openai_responses, run_anthropic, run_openai, run_openai_responses
 
 
 @pytest.fixture
@@ -91,6 +91,24 @@ def test_openai_tool_calls_dicts_and_objects(guarded: Tuple[Guard, List[str]]) -
     assert run_openai(guard, None) == []
 
 
+def test_openai_responses_function_calls(guarded: Tuple[Guard, List[str]]) -> None:
+    guard, ran = guarded
+    stress(guard)
+    output = [
+        {"type": "reasoning", "id": "rs_1", "summary": []},
+        {"type": "function_call", "id": "fc_1", "call_id": "call_a", "name": "refund", "arguments": '{"order_id": "orders/9", "amount": 480}'},
+        SimpleNamespace(type="function_call", id="fc_2", call_id="call_b", name="escalate", arguments='{"reason": "refund refused"}'),
+        {"type": "message", "id": "msg_1", "role": "assistant", "content": []},
+    ]
+    refused, escalated = run_openai_responses(guard, output)
+    assert refused["type"] == "function_call_output" and refused["call_id"] == "call_a"
+    assert refused["output"].startswith("REFUSED: refund was not run.") and "not allowed: stress" in refused["output"]
+    assert escalated == {"type": "function_call_output", "call_id": "call_b", "output": "ticket opened: refund refused"}
+    assert ran == ["escalate"]
+    with pytest.raises(ValueError, match="call_c: arguments are not JSON"):
+        run_openai_responses(guard, [{"type": "function_call", "call_id": "call_c", "name": "escalate", "arguments": "{oops"}])
+
+
 def test_tool_exception_raises_unless_asked_for_results(guarded: Tuple[Guard, List[str]]) -> None:
     guard, _ = guarded
     call = {"type": "tool_use", "id": "toolu_9", "name": "broken", "input": {}}
@@ -126,5 +144,7 @@ def test_async_adapters(harness_for: Callable[..., Harness]) -> None:
                     await session.process(Mode.STRESS_RESPONSE, 0.95)
                 [refused] = await arun_openai(guard, [{"id": "c1", "function": {"name": "refund", "arguments": '{"order_id": "b"}'}}])
                 assert refused["tool_call_id"] == "c1" and refused["content"].startswith("REFUSED")
+                [again] = await arun_openai_responses(guard, [{"type": "function_call", "call_id": "c2", "name": "refund", "arguments": '{"order_id": "c"}'}])
+                assert again["call_id"] == "c2" and again["output"].startswith("REFUSED")
 
     asyncio.run(scenario())

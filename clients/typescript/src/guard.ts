@@ -119,7 +119,7 @@ type Report = { spec: Spec; target: string | undefined; outcome: string };
 export class KeelGuard {
   readonly pending: Report[] = [];
   unreachable: ConnectError | undefined;
-  private readonly tools = new Map<string, { spec: Spec; fn: (args: never) => unknown }>();
+  private readonly tools = new Map<string, { spec: Spec; fn: (args: unknown) => unknown }>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly session: GuardSession, readonly options: { scope?: string[] } = {}) {}
@@ -128,8 +128,11 @@ export class KeelGuard {
     return this.session.contract;
   }
 
-  /** Declares a guarded tool; an unknown mode or action throws here, not when it is called. */
-  tool<A, R>(declaration: ToolDeclaration<A>, fn: (args: A) => R | Promise<R>): (args: A) => Promise<R> {
+  /**
+   * Declares a guarded tool; an unknown mode or action throws here, not when it is called. The
+   * target is read from the first argument; further arguments (a framework's run context) pass through.
+   */
+  tool<A, R, E extends unknown[] = []>(declaration: ToolDeclaration<A>, fn: (args: A, ...rest: E) => R | Promise<R>): (args: A, ...rest: E) => Promise<R> {
     const { name } = declaration;
     const mode = toMode(declaration.mode); // throws on an unknown mode
     if (!ACTIONS.has(declaration.action)) {
@@ -148,39 +151,53 @@ export class KeelGuard {
         return value === undefined || value === null ? undefined : String(value);
       },
     };
-    this.tools.set(name, { spec, fn: fn as (args: never) => unknown });
-    return (args: A) => this.run(spec, fn, args) as Promise<R>;
+    this.tools.set(name, { spec, fn: fn as unknown as (args: unknown) => unknown });
+    return (args: A, ...rest: E) => this.run(() => this.guarded(spec, fn, args, rest)) as Promise<R>;
   }
 
   /** Calls a guarded tool by name, as an LLM names it. */
   call(name: string, args: unknown): Promise<unknown> {
     const tool = this.tools.get(name);
     if (tool === undefined) return Promise.reject(new Error(`no guarded tool named "${name}"`));
-    return this.run(tool.spec, tool.fn as (args: unknown) => unknown, args);
+    return this.run(() => this.guarded(tool.spec, tool.fn, args, []));
+  }
+
+  /**
+   * Checks a call of a guarded tool without running it: undefined when it may run, else the
+   * refusal, already reported (for frameworks whose guardrails run before the tool).
+   */
+  precheck(name: string, args: unknown): Promise<KeelDenied | undefined> {
+    const tool = this.tools.get(name);
+    if (tool === undefined) return Promise.reject(new Error(`no guarded tool named "${name}"`));
+    return this.run(() => this.check(tool.spec, tool.spec.targetOf(args)));
   }
 
   has(name: string): boolean {
     return this.tools.has(name);
   }
 
-  private run<A>(spec: Spec, fn: (args: A) => unknown, args: A): Promise<unknown> {
+  private run<T>(step: () => Promise<T>): Promise<T> {
     // One call at a time, like the session: a call's check sees the previous call's contract.
-    const result = this.queue.then(() => this.guarded(spec, fn, args));
+    const result = this.queue.then(step);
     this.queue = result.catch(() => undefined);
     return result;
   }
 
-  private async guarded<A>(spec: Spec, fn: (args: A) => unknown, args: A): Promise<unknown> {
-    const target = spec.targetOf(args);
-    if (!(await this.flush()) && !spec.failOpen) throw new KeelUnreachable(spec.name, spec.action, this.unreachable!);
+  /** The refusal of a call now (reported), or undefined when it may run. */
+  private async check(spec: Spec, target: string | undefined): Promise<KeelDenied | undefined> {
+    if (!(await this.flush()) && !spec.failOpen) return new KeelUnreachable(spec.name, spec.action, this.unreachable!);
     const denied = checkCall(spec, this.session.contract, target, this.options.scope);
-    if (denied !== undefined) {
-      await this.report({ spec, target, outcome: "denied" });
-      throw denied;
-    }
+    if (denied !== undefined) await this.report({ spec, target, outcome: "denied" });
+    return denied;
+  }
+
+  private async guarded<A, E extends unknown[]>(spec: Spec, fn: (args: A, ...rest: E) => unknown, args: A, rest: E): Promise<unknown> {
+    const target = spec.targetOf(args);
+    const denied = await this.check(spec, target);
+    if (denied !== undefined) throw denied;
     let value: unknown;
     try {
-      value = await fn(args);
+      value = await fn(args, ...rest);
     } catch (err) {
       await this.report({ spec, target, outcome: `error:${err instanceof Error ? err.name : typeof err}` }).catch(() => undefined);
       throw err;

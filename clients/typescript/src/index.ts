@@ -27,3 +27,12 @@ export type { Instance } from "./gen/keel/v1/instance_pb.js";
 export type { BehavioralContract } from "./gen/keel/v1/behavioral_contract_pb.js";
 export type { FieldChange, GenerateContractResponse, SigningKey, VerifyContractResponse } from "./gen/keel/v1/contract_service_pb.js";
 export { KeelDenied, KeelGuard, KeelUnreachable, refusalText, type ActionName, type GuardSession, type ToolDeclaration } from "./guard.js";
+export {
+  runAnthropic,
+  runOpenAI,
+  runOpenAIResponses,
+  type AnthropicToolResult,
+  type OpenAIFunctionCallOutput,
+  type OpenAIToolMessage,
+  type ToolCallOptions,
+} from "./tool-calls.js";

@@ -70,6 +70,25 @@ describe("KeelGuard", () => {
     await session.close();
   });
 
+  it("precheck checks without running: nothing reported when allowed, the refusal reported once; later arguments pass through", async () => {
+    const id = (await keel.instances.create({ name: "g4" })).id;
+    const session = await keel.engine.session(id);
+    const guard = new KeelGuard(session);
+    const refund = guard.tool({ name: "refund", mode: "order", action: "execute", target: "orderId" }, (a: { orderId: string }, context: { user: string }) => `${a.orderId} for ${context.user}`);
+    expect(await guard.precheck("refund", { orderId: "orders/1" })).toBeUndefined();
+    expect(await refund({ orderId: "orders/1" }, { user: "ada" })).toBe("orders/1 for ada");
+    await stressed(session);
+    const denied = await guard.precheck("refund", { orderId: "orders/2" });
+    expect(denied).toBeInstanceOf(KeelDenied);
+    expect(denied!.causes).toEqual(["stress"]);
+    await expect(guard.precheck("wire", {})).rejects.toThrow(/no guarded tool named "wire"/);
+    expect((await reported(id)).filter(([a]) => a !== "")).toEqual([
+      ["refund", "orders/1", "success"],
+      ["refund", "orders/2", "denied"],
+    ]);
+    await session.close();
+  });
+
   it("fails closed while Keel cannot be reached, keeping what it could not report", async () => {
     const contract = (await keel.engine.process((await keel.instances.create({ name: "g3" })).id, { mode: "perception", signalStrength: 0.5 })).contract;
     let up = true;
@@ -90,6 +109,8 @@ describe("KeelGuard", () => {
     await refund({});
     expect(guard.pending.length).toBe(1);
     await expect(refund({})).rejects.toBeInstanceOf(KeelUnreachable);
+    expect(await guard.precheck("refund", {})).toBeInstanceOf(KeelUnreachable);
+    expect(await guard.precheck("lookup", {})).toBeUndefined();
     await lookup({});
     expect(ran).toEqual(["refund", "lookup"]);
     up = true;

@@ -1,6 +1,12 @@
 """An MCP server exposing Keel to agents and operators (`pip install keel-client[mcp]`).
 
-    KEEL_ADDR=127.0.0.1:8080 KEEL_API_KEY=keel_... python -m keel_client.integrations.mcp_server   # stdio
+    KEEL_ADDR=127.0.0.1:8080 KEEL_API_KEY=keel_... keel-mcp                                  # stdio
+    KEEL_ADDR=127.0.0.1:8080 KEEL_API_KEY=keel_... keel-mcp --transport http --port 8765     # Streamable HTTP
+    (or python -m keel_client.integrations.mcp_server with the same flags)
+
+Over HTTP the server listens on 127.0.0.1 by default and serves MCP's Streamable HTTP transport at
+/mcp. With KEEL_MCP_TOKEN set, every request must carry `Authorization: Bearer <token>`; binding
+any other address requires it, since whoever reaches the port acts with the server's Keel key.
 
 Tools: get_contract (an agent's current contract, with why each action is restricted),
 report_observation (tell Keel what the agent did; answers the new contract), list_drift_events
@@ -9,11 +15,19 @@ errors naming the gRPC code and the server's message.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, TypeVar
+import argparse
+import asyncio
+import hmac
+import ipaddress
+import os
+import socket
+import sys
+from typing import Any, Callable, Dict, List, Optional, Sequence, TypeVar
 
 from google.protobuf.json_format import MessageToDict
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from keel_client._client import Keel
 from keel_client._enums import mode_value
@@ -80,9 +94,71 @@ def build_server(client: Keel) -> MCPServer:
     return server
 
 
-def main() -> None:
+class BearerToken:
+    """ASGI middleware answering 401 to an HTTP request without `Authorization: Bearer <token>`."""
+
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        self.app = app
+        self.expected = f"Bearer {token}".encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            given = dict(scope.get("headers") or []).get(b"authorization", b"")
+            if not hmac.compare_digest(given, self.expected):
+                await send({"type": "http.response.start", "status": 401,
+                            "headers": [(b"content-type", b"text/plain"), (b"www-authenticate", b"Bearer")]})
+                await send({"type": "http.response.body", "body": b"missing or wrong bearer token (KEEL_MCP_TOKEN)\n"})
+                return
+        await self.app(scope, receive, send)
+
+
+def http_app(server: MCPServer, *, host: str = "127.0.0.1", path: str = "/mcp", token: Optional[str] = None) -> ASGIApp:
+    """The server as an ASGI app speaking MCP Streamable HTTP at `path`, behind `token` if given."""
+    app: ASGIApp = server.streamable_http_app(streamable_http_path=path, host=host)
+    return app if token is None else BearerToken(app, token)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve_http(server: MCPServer, *, host: str, port: int, path: str, token: Optional[str]) -> None:
+    """Serves until interrupted; port 0 picks a free one. Prints the endpoint's URL on stderr once listening."""
+    import uvicorn  # a dependency of mcp
+
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)  # before the URL is printed: a client may connect at once (uvicorn accepts from the backlog)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"keel MCP server (Streamable HTTP): http://{shown}:{sock.getsockname()[1]}{path}", file=sys.stderr, flush=True)
+    uv = uvicorn.Server(uvicorn.Config(http_app(server, host=host, path=path, token=token), log_level="warning"))
+    asyncio.run(uv.serve(sockets=[sock]))
+
+
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    parser = argparse.ArgumentParser(prog="keel-mcp", description="Keel's MCP server (Keel from KEEL_ADDR / KEEL_API_KEY).")
+    parser.add_argument("--transport", choices=["stdio", "http"], default="stdio",
+                        help="stdio (default) or http: MCP's Streamable HTTP transport")
+    parser.add_argument("--host", default="127.0.0.1", help="http: the address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8765, help="http: the port (default 8765; 0 picks a free one)")
+    parser.add_argument("--path", default="/mcp", help="http: the endpoint's path (default /mcp)")
+    args = parser.parse_args(argv)
+    token = os.environ.get("KEEL_MCP_TOKEN") or None
+    if args.transport == "http" and token is None and not _is_loopback(args.host):
+        parser.error(f"--host {args.host} is not a loopback address: set KEEL_MCP_TOKEN so that clients must send "
+                     "'Authorization: Bearer <token>'")
     with Keel() as client:
-        build_server(client).run()
+        server = build_server(client)
+        if args.transport == "stdio":
+            server.run()
+        else:
+            serve_http(server, host=args.host, port=args.port, path=args.path, token=token)
 
 
 if __name__ == "__main__":
