@@ -128,7 +128,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const routes = (router: ConnectRouter): void => {
     router.service(InstanceService, instanceService(agents));
     router.service(EngineService, engineService(agents, sessions, drain.signal, config.sessionOpenTimeoutMs));
-    router.service(ContractService, contractService(contracts));
+    router.service(ContractService, contractService(contracts, agents));
     router.service(KeyService, keyService({ keys: store.keys, authenticator, now }));
     router.service(Health, healthService(health));
     router.service(reflection1.ServerReflection, reflectionV1(reflectionIndex));

@@ -3,10 +3,11 @@
 // changes every hash after it. A reset is a link of its own. Pure: no clock, no I/O.
 import { hash } from "node:crypto";
 import type { EngineState } from "../engine/index.js";
-import type { RecordedOutcome, ResetRecord } from "../store/types.js";
+import type { PromotionRecord, RecordedOutcome, ResetRecord } from "../store/types.js";
 import {
   CYCLE_DOMAIN,
   CycleWriter,
+  PROMOTION_DOMAIN,
   RESET_DOMAIN,
   writeObservation,
   writeOutcome,
@@ -79,5 +80,19 @@ export function resetHash(
   w.optNum(reset.snapshot ? reset.snapshot.seq : null);
   writeStateDigest(w, state);
   w.str(reset.engineVersion);
+  return sha256(w.bytes());
+}
+
+/** The hash of a promotion: which shadow version became enforced (by its content hash), instead of which, when. */
+export function promotionHash(prev: string, revision: number, committedAtMs: number, promotion: Omit<PromotionRecord, "hash">): string {
+  const w = writer.reset();
+  w.str(PROMOTION_DOMAIN);
+  w.str(prev);
+  w.num(revision);
+  w.num(committedAtMs);
+  w.str(promotion.contractId);
+  w.num(promotion.version);
+  w.str(promotion.versionHash);
+  w.num(promotion.previous);
   return sha256(w.bytes());
 }

@@ -22,6 +22,7 @@ import type {
 } from "../engine/index.js";
 import type { Enforcement } from "../contracts/state.js";
 import type { EnforcedContract } from "../contracts/enforce.js";
+import type { ShadowSection } from "../contracts/shadow.js";
 import type { RecordedOutcome } from "../store/types.js";
 
 const NULL = 0;
@@ -42,6 +43,7 @@ const frozenBytes = new WeakMap<object, Uint8Array>();
 
 export const CYCLE_DOMAIN = "keel-cycle-v1";
 export const RESET_DOMAIN = "keel-reset-v1";
+export const PROMOTION_DOMAIN = "keel-promotion-v1";
 
 /** The observation of a cycle as history keeps it. */
 export interface ChainedObservation {
@@ -282,6 +284,8 @@ function writeContract(w: CycleWriter, contract: ExecutionContract): void {
   w.optStr(c.engineVersionHash);
   w.optStr(c.contractVersionHash);
   w.optStr(c.failClosed);
+  // Only when present, so the bytes (and hashes) of cycles without a shadow version are unchanged.
+  if (c.shadow) writeShadow(w, c.shadow);
 }
 
 function writeStyle(w: CycleWriter, style: DecisionStyle): void {
@@ -372,4 +376,17 @@ function writeEnforcement(w: CycleWriter, e: Enforcement | undefined): void {
   w.optNum(d.semantic);
   w.optNum(d.overall);
   w.bool(e.restricted);
+}
+
+/** A shadow version's would-be enforcement (docs/contracts.md, shadow mode). */
+function writeShadow(w: CycleWriter, s: ShadowSection): void {
+  w.tag(OBJ);
+  w.str(s.contractId);
+  w.num(s.contractVersion);
+  w.str(s.contractVersionHash);
+  writeEnforcement(w, s.enforcement ?? undefined);
+  w.strings(s.allowedActions);
+  writeRestrictions(w, s.wouldBlock);
+  w.strings(s.wouldBlockRules);
+  w.str(s.error);
 }

@@ -6,6 +6,8 @@
 import type { CompiledContract } from "../contracts/compile.js";
 import { advanceEnforcement, type EnforcedContract } from "../contracts/enforce.js";
 import { failClosed } from "../contracts/fail-closed.js";
+import { shadowCycle, type ShadowState } from "../contracts/shadow.js";
+import { jsonCopy } from "../store/commit-records.js";
 import type { EnforcementState } from "../contracts/state.js";
 import {
   process as runCycle,
@@ -16,7 +18,7 @@ import {
   type StableSnapshot,
 } from "../engine/index.js";
 import type { HistoryEntry, LoggedCommit, RecordedOutcome, StoredState } from "../store/types.js";
-import { GENESIS, checkCycle, resetHash } from "./chain.js";
+import { GENESIS, checkCycle, promotionHash, resetHash } from "./chain.js";
 import { CycleWriter } from "./cycle-bytes.js";
 
 /** The first place where the stored log and its replay disagree. */
@@ -58,6 +60,7 @@ export interface ReplaySetup {
 export class HistoryReplay {
   private state: EngineState;
   private enforcement: EnforcementState | undefined;
+  private shadow: ShadowState | null = null;
   private prev = GENESIS;
   private revision = 0;
   private latestSnapshot: { revision: number; seq: number; snapshot: StableSnapshot } | null = null;
@@ -76,7 +79,7 @@ export class HistoryReplay {
     }
     const audit = commit.audit;
     if (!audit) return diff(rev, null, null, "audit", "an audit link", "none", `revision ${rev} carries no audit link (written before the chain existed, or removed)`);
-    const found = audit.reset ? this.replayReset(commit) : this.replayCycles(commit);
+    const found = audit.reset ? this.replayReset(commit) : audit.promotion ? this.replayPromotion(commit) : this.replayCycles(commit);
     if (found) return found;
     if (audit.head !== this.prev) {
       return diff(rev, null, null, "audit.head", this.prev, audit.head, `revision ${rev}'s chain head does not match its last link`);
@@ -113,6 +116,7 @@ export class HistoryReplay {
     if (reset.target === "initial") {
       next = this.setup.initial;
       this.enforcement = undefined;
+      this.shadow = null;
     } else {
       const snap = this.latestSnapshot;
       const want = snap ? `${snap.revision}:${snap.seq}` : "none";
@@ -127,6 +131,27 @@ export class HistoryReplay {
     this.state = next;
     this.prev = hash;
     this.progress.resets++;
+    return null;
+  }
+
+  /** A shadow version made the enforced one: the version must be in the store as chained; the engine state is unchanged. */
+  private replayPromotion(commit: LoggedCommit): Difference | null {
+    const promotion = commit.audit!.promotion!;
+    const rev = commit.revision;
+    if (commit.history.length > 0) {
+      return diff(rev, 0, commit.history[0]!.cycle, "promotion", "no cycles", `${commit.history.length} cycles`, `promotion revision ${rev} carries cycles`);
+    }
+    const compiled = this.setup.contractVersion(promotion.version);
+    if (!compiled || compiled.versionHash !== promotion.versionHash) {
+      return diff(rev, null, null, "contract", promotion.versionHash, compiled?.versionHash ?? "none",
+        `contract version ${promotion.version} promoted at revision ${rev} is missing or changed in the contract store`);
+    }
+    const hash = promotionHash(this.prev, rev, commit.committedAtMs, promotion);
+    if (hash !== promotion.hash) {
+      return diff(rev, null, null, "hash", hash, promotion.hash, `promotion revision ${rev}'s hash does not match its content or the link before it`);
+    }
+    this.shadow = null;
+    this.prev = hash;
     return null;
   }
 
@@ -145,6 +170,10 @@ export class HistoryReplay {
       const recorded = stored.contract as EnforcedContract;
       const version = recorded.enforcement?.contractVersion;
       let enforcement = this.enforcement;
+      // A shadow version starting on this cycle reads the enforced state before it: a copy, since
+      // the replay's enforcement state advances in place below.
+      const shadowStarts = recorded.shadow !== undefined && !(this.shadow !== null && this.shadow.counts.contractId === recorded.shadow.contractId && this.shadow.counts.contractVersion === recorded.shadow.contractVersion);
+      const enforcedBefore = shadowStarts && enforcement ? jsonCopy(enforcement) : enforcement;
       if (recorded.failClosed !== undefined) {
         // The agent failed closed on this cycle: the safe actions, for the recorded reason; no enforcement ran.
         contract = failClosed(r.contract, recorded.failClosed);
@@ -157,6 +186,19 @@ export class HistoryReplay {
         }
         // In place: the replay owns its enforcement state, and stops at the first difference.
         ({ state: enforcement, contract } = advanceEnforcement(compiled, enforcement, entry, r.contract));
+      }
+      // The shadow version, with the same inputs: the state before this cycle and the answer it gave.
+      let shadow: ShadowState | null = null;
+      const recordedShadow = recorded.shadow;
+      if (recordedShadow) {
+        const compiled = this.setup.contractVersion(recordedShadow.contractVersion);
+        if (!compiled || compiled.versionHash !== recordedShadow.contractVersionHash) {
+          return diff(rev, i, entry.cycle, "contract", recordedShadow.contractVersionHash, compiled?.versionHash ?? "none",
+            `the shadow contract version ${recordedShadow.contractVersion} of ${rev}:${i} is missing or changed in the contract store`);
+        }
+        const evaluated = shadowCycle(compiled, this.shadow, enforcedBefore, entry, r.contract, contract);
+        shadow = evaluated.state;
+        contract.shadow = evaluated.section;
       }
       // Replayed under the engine version the cycle recorded: a different one shows up as a difference below.
       if (recorded.engineVersionHash !== undefined) contract.engineVersionHash = recorded.engineVersionHash;
@@ -190,6 +232,7 @@ export class HistoryReplay {
       }
       this.state = r.state;
       this.enforcement = enforcement;
+      this.shadow = shadow;
       this.prev = hash;
       this.progress.cycles++;
       const ev = recorded.engineVersionHash;

@@ -36,6 +36,7 @@ export const AUDIT_TARGETS: Readonly<Record<string, (req: Fields, res: Fields) =
   "keel.v1.EngineService/Reset": (req) => ({ target: str(req.instanceId) }),
   "keel.v1.ContractService/PutContract": (req) => ({ target: str(req.contract?.agentId) }),
   "keel.v1.ContractService/GenerateContract": (req) => ({ target: str(req.agentId) }),
+  "keel.v1.ContractService/PromoteContract": (req) => ({ target: str(req.agentId) }),
   // Only the new key's id: the response's `secret` must never reach a log.
   "keel.v1.KeyService/CreateKey": (req, res) => withTenant(str(res.key?.keyId), req.tenant),
   "keel.v1.KeyService/RevokeKey": (req) => withTenant(str(req.keyId), req.tenant),

@@ -45,6 +45,9 @@ export const METHOD_SCOPES: Readonly<Record<string, Requirement>> = {
   "keel.v1.ContractService/GenerateContract": "admin",
   // The server's public verification keys: public material, but still a Keel call, so any key.
   "keel.v1.ContractService/ListSigningKeys": "read",
+  // Promoting changes what an agent may do, like a put: admin. The report only reads.
+  "keel.v1.ContractService/PromoteContract": "admin",
+  "keel.v1.ContractService/GetShadowReport": "read",
 
   // Keys. Managing them is administration; any valid key may ask who it is.
   "keel.v1.KeyService/CreateKey": "admin",

@@ -8,7 +8,7 @@ import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { BehavioralContractSchema } from "../../gen/keel/v1/behavioral_contract_pb.js";
-import { ContractService } from "../../gen/keel/v1/contract_service_pb.js";
+import { ContractMode, ContractService } from "../../gen/keel/v1/contract_service_pb.js";
 import { EngineService } from "../../gen/keel/v1/engine_service_pb.js";
 import { InstanceService } from "../../gen/keel/v1/instance_service_pb.js";
 import { KeyScope, KeyService, type ApiKey } from "../../gen/keel/v1/key_service_pb.js";
@@ -22,8 +22,11 @@ const USAGE = `keel - command line for a Keel server (default http://127.0.0.1:8
 Remote commands authenticate with the API key in KEEL_API_KEY, or --api-key KEY.
 
 contract create AGENT [--archetype NAME] [--certificate ID] [--seal]   generate from an archetype and store
-contract put FILE [--seal]                  store a contract (proto JSON) as the agent's next version
-contract get AGENT [--version N]            the active version, or version N
+contract put FILE [--seal] [--shadow]       store a contract (proto JSON) as the agent's next version;
+                                            --shadow: evaluate it beside the enforced one, change nothing
+contract get AGENT [--version N | --shadow] the enforced version, version N, or the shadow candidate
+contract promote AGENT [--version N]        make the shadow version the enforced one (audited)
+contract shadow-report AGENT                what the shadow version would have blocked, by rule and action
 contract history AGENT                      every version, oldest first
 contract diff AGENT FROM TO                 the fields that changed between two versions
 contract verify AGENT [--version N]         check a stored contract's seal
@@ -54,6 +57,7 @@ const OPTIONS = {
   "cycles-per-second": { type: "string" },
   "max-sessions": { type: "string" },
   seal: { type: "boolean" },
+  shadow: { type: "boolean" },
   version: { type: "string" },
   archetype: { type: "string" },
   certificate: { type: "string" },
@@ -145,14 +149,26 @@ async function dispatch(args: string[], o: Values, apiKey: string, io: CliIo): P
     }
     case "contract put": {
       const contract = fromJson(BehavioralContractSchema, readJson(io, arg(0, "a contract file")));
-      return print(ContractService.method.putContract.output, await contracts.putContract({ contract, seal: o.seal ?? false }));
+      const mode = o.shadow ? ContractMode.SHADOW : ContractMode.ENFORCE;
+      return print(ContractService.method.putContract.output, await contracts.putContract({ contract, seal: o.seal ?? false, mode }));
     }
+    case "contract promote": {
+      const res = await contracts.promoteContract({ agentId: arg(0, "an agent id"), version: o.version ? count("version", o.version) : 0 });
+      return print(ContractService.method.promoteContract.output, res);
+    }
+    case "contract shadow-report":
+      return print(ContractService.method.getShadowReport.output, await contracts.getShadowReport({ agentId: arg(0, "an agent id") }));
     case "contract get": {
       const agentId = arg(0, "an agent id");
-      const res = o.version
-        ? await contracts.getContractVersion({ agentId, version: count("version", o.version) })
-        : await contracts.getActiveContract({ agentId });
-      return print(BehavioralContractSchema, res.contract!);
+      if (o.version && o.shadow) usage("contract get takes --version or --shadow, not both");
+      if (o.version) return print(BehavioralContractSchema, (await contracts.getContractVersion({ agentId, version: count("version", o.version) })).contract!);
+      const res = await contracts.getActiveContract({ agentId });
+      const shown = o.shadow ? res.shadow : res.contract;
+      if (!shown) {
+        io.stderr(`keel: ${agentId} has no ${o.shadow ? "shadow" : "enforced"} contract version\n`);
+        return 1;
+      }
+      return print(BehavioralContractSchema, shown);
     }
     case "contract history": {
       const agentId = arg(0, "an agent id");

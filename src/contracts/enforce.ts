@@ -11,6 +11,7 @@ import { inTargetScope, tagKey } from "./tags.js";
 import { clampTrust, nextTrust } from "./trust.js";
 import { jsonCopy } from "../store/commit-records.js";
 import { advanceRate } from "./rate-monitor.js";
+import type { ShadowSection } from "./shadow.js";
 import { advanceSum, emptySum, type SumState } from "./sum-monitor.js";
 import { advanceMonitors, rebuildMonitors } from "./window-monitors.js";
 
@@ -26,6 +27,8 @@ export type EnforcedContract = ExecutionContract & {
   contractVersionHash?: string;
   /** Set when the agent failed closed (fail-closed.ts): why it got only the safe actions. */
   failClosed?: string;
+  /** The shadow contract version's would-be enforcement on this cycle (shadow.ts); changes nothing else. */
+  shadow?: ShadowSection;
 };
 
 /** The restriction cause of a restricting violation of each kind. */

@@ -7,6 +7,7 @@ import { InvalidContractError } from "../contracts/errors.js";
 import { normalizeContract } from "../contracts/normalize.js";
 import type { Verification } from "../contracts/seal.js";
 import type { ContractRegistry } from "../service/contract-registry.js";
+import type { AgentService } from "../service/agent-service.js";
 import {
   DiffContractsResponseSchema,
   GenerateContractResponseSchema,
@@ -14,6 +15,7 @@ import {
   GetContractVersionResponseSchema,
   ListContractHistoryResponseSchema,
   ListSigningKeysResponseSchema,
+  PromoteContractResponseSchema,
   PutContractResponseSchema,
   VerifyContractResponseSchema,
   type ContractService,
@@ -21,21 +23,47 @@ import {
 } from "../../gen/keel/v1/contract_service_pb.js";
 import { contractFromWire, contractToWire, fieldChangeToWire, sealStatuses } from "./contract-mapping.js";
 import { invalidArgument, toConnectError } from "./errors.js";
+import { contractModeFromWire, shadowReportToWire } from "./shadow-mapping.js";
 import { BadRequestSchema } from "../../gen/google/rpc/error_details_pb.js";
 import * as v from "./validate.js";
 
-export function contractService(registry: ContractRegistry): ServiceImpl<typeof ContractService> {
+/** `agents` commits promotions (they are links of the agent's audit chain). */
+export function contractService(registry: ContractRegistry, agents: Pick<AgentService, "promote">): ServiceImpl<typeof ContractService> {
   return {
     putContract: handled(async (req, ctx) => {
       if (!req.contract) throw invalidArgument("contract", "is required");
+      const mode = contractModeFromWire(req.mode);
+      if (mode === null) throw invalidArgument("mode", `${req.mode} is not a ContractMode - use CONTRACT_MODE_ENFORCE or CONTRACT_MODE_SHADOW`);
       const { contract, problems } = contractFromWire(req.contract);
-      const stored = await registry.put(tenantOf(ctx), contract, problems, req.seal);
+      const stored = await registry.put(tenantOf(ctx), contract, problems, req.seal, mode);
       return create(PutContractResponseSchema, { contract: contractToWire(stored) });
     }),
 
     getActiveContract: handled(async (req, ctx) => {
       const id = v.instanceId("agent_id", req.agentId);
-      return create(GetActiveContractResponseSchema, { contract: contractToWire(await registry.active(tenantOf(ctx), id)) });
+      const { enforced, shadow } = await registry.rolloutOf(tenantOf(ctx), id);
+      if (!enforced && !shadow) await registry.active(tenantOf(ctx), id); // NOT_FOUND: no contract at all
+      return create(GetActiveContractResponseSchema, {
+        contract: enforced ? contractToWire(enforced) : undefined,
+        shadow: shadow ? contractToWire(shadow) : undefined,
+      });
+    }),
+
+    promoteContract: handled(async (req, ctx) => {
+      const id = v.instanceId("agent_id", req.agentId);
+      const { contract, promotion, revision } = await agents.promote(tenantOf(ctx), id, req.version);
+      return create(PromoteContractResponseSchema, {
+        contract: contractToWire(contract),
+        previousVersion: promotion.previous,
+        revision: BigInt(revision),
+        auditHash: promotion.hash,
+      });
+    }),
+
+    getShadowReport: handled(async (req, ctx) => {
+      const id = v.instanceId("agent_id", req.agentId);
+      const { shadow, enforcedVersion, counts } = await registry.shadowReport(tenantOf(ctx), id);
+      return shadowReportToWire(shadow, enforcedVersion, counts);
     }),
 
     getContractVersion: handled(async (req, ctx) => {

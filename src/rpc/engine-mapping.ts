@@ -31,6 +31,7 @@ import {
   type StableSnapshot as WireSnapshot,
 } from "../../gen/keel/v1/state_pb.js";
 import { enforcementToWire } from "./contract-mapping.js";
+import { shadowToWire } from "./shadow-mapping.js";
 import { profileToWire } from "./profile-mapping.js";
 import {
   actions,
@@ -122,6 +123,7 @@ export function contractToWire(instanceId: string, c: EnforcedContract): WireCon
     })),
     engineVersionHash: c.engineVersionHash ?? "",
     contractVersionHash: c.contractVersionHash ?? "",
+    shadow: c.shadow ? shadowToWire(c.shadow) : undefined,
   };
 }
 

@@ -17,10 +17,14 @@ import { compileContract, type CompiledContract } from "../contracts/compile.js"
 import { BatchEnforcer } from "../contracts/batch-enforcer.js";
 import { standing, type EnforcedContract } from "../contracts/enforce.js";
 import { failClosed, type FailClosedPolicy } from "../contracts/fail-closed.js";
+import { governing, RolloutChangedError, type CompiledRollout, type Governing } from "../contracts/rollout.js";
+import { shadowCycle, type ShadowState } from "../contracts/shadow.js";
+import type { BehavioralContract } from "../contracts/model.js";
 import { engineVersionHash } from "../audit/engine-version.js";
-import { GENESIS, cycleHash, resetHash } from "../audit/chain.js";
+import { GENESIS, cycleHash, promotionHash, resetHash } from "../audit/chain.js";
 import { HistoryReplay, type Difference, type VerifyProgress } from "../audit/verify.js";
 import type { EnforcementState } from "../contracts/state.js";
+import { jsonCopy } from "../store/commit-records.js";
 import {
   InstanceExistsError,
   RevisionConflictError,
@@ -31,6 +35,7 @@ import {
   type InstanceRecord,
   type Page,
   type PageRequest,
+  type PromotionRecord,
   type RecordedOutcome,
   type SnapshotRecord,
   type Store,
@@ -81,6 +86,8 @@ export interface NewInstance {
 /** Where the agent service finds each agent's declared behavioral contract. */
 export interface ActiveContracts {
   compiledActive(tenant: string, agentId: string): Promise<CompiledContract | null>;
+  /** The agent's versions with their rollout (shadow mode); without it the newest version is enforced. */
+  compiledRollout?(tenant: string, agentId: string, fresh?: boolean): Promise<CompiledRollout>;
 }
 
 /** Where the service reports its outcomes; kept abstract so the service never imports prom-client. */
@@ -105,14 +112,25 @@ export interface AgentServiceOptions {
   failClosed?: FailClosedPolicy;
 }
 
-/** The contract an agent is governed by right now, or why it cannot be (then it fails closed). */
+/** The agent's contract versions as read before a commit; resolved against its head by `governed`. */
 interface Governance {
-  compiled: CompiledContract | null;
-  /** Set when the agent fails closed: the reason every removed action names. */
-  failure: string | null;
+  rollout: CompiledRollout;
+  /** Set when the versions could not be read (only for agents that fail closed). */
+  readFailure: string | null;
   /** Whether the agent fails closed at all: errors while enforcing are then caught. */
   closed: boolean;
 }
+
+/** The contract an agent is governed by right now, or why it cannot be (then it fails closed), and its shadow version. */
+interface Governed {
+  compiled: CompiledContract | null;
+  shadow: CompiledContract | null;
+  /** Set when the agent fails closed: the reason every removed action names. */
+  failure: string | null;
+  closed: boolean;
+}
+
+const NO_ROLLOUT: CompiledRollout = { newest: null, rollout: { mode: "enforce", base: 0 }, versions: new Map() };
 
 export type ResetTarget = "initial" | "last_snapshot";
 
@@ -216,34 +234,53 @@ export class AgentService {
   /** What a session opens with: the current contract and the last processed sequence, from one read. */
   async sessionStart(tenant: string, id: string): Promise<{ contract: ExecutionContract; lastSequence: number }> {
     const [stored, governance] = await Promise.all([this.getState(tenant, id), this.governance(tenant, id)]);
-    return { contract: this.standingContract(stored.state, stored.enforcement, governance), lastSequence: stored.lastSequence };
+    return { contract: this.standingContract(stored.state, stored.enforcement, this.governed(id, governance, stored)), lastSequence: stored.lastSequence };
   }
 
-  private activeContract(tenant: string, id: string): Promise<CompiledContract | null> {
-    return this.contracts ? this.contracts.compiledActive(tenant, id) : Promise.resolve(null);
+  private rolloutOf(tenant: string, id: string, fresh = false): Promise<CompiledRollout> {
+    const contracts = this.contracts;
+    if (!contracts) return Promise.resolve(NO_ROLLOUT);
+    if (contracts.compiledRollout) return contracts.compiledRollout(tenant, id, fresh);
+    return contracts.compiledActive(tenant, id).then((newest) => ({ ...NO_ROLLOUT, newest }));
+  }
+
+  /** The agent's contract versions; for an agent that fails closed, a read failure is recorded instead of thrown. */
+  private async governance(tenant: string, id: string): Promise<Governance> {
+    const closed = this.failClosedPolicy?.applies(tenant, id) ?? false;
+    if (!closed) return { rollout: await this.rolloutOf(tenant, id), readFailure: null, closed };
+    try {
+      return { rollout: await this.rolloutOf(tenant, id), readFailure: null, closed };
+    } catch (err) {
+      return { rollout: NO_ROLLOUT, readFailure: `the active contract could not be read: ${messageOf(err)}`, closed };
+    }
   }
 
   /**
-   * The agent's active contract and, for an agent that fails closed, whether it can be governed:
-   * no active contract, a seal that does not verify, or a contract that cannot be read is a failure.
+   * The enforced and shadow versions given the head a commit builds on (its promotions), and, for
+   * an agent that fails closed, whether it can be governed: no enforced contract, a seal that does
+   * not verify, or a contract that cannot be read is a failure. The shadow version never is.
    */
-  private async governance(tenant: string, id: string): Promise<Governance> {
-    const closed = this.failClosedPolicy?.applies(tenant, id) ?? false;
-    if (!closed) return { compiled: await this.activeContract(tenant, id), failure: null, closed };
-    let compiled: CompiledContract | null;
+  private governed(id: string, g: Governance, stored: StoredState): Governed {
+    const closed = g.closed;
+    if (g.readFailure !== null) return { compiled: null, shadow: null, failure: g.readFailure, closed };
+    let r: Governing;
     try {
-      compiled = await this.activeContract(tenant, id);
+      r = governing(g.rollout, stored.rollout?.promoted ?? 0);
     } catch (err) {
-      return { compiled: null, failure: `the active contract could not be read: ${messageOf(err)}`, closed };
+      // Another replica promoted a version this read did not include: the caller retries.
+      if (err instanceof RolloutChangedError) throw new ContentionError(id, 1);
+      throw err;
     }
-    if (!compiled) return { compiled, failure: "the agent has no active contract", closed };
-    if (compiled.seal !== "valid") {
-      return { compiled: null, failure: `contract version ${compiled.contract.version} does not verify against the trusted keys (${compiled.seal ?? "unchecked"})`, closed };
+    if (!closed) return { compiled: r.enforced, shadow: r.shadow, failure: null, closed };
+    if (!r.enforced) return { compiled: null, shadow: r.shadow, failure: "the agent has no active contract", closed };
+    if (r.enforced.seal !== "valid") {
+      const reason = `contract version ${r.enforced.contract.version} does not verify against the trusted keys (${r.enforced.seal ?? "unchecked"})`;
+      return { compiled: null, shadow: r.shadow, failure: reason, closed };
     }
-    return { compiled, failure: null, closed };
+    return { compiled: r.enforced, shadow: r.shadow, failure: null, closed };
   }
 
-  private standingContract(state: EngineState, enforcement: EnforcementState | undefined, g: Governance): ExecutionContract {
+  private standingContract(state: EngineState, enforcement: EnforcementState | undefined, g: Governed): ExecutionContract {
     const engine = contractOf(state, this.config);
     let contract: EnforcedContract;
     if (g.failure !== null) contract = failClosed(engine, g.failure);
@@ -356,17 +393,21 @@ export class AgentService {
     sequences: number[] | null,
     governance: Governance,
   ): { state: EngineState; outcomes: RecordedOutcome[]; commit: CycleCommit } {
-    const { compiled, failure, closed } = governance;
+    const { compiled, shadow: shadowVersion, failure, closed } = this.governed(id, governance, stored);
     const at = this.now();
     const revision = stored.revision + 1;
     const commit = this.emptyCommit(tenant, id, stored, stored.state);
     const outcomes: RecordedOutcome[] = [];
     let state = stored.state;
     const enforcer = compiled ? new BatchEnforcer(compiled, stored.enforcement) : null;
+    let shadow: ShadowState | null = stored.rollout?.shadow ?? null;
     let chain = stored.auditHead ?? GENESIS;
     observations.forEach((obs, seq) => {
       const r = traced("keel.engine.cycle", { "keel.mode": obs.mode }, () => runCycle(state, obs, this.config));
       state = r.state;
+      // A shadow version starting now needs the enforced state before this cycle: a copy, since
+      // the batch's enforcement state advances in place.
+      const enforcedBefore = shadowVersion && !continuesShadow(shadowVersion, shadow) ? enforcedState(enforcer, stored) : undefined;
       let contract: EnforcedContract = r.contract;
       if (failure !== null) contract = failClosed(r.contract, failure);
       else if (enforcer) {
@@ -378,6 +419,12 @@ export class AgentService {
           contract = failClosed(r.contract, `enforcement failed: ${messageOf(err)}`);
         }
       }
+      // Shadow mode: the same inputs through the shadow version; only contract.shadow is written.
+      if (shadowVersion) {
+        const evaluated = shadowCycle(shadowVersion, shadow, enforcedBefore, obs, r.contract, contract);
+        shadow = evaluated.state;
+        contract.shadow = evaluated.section;
+      } else shadow = null;
       contract.engineVersionHash = this.engineVersion; // both are fresh objects of this cycle
       const outcome: RecordedOutcome = {
         contract,
@@ -417,6 +464,7 @@ export class AgentService {
     });
     commit.state = state;
     commit.enforcement = enforcer ? enforcer.state : stored.enforcement;
+    setRollout(commit, stored.rollout?.promoted ?? 0, shadow);
     commit.audit = { head: chain, reset: null };
     if (sequences) commit.lastSequence = sequences[sequences.length - 1]!;
     return { state, outcomes, commit };
@@ -446,7 +494,10 @@ export class AgentService {
           // From the head this commit builds on, so a replay of the log computes the same state.
           const next = snap ? restoreSnapshot(stored.state, snap.snapshot) : initialState(instance.profile);
           const commit = this.emptyCommit(tenant, id, stored, next);
-          if (target === "initial") delete commit.enforcement;
+          if (target === "initial") {
+            delete commit.enforcement;
+            setRollout(commit, stored.rollout?.promoted ?? 0, null); // promotions stay: they are the operator's, not the agent's
+          }
           const reset = {
             target,
             snapshot: snap ? { revision: snap.revision, seq: snap.seq } : null,
@@ -455,7 +506,7 @@ export class AgentService {
           const hash = resetHash(stored.auditHead ?? GENESIS, stored.revision + 1, commit.committedAtMs, reset, next);
           commit.audit = { head: hash, reset: { ...reset, hash } };
           // Computed before the commit so that a repeat of the request gets exactly this answer.
-          const contract = this.standingContract(next, commit.enforcement, governance);
+          const contract = this.standingContract(next, commit.enforcement, this.governed(id, governance, stored));
           return { contract, commit, reply: JSON.stringify(contract) };
         },
         request,
@@ -464,6 +515,44 @@ export class AgentService {
         return { contract: JSON.parse(committed.replay.reply ?? "null") as ExecutionContract, revision: committed.replay.revision };
       }
       return { contract: committed.contract, revision: committed.revision };
+    });
+  }
+
+  /**
+   * Makes the agent's shadow version the enforced one from its next cycle: a commit of its own,
+   * chained like a reset, that records the promotion in the agent's state (so every replica sees
+   * it with the agent's head) and drops the shadow evaluation. `expected` 0 accepts any version.
+   */
+  async promote(
+    tenant: string,
+    id: string,
+    expected: number,
+  ): Promise<{ contract: BehavioralContract; promotion: PromotionRecord; revision: number }> {
+    return this.mutex.run(tenantKey(tenant, id), async () => {
+      await this.getInstance(tenant, id);
+      const rollout = await this.rolloutOf(tenant, id, true);
+      const closed = this.failClosedPolicy?.applies(tenant, id) ?? false;
+      const committed = await this.commitWithRetry(tenant, id, (stored) => {
+        const g = governing(rollout, stored.rollout?.promoted ?? 0);
+        if (!g.shadow) throw new PreconditionError(`instance ${id} has no shadow contract version to promote - put one with mode SHADOW first`);
+        const version = g.shadow.contract.version;
+        if (expected !== 0 && expected !== version) {
+          throw new PreconditionError(`version ${expected} is not the shadow version of ${id} - its shadow version is ${version}`);
+        }
+        if (closed && g.shadow.seal !== "valid") {
+          throw new PreconditionError(
+            `shadow version ${version} does not verify against the trusted keys (${g.shadow.seal ?? "unchecked"}) and ${id} fails closed - put it sealed`,
+          );
+        }
+        const commit = this.emptyCommit(tenant, id, stored, stored.state);
+        setRollout(commit, version, null);
+        const link = { contractId: g.shadow.contract.contractId, version, versionHash: g.shadow.versionHash, previous: g.enforced?.contract.version ?? 0 };
+        const hash = promotionHash(stored.auditHead ?? GENESIS, stored.revision + 1, commit.committedAtMs, link);
+        const promotion: PromotionRecord = { ...link, hash };
+        commit.audit = { head: hash, reset: null, promotion };
+        return { commit, promotion, contract: g.shadow.contract };
+      });
+      return { contract: committed.contract, promotion: committed.promotion, revision: committed.revision };
     });
   }
 
@@ -490,8 +579,12 @@ export class AgentService {
       const commits = await this.store.readLog(tenant, id, after, Math.min(VERIFY_PAGE, head.revision - after));
       if (commits.length === 0) break;
       for (const commit of commits) {
-        for (const entry of commit.history) {
-          const v = (entry.result.contract as { enforcement?: { contractVersion: number } }).enforcement?.contractVersion;
+        const used = commit.history.flatMap((entry) => {
+          const c = entry.result.contract as EnforcedContract;
+          return [c.enforcement?.contractVersion, c.shadow?.contractVersion];
+        });
+        if (commit.audit?.promotion) used.push(commit.audit.promotion.version);
+        for (const v of used) {
           if (v !== undefined && !versions.has(v)) {
             const contract = await this.store.contracts.contractVersion(tenant, id, v);
             versions.set(v, contract && compileContract(contract));
@@ -589,6 +682,7 @@ export class AgentService {
       state,
       lastSequence: stored.lastSequence,
       ...(stored.enforcement ? { enforcement: stored.enforcement } : {}),
+      ...(stored.rollout ? { rollout: stored.rollout } : {}),
       history: [],
       driftEvents: [],
       snapshots: [],
@@ -597,8 +691,25 @@ export class AgentService {
   }
 }
 
+/** The rollout a commit leaves: absent while the agent has neither a promotion nor a shadow evaluation. */
+function setRollout(commit: CycleCommit, promoted: number, shadow: ShadowState | null): void {
+  if (promoted > 0 || shadow) commit.rollout = { promoted, shadow };
+  else delete commit.rollout;
+}
+
 /** Commits read per page when verifying a history. */
 const VERIFY_PAGE = 256;
+
+/** Whether the shadow state continues this shadow version (shadowCycle then ignores the enforced state). */
+function continuesShadow(version: CompiledContract, shadow: ShadowState | null): boolean {
+  return shadow !== null && shadow.counts.contractId === version.contract.contractId && shadow.counts.contractVersion === version.contract.version;
+}
+
+/** A copy of the enforced state as it stands (before this cycle's step). */
+function enforcedState(enforcer: BatchEnforcer | null, stored: StoredState): EnforcementState | undefined {
+  const state = enforcer ? enforcer.state : stored.enforcement;
+  return state && jsonCopy(state);
+}
 
 /** The cached head disagreed with what the store holds; read the store and decide again. */
 class StaleHeadError extends Error {}

@@ -9,6 +9,8 @@ import { generateContract } from "../contracts/generate.js";
 import { keyIdOf, publicKeyPem, type Keyring } from "../contracts/keys.js";
 import type { BehavioralContract, ContractDraft } from "../contracts/model.js";
 import { normalizeContract } from "../contracts/normalize.js";
+import { enforcedVersion, type CompiledRollout, type ContractMode, type VersionRollout } from "../contracts/rollout.js";
+import type { ShadowCounts } from "../contracts/shadow.js";
 import { seal, verifySeal, type Verification } from "../contracts/seal.js";
 import { ARCHETYPE_PATTERN, validateContract } from "../contracts/validate.js";
 import { tenantKey } from "../store/tenant.js";
@@ -50,6 +52,8 @@ export class ContractRegistry {
   private readonly compiled = new Map<string, CompiledContract>();
   /** By tenantKey(tenant, agent id). */
   private readonly activeSeen = new Map<string, { compiled: CompiledContract | null; atMs: number }>();
+  /** By tenantKey(tenant, agent id): the cycle path's view of the agent's versions (refreshed like activeSeen). */
+  private readonly rolloutSeen = new Map<string, { rollout: CompiledRollout; atMs: number }>();
 
   constructor(options: ContractRegistryOptions) {
     this.store = options.store;
@@ -65,7 +69,13 @@ export class ContractRegistry {
    * next one" (retried if a concurrent Put takes it); an explicit version must be exactly the
    * next one. A contract that carries a signature must verify against a known key.
    */
-  async put(tenant: string, draft: ContractDraft, wireProblems: readonly string[], sealIt: boolean): Promise<BehavioralContract> {
+  async put(
+    tenant: string,
+    draft: ContractDraft,
+    wireProblems: readonly string[],
+    sealIt: boolean,
+    mode: ContractMode = "enforce",
+  ): Promise<BehavioralContract> {
     const given = {
       ...draft,
       contractId: draft.contractId || this.newContractId(),
@@ -94,9 +104,11 @@ export class ContractRegistry {
       if (explicit) checkNext(filled.agentId, draft.version, active);
       const versioned = { ...filled, version: explicit ? draft.version : active + 1 };
       const contract = sealIt && signing ? seal(versioned, signing) : versioned;
+      const rollout: VersionRollout | undefined = mode === "shadow" ? { mode, base: await this.enforceBase(tenant, filled.agentId, active) } : undefined;
       try {
-        await this.store.contracts.appendContract(tenant, contract);
+        await this.store.contracts.appendContract(tenant, contract, rollout);
         this.sawActive(tenant, contract.agentId, this.compile(tenant, contract));
+        this.rolloutSeen.delete(tenantKey(tenant, contract.agentId));
         return contract;
       } catch (err) {
         if (!(err instanceof ContractVersionConflictError)) throw err;
@@ -108,9 +120,38 @@ export class ContractRegistry {
     throw new ContentionError(filled.agentId, this.maxAttempts);
   }
 
+  /** The version the agent is governed by (NOT_FOUND when it has none, even with a shadow version). */
   async active(tenant: string, agentId: string): Promise<BehavioralContract> {
+    return (await this.rolloutOf(tenant, agentId)).enforced ?? noContract(agentId);
+  }
+
+  /**
+   * The enforced version and the shadow candidate. The newest version is enforced unless it was
+   * put as SHADOW and not promoted; then the enforced one is the newest ENFORCE version below it
+   * or the agent's newest promotion, whichever is newer (rollout.ts).
+   */
+  async rolloutOf(tenant: string, agentId: string): Promise<{ enforced: BehavioralContract | null; shadow: BehavioralContract | null }> {
     await this.requireAgent(tenant, agentId);
-    return (await this.store.contracts.activeContract(tenant, agentId)) ?? noContract(agentId);
+    const newest = await this.store.contracts.activeContract(tenant, agentId);
+    if (!newest) return { enforced: null, shadow: null };
+    const rollout = (await this.store.contracts.versionRollout(tenant, agentId, newest.version)) ?? ENFORCE;
+    if (rollout.mode === "enforce") return { enforced: newest, shadow: null };
+    const promoted = (await this.store.loadState(tenant, agentId))?.rollout?.promoted ?? 0;
+    const enforced = enforcedVersion(newest.version, rollout, promoted);
+    if (enforced === newest.version) return { enforced: newest, shadow: null };
+    return { enforced: enforced === 0 ? null : await this.store.contracts.contractVersion(tenant, agentId, enforced), shadow: newest };
+  }
+
+  /** What the agent's shadow version would have blocked; FAILED_PRECONDITION when it has none. */
+  async shadowReport(tenant: string, agentId: string): Promise<{ shadow: BehavioralContract; enforcedVersion: number; counts: ShadowCounts }> {
+    const { enforced, shadow } = await this.rolloutOf(tenant, agentId);
+    if (!shadow) throw new PreconditionError(`instance ${agentId} has no shadow contract version - put one with mode SHADOW`);
+    const kept = (await this.store.loadState(tenant, agentId))?.rollout?.shadow?.counts;
+    const counts: ShadowCounts =
+      kept && kept.contractId === shadow.contractId && kept.contractVersion === shadow.version
+        ? kept
+        : { contractId: shadow.contractId, contractVersion: shadow.version, cycles: 0, firstCycle: 0, wouldBlockCycles: 0, errorCycles: 0, rules: {}, actions: {} };
+    return { shadow, enforcedVersion: enforced?.version ?? 0, counts };
   }
 
   async version(tenant: string, agentId: string, version: number): Promise<BehavioralContract> {
@@ -177,6 +218,46 @@ export class ContractRegistry {
     return compiled;
   }
 
+  /**
+   * The cycle path's view of the agent's versions: its newest, how it was put, and, when that is a
+   * shadow version, every version from its base up (the enforced one is among them). Trusted for
+   * activeRefreshMs unless `fresh`.
+   */
+  async compiledRollout(tenant: string, agentId: string, fresh = false): Promise<CompiledRollout> {
+    const key = tenantKey(tenant, agentId);
+    const seen = this.rolloutSeen.get(key);
+    if (!fresh && seen && performance.now() - seen.atMs < this.activeRefreshMs) return seen.rollout;
+    const newest = await this.store.contracts.activeContract(tenant, agentId);
+    const known = seen?.rollout;
+    if (newest && known?.newest && known.newest.contract.version === newest.version && known.newest.contract.contractId === newest.contractId) {
+      // Versions and their put modes are immutable: an unchanged newest version means an unchanged rollout.
+      this.rolloutSeen.delete(key);
+      this.rolloutSeen.set(key, { rollout: known, atMs: performance.now() });
+      return known;
+    }
+    const versions = new Map<number, CompiledContract>();
+    let rollout = ENFORCE;
+    if (newest) {
+      rollout = (await this.store.contracts.versionRollout(tenant, agentId, newest.version)) ?? ENFORCE;
+      for (let v = Math.max(1, rollout.base); rollout.mode === "shadow" && v < newest.version; v++) {
+        const contract = await this.store.contracts.contractVersion(tenant, agentId, v);
+        if (contract) versions.set(v, this.compile(tenant, contract));
+      }
+    }
+    const compiled: CompiledRollout = { newest: newest && this.compile(tenant, newest), rollout, versions };
+    this.rolloutSeen.delete(key);
+    this.rolloutSeen.set(key, { rollout: compiled, atMs: performance.now() });
+    if (this.rolloutSeen.size > CACHE_SIZE) this.rolloutSeen.delete(this.rolloutSeen.keys().next().value as string);
+    return compiled;
+  }
+
+  /** The newest version at or below `version` that was put as ENFORCE (0 when none). */
+  private async enforceBase(tenant: string, agentId: string, version: number): Promise<number> {
+    if (version === 0) return 0;
+    const rollout = (await this.store.contracts.versionRollout(tenant, agentId, version)) ?? ENFORCE;
+    return rollout.mode === "enforce" ? version : rollout.base;
+  }
+
   private compile(tenant: string, contract: BehavioralContract): CompiledContract {
     const key = tenantKey(tenant, `${contract.agentId}/${contract.contractId}@${contract.version}`);
     let compiled = this.compiled.get(key);
@@ -203,6 +284,8 @@ export class ContractRegistry {
     if (!(await this.store.getInstance(tenant, agentId))) throw new NotFoundError(`instance ${agentId}`);
   }
 }
+
+const ENFORCE: VersionRollout = { mode: "enforce", base: 0 };
 
 function checkNext(agentId: string, version: number, active: number): void {
   if (version <= active) {

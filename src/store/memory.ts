@@ -76,13 +76,14 @@ interface PackedState {
 }
 
 function unpackState(p: PackedState): StoredState {
-  const { state, enforcement } = jsonUnpack<Pick<StoredState, "state" | "enforcement">>(p.packed);
+  const { state, enforcement, rollout } = jsonUnpack<Pick<StoredState, "state" | "enforcement" | "rollout">>(p.packed);
   return {
     instanceId: p.instanceId,
     revision: p.revision,
     state,
     lastSequence: p.lastSequence,
     ...(enforcement ? { enforcement } : {}),
+    ...(rollout ? { rollout } : {}),
     ...(p.auditHead === null ? {} : { auditHead: p.auditHead }),
     updatedAtMs: p.updatedAtMs,
   };
@@ -190,7 +191,11 @@ export class MemoryStore implements Store {
     }
     const records = commitRecords(commit);
     // Everything that can throw (values JSON cannot hold) runs before anything is changed.
-    const packedState = jsonPack(commit.enforcement ? { state: commit.state, enforcement: commit.enforcement } : { state: commit.state });
+    const packedState = jsonPack({
+      state: commit.state,
+      ...(commit.enforcement ? { enforcement: commit.enforcement } : {}),
+      ...(commit.rollout ? { rollout: commit.rollout } : {}),
+    });
     const driftEvents = jsonCopy(records.driftEvents);
     const snapshots = jsonCopy(records.snapshots);
     const audit = commit.audit ? jsonCopy(commit.audit) : null;
@@ -233,6 +238,7 @@ export class MemoryStore implements Store {
       state: commit.state,
       lastSequence: commit.lastSequence,
       ...(commit.enforcement ? { enforcement: commit.enforcement } : {}),
+      ...(commit.rollout ? { rollout: commit.rollout } : {}),
       ...(audit ? { auditHead: audit.head } : {}),
       updatedAtMs: commit.committedAtMs,
     };

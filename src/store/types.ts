@@ -1,6 +1,7 @@
 // The storage boundary. The service depends on this interface only; the in-process store and the
 // MongoDB store implement it and pass one shared contract test suite (test/store/contract.ts).
 import type { BehavioralContract } from "../contracts/model.js";
+import type { RolloutState, VersionRollout } from "../contracts/rollout.js";
 import type { EnforcementState } from "../contracts/state.js";
 import type { Scope } from "../scope.js";
 import type { DriftEvent, DriftResult, EngineState, ExecutionContract, IdentityProfile, StableSnapshot } from "../engine/index.js";
@@ -52,6 +53,8 @@ export interface StoredState {
   lastSequence: number;
   /** Behavioral-contract enforcement state; absent until a cycle ran under a contract. */
   enforcement?: EnforcementState;
+  /** Contract rollout: promotions and shadow evaluation; absent until either happened. */
+  rollout?: RolloutState;
   /** The audit chain's hash after this revision (CommitAudit.head); absent before the first chained commit. */
   auditHead?: string;
   updatedAtMs: number;
@@ -105,6 +108,19 @@ export interface CommitAudit {
   head: string;
   /** Set on a reset commit (which has no history entries). */
   reset: ResetRecord | null;
+  /** Set on a promotion commit (no history entries): a shadow contract version became enforced. */
+  promotion?: PromotionRecord | null;
+}
+
+/** A shadow contract version made the enforced one (PromoteContract), as chained. */
+export interface PromotionRecord {
+  contractId: string;
+  version: number;
+  /** The promoted version's contract_version_hash. */
+  versionHash: string;
+  /** The version enforced before (0 when none). */
+  previous: number;
+  hash: string;
 }
 
 /** One committed revision as the audit log replays it. */
@@ -151,6 +167,8 @@ export interface CycleCommit {
   lastSequence: number;
   /** Enforcement state after this commit; absent when the agent has none. */
   enforcement?: EnforcementState;
+  /** Rollout state after this commit; absent when the agent has none. */
+  rollout?: RolloutState;
   /** In processing order; empty for a reset. */
   history: HistoryEntry[];
   driftEvents: DriftEventRecord[];
@@ -254,8 +272,10 @@ export interface ContractStore {
    * Appends the agent's next version in the tenant. Throws ContractVersionConflictError unless the
    * version is exactly one above the tenant's newest for the agent (1 for the first).
    */
-  appendContract(tenant: string, contract: BehavioralContract): Promise<void>;
-  /** The newest version, or null. */
+  appendContract(tenant: string, contract: BehavioralContract, rollout?: VersionRollout): Promise<void>;
+  /** How a version was put (ENFORCE with base 0 when it was put without a rollout); null when it does not exist. */
+  versionRollout(tenant: string, agentId: string, version: number): Promise<VersionRollout | null>;
+  /** The newest version (which may be a shadow version), or null. */
   activeContract(tenant: string, agentId: string): Promise<BehavioralContract | null>;
   contractVersion(tenant: string, agentId: string, version: number): Promise<BehavioralContract | null>;
   /** Oldest first. */

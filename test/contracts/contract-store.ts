@@ -30,6 +30,23 @@ export function contractStoreContract(name: string, open: () => Promise<Store>, 
       await store.close();
     });
 
+    it("keeps how each version was put: SHADOW with its base, ENFORCE otherwise", async () => {
+      const store = await open();
+      const id = agentId();
+      await store.contracts.appendContract(TENANT, version(id, 1));
+      await store.contracts.appendContract(TENANT, version(id, 2), { mode: "shadow", base: 1 });
+      await store.contracts.appendContract(TENANT, version(id, 3), { mode: "enforce", base: 0 });
+      const reader = shared ? await open() : store;
+      expect(await reader.contracts.versionRollout(TENANT, id, 1)).toEqual({ mode: "enforce", base: 0 });
+      expect(await reader.contracts.versionRollout(TENANT, id, 2)).toEqual({ mode: "shadow", base: 1 });
+      expect(await reader.contracts.versionRollout(TENANT, id, 3)).toEqual({ mode: "enforce", base: 0 });
+      expect(await reader.contracts.versionRollout(TENANT, id, 4)).toBeNull();
+      expect(await reader.contracts.versionRollout("another-tenant", id, 2)).toBeNull();
+      expect(await reader.contracts.contractVersion(TENANT, id, 2)).toEqual(version(id, 2));
+      if (reader !== store) await reader.close();
+      await store.close();
+    });
+
     it("refuses a version that is not exactly the next one, writing nothing", async () => {
       const store = await open();
       const id = agentId();

@@ -313,9 +313,18 @@ describe("incremental invariant monitors", () => {
   });
 });
 
-/** Key order aside (counts that went to zero and back are re-inserted last). */
+/**
+ * Key order aside (counts that went to zero and back are re-inserted last), and drift scores to 12
+ * digits: the divergence sums over keys in their insertion order, so a rebuilt monitor can differ
+ * from the incremental one in the last bit. (Service and replay never differ: both rebuild at the
+ * same cycles and JSON keeps key order.)
+ */
 function normalized(state: EnforcementState): unknown {
-  return JSON.parse(JSON.stringify(state, (_k, v: unknown) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v)));
+  return JSON.parse(
+    JSON.stringify(state, (_k, v: unknown) =>
+      typeof v === "number" ? Number(v.toPrecision(12)) : v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+    ),
+  );
 }
 
 function inHours(hour: number, start: number, end: number): boolean {

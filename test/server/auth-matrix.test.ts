@@ -11,7 +11,7 @@ import { Code, ConnectError, type Client, type Interceptor } from "@connectrpc/c
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ContractService } from "../../gen/keel/v1/contract_service_pb.js";
+import { ContractMode, ContractService } from "../../gen/keel/v1/contract_service_pb.js";
 import { EngineService, ResetTarget, type SessionRequest, type SessionResponse } from "../../gen/keel/v1/engine_service_pb.js";
 import { InstanceService } from "../../gen/keel/v1/instance_service_pb.js";
 import { KeyScope, KeyService } from "../../gen/keel/v1/key_service_pb.js";
@@ -83,6 +83,13 @@ async function freshAgent(): Promise<string> {
   return (await clients.admin.instances.createInstance({ name: "fresh" })).instance!.id;
 }
 
+/** A fresh agent with a shadow contract version (to promote, or to report on). */
+async function shadowedAgent(): Promise<string> {
+  const agentId = await freshAgent();
+  await clients.admin.contracts.putContract({ contract: { agentId }, mode: ContractMode.SHADOW });
+  return agentId;
+}
+
 /** What another tenant's key gets: NOT_FOUND for calls naming alpha's agent or key, else OK. */
 type Other = "not_found" | "ok";
 
@@ -130,6 +137,8 @@ const FIXTURES: Record<string, Fixture> = {
   "keel.v1.ContractService/VerifyContract": agentCall(() => ({ agentId: main, version: 0 })),
   "keel.v1.ContractService/GenerateContract": agentCall(() => ({ agentId: main, archetype: "customer-experience", store: true })),
   "keel.v1.ContractService/ListSigningKeys": { request: async () => ({}), other: "ok" },
+  "keel.v1.ContractService/PromoteContract": { request: async () => ({ agentId: await shadowedAgent() }), other: "not_found" },
+  "keel.v1.ContractService/GetShadowReport": { request: async () => ({ agentId: await shadowedAgent() }), other: "not_found" },
 
   "keel.v1.KeyService/CreateKey": { request: async () => ({ name: "made", scope: KeyScope.READ }), other: "ok" },
   "keel.v1.KeyService/ListKeys": {

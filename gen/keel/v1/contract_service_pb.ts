@@ -8,13 +8,15 @@ import type { Value } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
 import type { BehavioralContract } from "./behavioral_contract_pb.js";
 import { file_keel_v1_behavioral_contract } from "./behavioral_contract_pb.js";
+import type { Action } from "./modes_pb.js";
+import { file_keel_v1_modes } from "./modes_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file keel/v1/contract_service.proto.
  */
 export const file_keel_v1_contract_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch5rZWVsL3YxL2NvbnRyYWN0X3NlcnZpY2UucHJvdG8SB2tlZWwudjEiUQoSUHV0Q29udHJhY3RSZXF1ZXN0Ei0KCGNvbnRyYWN0GAEgASgLMhsua2VlbC52MS5CZWhhdmlvcmFsQ29udHJhY3QSDAoEc2VhbBgCIAEoCCJEChNQdXRDb250cmFjdFJlc3BvbnNlEi0KCGNvbnRyYWN0GAEgASgLMhsua2VlbC52MS5CZWhhdmlvcmFsQ29udHJhY3QiLAoYR2V0QWN0aXZlQ29udHJhY3RSZXF1ZXN0EhAKCGFnZW50X2lkGAEgASgJIkoKGUdldEFjdGl2ZUNvbnRyYWN0UmVzcG9uc2USLQoIY29udHJhY3QYASABKAsyGy5rZWVsLnYxLkJlaGF2aW9yYWxDb250cmFjdCI+ChlHZXRDb250cmFjdFZlcnNpb25SZXF1ZXN0EhAKCGFnZW50X2lkGAEgASgJEg8KB3ZlcnNpb24YAiABKA0iSwoaR2V0Q29udHJhY3RWZXJzaW9uUmVzcG9uc2USLQoIY29udHJhY3QYASABKAsyGy5rZWVsLnYxLkJlaGF2aW9yYWxDb250cmFjdCJVChpMaXN0Q29udHJhY3RIaXN0b3J5UmVxdWVzdBIQCghhZ2VudF9pZBgBIAEoCRIRCglwYWdlX3NpemUYAiABKA0SEgoKcGFnZV90b2tlbhgDIAEoCSJmChtMaXN0Q29udHJhY3RIaXN0b3J5UmVzcG9uc2USLgoJY29udHJhY3RzGAEgAygLMhsua2VlbC52MS5CZWhhdmlvcmFsQ29udHJhY3QSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIlIKFERpZmZDb250cmFjdHNSZXF1ZXN0EhAKCGFnZW50X2lkGAEgASgJEhQKDGZyb21fdmVyc2lvbhgCIAEoDRISCgp0b192ZXJzaW9uGAMgASgNInEKC0ZpZWxkQ2hhbmdlEgwKBHBhdGgYASABKAkSKQoJb2xkX3ZhbHVlGAIgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEikKCW5ld192YWx1ZRgDIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZSI+ChVEaWZmQ29udHJhY3RzUmVzcG9uc2USJQoHY2hhbmdlcxgBIAMoCzIULmtlZWwudjEuRmllbGRDaGFuZ2UiaQoVVmVyaWZ5Q29udHJhY3RSZXF1ZXN0Ei0KCGNvbnRyYWN0GAEgASgLMhsua2VlbC52MS5CZWhhdmlvcmFsQ29udHJhY3QSEAoIYWdlbnRfaWQYAiABKAkSDwoHdmVyc2lvbhgDIAEoDSJuChZWZXJpZnlDb250cmFjdFJlc3BvbnNlEg0KBXZhbGlkGAEgASgIEiMKBnN0YXR1cxgCIAEoDjITLmtlZWwudjEuU2VhbFN0YXR1cxIOCgZzaWduZXIYAyABKAkSEAoIcHJvYmxlbXMYBCADKAkicwoXR2VuZXJhdGVDb250cmFjdFJlcXVlc3QSEAoIYWdlbnRfaWQYASABKAkSEQoJYXJjaGV0eXBlGAIgASgJEhYKDmNlcnRpZmljYXRlX2lkGAMgASgJEg0KBXN0b3JlGAQgASgIEgwKBHNlYWwYBSABKAgibQoYR2VuZXJhdGVDb250cmFjdFJlc3BvbnNlEi0KCGNvbnRyYWN0GAEgASgLMhsua2VlbC52MS5CZWhhdmlvcmFsQ29udHJhY3QSEwoLcHJpb3JfZm91bmQYAiABKAgSDQoFcHJpb3IYAyABKAkiGAoWTGlzdFNpZ25pbmdLZXlzUmVxdWVzdCJFCgpTaWduaW5nS2V5Eg4KBmtleV9pZBgBIAEoCRIWCg5wdWJsaWNfa2V5X3BlbRgCIAEoCRIPCgdzaWduaW5nGAMgASgIIjwKF0xpc3RTaWduaW5nS2V5c1Jlc3BvbnNlEiEKBGtleXMYASADKAsyEy5rZWVsLnYxLlNpZ25pbmdLZXkqrgEKClNlYWxTdGF0dXMSGwoXU0VBTF9TVEFUVVNfVU5TUEVDSUZJRUQQABIVChFTRUFMX1NUQVRVU19WQUxJRBABEhgKFFNFQUxfU1RBVFVTX1VOU0VBTEVEEAISHgoaU0VBTF9TVEFUVVNfVU5LTk9XTl9TSUdORVIQAxIZChVTRUFMX1NUQVRVU19NQUxGT1JNRUQQBBIXChNTRUFMX1NUQVRVU19JTlZBTElEEAUy6AUKD0NvbnRyYWN0U2VydmljZRJICgtQdXRDb250cmFjdBIbLmtlZWwudjEuUHV0Q29udHJhY3RSZXF1ZXN0Ghwua2VlbC52MS5QdXRDb250cmFjdFJlc3BvbnNlEl8KEUdldEFjdGl2ZUNvbnRyYWN0EiEua2VlbC52MS5HZXRBY3RpdmVDb250cmFjdFJlcXVlc3QaIi5rZWVsLnYxLkdldEFjdGl2ZUNvbnRyYWN0UmVzcG9uc2UiA5ACARJiChJHZXRDb250cmFjdFZlcnNpb24SIi5rZWVsLnYxLkdldENvbnRyYWN0VmVyc2lvblJlcXVlc3QaIy5rZWVsLnYxLkdldENvbnRyYWN0VmVyc2lvblJlc3BvbnNlIgOQAgESZQoTTGlzdENvbnRyYWN0SGlzdG9yeRIjLmtlZWwudjEuTGlzdENvbnRyYWN0SGlzdG9yeVJlcXVlc3QaJC5rZWVsLnYxLkxpc3RDb250cmFjdEhpc3RvcnlSZXNwb25zZSIDkAIBElMKDURpZmZDb250cmFjdHMSHS5rZWVsLnYxLkRpZmZDb250cmFjdHNSZXF1ZXN0Gh4ua2VlbC52MS5EaWZmQ29udHJhY3RzUmVzcG9uc2UiA5ACARJWCg5WZXJpZnlDb250cmFjdBIeLmtlZWwudjEuVmVyaWZ5Q29udHJhY3RSZXF1ZXN0Gh8ua2VlbC52MS5WZXJpZnlDb250cmFjdFJlc3BvbnNlIgOQAgESVwoQR2VuZXJhdGVDb250cmFjdBIgLmtlZWwudjEuR2VuZXJhdGVDb250cmFjdFJlcXVlc3QaIS5rZWVsLnYxLkdlbmVyYXRlQ29udHJhY3RSZXNwb25zZRJZCg9MaXN0U2lnbmluZ0tleXMSHy5rZWVsLnYxLkxpc3RTaWduaW5nS2V5c1JlcXVlc3QaIC5rZWVsLnYxLkxpc3RTaWduaW5nS2V5c1Jlc3BvbnNlIgOQAgFiBnByb3RvMw", [file_google_protobuf_struct, file_keel_v1_behavioral_contract]);
+  fileDesc("Ch5rZWVsL3YxL2NvbnRyYWN0X3NlcnZpY2UucHJvdG8SB2tlZWwudjEidgoSUHV0Q29udHJhY3RSZXF1ZXN0Ei0KCGNvbnRyYWN0GAEgASgLMhsua2VlbC52MS5CZWhhdmlvcmFsQ29udHJhY3QSDAoEc2VhbBgCIAEoCBIjCgRtb2RlGAMgASgOMhUua2VlbC52MS5Db250cmFjdE1vZGUiRAoTUHV0Q29udHJhY3RSZXNwb25zZRItCghjb250cmFjdBgBIAEoCzIbLmtlZWwudjEuQmVoYXZpb3JhbENvbnRyYWN0IiwKGEdldEFjdGl2ZUNvbnRyYWN0UmVxdWVzdBIQCghhZ2VudF9pZBgBIAEoCSJ3ChlHZXRBY3RpdmVDb250cmFjdFJlc3BvbnNlEi0KCGNvbnRyYWN0GAEgASgLMhsua2VlbC52MS5CZWhhdmlvcmFsQ29udHJhY3QSKwoGc2hhZG93GAIgASgLMhsua2VlbC52MS5CZWhhdmlvcmFsQ29udHJhY3QiOwoWUHJvbW90ZUNvbnRyYWN0UmVxdWVzdBIQCghhZ2VudF9pZBgBIAEoCRIPCgd2ZXJzaW9uGAIgASgNIogBChdQcm9tb3RlQ29udHJhY3RSZXNwb25zZRItCghjb250cmFjdBgBIAEoCzIbLmtlZWwudjEuQmVoYXZpb3JhbENvbnRyYWN0EhgKEHByZXZpb3VzX3ZlcnNpb24YAiABKA0SEAoIcmV2aXNpb24YAyABKAQSEgoKYXVkaXRfaGFzaBgEIAEoCSIqChZHZXRTaGFkb3dSZXBvcnRSZXF1ZXN0EhAKCGFnZW50X2lkGAEgASgJIlQKD1NoYWRvd1J1bGVDb3VudBIMCgRydWxlGAEgASgJEhcKD3Zpb2xhdGVkX2N5Y2xlcxgCIAEoBBIaChJ3b3VsZF9ibG9ja19jeWNsZXMYAyABKAQiUAoRU2hhZG93QWN0aW9uQ291bnQSHwoGYWN0aW9uGAEgASgOMg8ua2VlbC52MS5BY3Rpb24SGgoSd291bGRfYmxvY2tfY3ljbGVzGAIgASgEIo8CChdHZXRTaGFkb3dSZXBvcnRSZXNwb25zZRItCghjb250cmFjdBgBIAEoCzIbLmtlZWwudjEuQmVoYXZpb3JhbENvbnRyYWN0EhgKEGVuZm9yY2VkX3ZlcnNpb24YAiABKA0SDgoGY3ljbGVzGAMgASgEEhMKC2ZpcnN0X2N5Y2xlGAQgASgEEhoKEndvdWxkX2Jsb2NrX2N5Y2xlcxgFIAEoBBIUCgxlcnJvcl9jeWNsZXMYBiABKAQSJwoFcnVsZXMYByADKAsyGC5rZWVsLnYxLlNoYWRvd1J1bGVDb3VudBIrCgdhY3Rpb25zGAggAygLMhoua2VlbC52MS5TaGFkb3dBY3Rpb25Db3VudCI+ChlHZXRDb250cmFjdFZlcnNpb25SZXF1ZXN0EhAKCGFnZW50X2lkGAEgASgJEg8KB3ZlcnNpb24YAiABKA0iSwoaR2V0Q29udHJhY3RWZXJzaW9uUmVzcG9uc2USLQoIY29udHJhY3QYASABKAsyGy5rZWVsLnYxLkJlaGF2aW9yYWxDb250cmFjdCJVChpMaXN0Q29udHJhY3RIaXN0b3J5UmVxdWVzdBIQCghhZ2VudF9pZBgBIAEoCRIRCglwYWdlX3NpemUYAiABKA0SEgoKcGFnZV90b2tlbhgDIAEoCSJmChtMaXN0Q29udHJhY3RIaXN0b3J5UmVzcG9uc2USLgoJY29udHJhY3RzGAEgAygLMhsua2VlbC52MS5CZWhhdmlvcmFsQ29udHJhY3QSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIlIKFERpZmZDb250cmFjdHNSZXF1ZXN0EhAKCGFnZW50X2lkGAEgASgJEhQKDGZyb21fdmVyc2lvbhgCIAEoDRISCgp0b192ZXJzaW9uGAMgASgNInEKC0ZpZWxkQ2hhbmdlEgwKBHBhdGgYASABKAkSKQoJb2xkX3ZhbHVlGAIgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEikKCW5ld192YWx1ZRgDIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZSI+ChVEaWZmQ29udHJhY3RzUmVzcG9uc2USJQoHY2hhbmdlcxgBIAMoCzIULmtlZWwudjEuRmllbGRDaGFuZ2UiaQoVVmVyaWZ5Q29udHJhY3RSZXF1ZXN0Ei0KCGNvbnRyYWN0GAEgASgLMhsua2VlbC52MS5CZWhhdmlvcmFsQ29udHJhY3QSEAoIYWdlbnRfaWQYAiABKAkSDwoHdmVyc2lvbhgDIAEoDSJuChZWZXJpZnlDb250cmFjdFJlc3BvbnNlEg0KBXZhbGlkGAEgASgIEiMKBnN0YXR1cxgCIAEoDjITLmtlZWwudjEuU2VhbFN0YXR1cxIOCgZzaWduZXIYAyABKAkSEAoIcHJvYmxlbXMYBCADKAkicwoXR2VuZXJhdGVDb250cmFjdFJlcXVlc3QSEAoIYWdlbnRfaWQYASABKAkSEQoJYXJjaGV0eXBlGAIgASgJEhYKDmNlcnRpZmljYXRlX2lkGAMgASgJEg0KBXN0b3JlGAQgASgIEgwKBHNlYWwYBSABKAgibQoYR2VuZXJhdGVDb250cmFjdFJlc3BvbnNlEi0KCGNvbnRyYWN0GAEgASgLMhsua2VlbC52MS5CZWhhdmlvcmFsQ29udHJhY3QSEwoLcHJpb3JfZm91bmQYAiABKAgSDQoFcHJpb3IYAyABKAkiGAoWTGlzdFNpZ25pbmdLZXlzUmVxdWVzdCJFCgpTaWduaW5nS2V5Eg4KBmtleV9pZBgBIAEoCRIWCg5wdWJsaWNfa2V5X3BlbRgCIAEoCRIPCgdzaWduaW5nGAMgASgIIjwKF0xpc3RTaWduaW5nS2V5c1Jlc3BvbnNlEiEKBGtleXMYASADKAsyEy5rZWVsLnYxLlNpZ25pbmdLZXkqYgoMQ29udHJhY3RNb2RlEh0KGUNPTlRSQUNUX01PREVfVU5TUEVDSUZJRUQQABIZChVDT05UUkFDVF9NT0RFX0VORk9SQ0UQARIYChRDT05UUkFDVF9NT0RFX1NIQURPVxACKq4BCgpTZWFsU3RhdHVzEhsKF1NFQUxfU1RBVFVTX1VOU1BFQ0lGSUVEEAASFQoRU0VBTF9TVEFUVVNfVkFMSUQQARIYChRTRUFMX1NUQVRVU19VTlNFQUxFRBACEh4KGlNFQUxfU1RBVFVTX1VOS05PV05fU0lHTkVSEAMSGQoVU0VBTF9TVEFUVVNfTUFMRk9STUVEEAQSFwoTU0VBTF9TVEFUVVNfSU5WQUxJRBAFMpkHCg9Db250cmFjdFNlcnZpY2USSAoLUHV0Q29udHJhY3QSGy5rZWVsLnYxLlB1dENvbnRyYWN0UmVxdWVzdBocLmtlZWwudjEuUHV0Q29udHJhY3RSZXNwb25zZRJfChFHZXRBY3RpdmVDb250cmFjdBIhLmtlZWwudjEuR2V0QWN0aXZlQ29udHJhY3RSZXF1ZXN0GiIua2VlbC52MS5HZXRBY3RpdmVDb250cmFjdFJlc3BvbnNlIgOQAgESYgoSR2V0Q29udHJhY3RWZXJzaW9uEiIua2VlbC52MS5HZXRDb250cmFjdFZlcnNpb25SZXF1ZXN0GiMua2VlbC52MS5HZXRDb250cmFjdFZlcnNpb25SZXNwb25zZSIDkAIBEmUKE0xpc3RDb250cmFjdEhpc3RvcnkSIy5rZWVsLnYxLkxpc3RDb250cmFjdEhpc3RvcnlSZXF1ZXN0GiQua2VlbC52MS5MaXN0Q29udHJhY3RIaXN0b3J5UmVzcG9uc2UiA5ACARJTCg1EaWZmQ29udHJhY3RzEh0ua2VlbC52MS5EaWZmQ29udHJhY3RzUmVxdWVzdBoeLmtlZWwudjEuRGlmZkNvbnRyYWN0c1Jlc3BvbnNlIgOQAgESVgoOVmVyaWZ5Q29udHJhY3QSHi5rZWVsLnYxLlZlcmlmeUNvbnRyYWN0UmVxdWVzdBofLmtlZWwudjEuVmVyaWZ5Q29udHJhY3RSZXNwb25zZSIDkAIBElcKEEdlbmVyYXRlQ29udHJhY3QSIC5rZWVsLnYxLkdlbmVyYXRlQ29udHJhY3RSZXF1ZXN0GiEua2VlbC52MS5HZW5lcmF0ZUNvbnRyYWN0UmVzcG9uc2USVAoPUHJvbW90ZUNvbnRyYWN0Eh8ua2VlbC52MS5Qcm9tb3RlQ29udHJhY3RSZXF1ZXN0GiAua2VlbC52MS5Qcm9tb3RlQ29udHJhY3RSZXNwb25zZRJZCg9HZXRTaGFkb3dSZXBvcnQSHy5rZWVsLnYxLkdldFNoYWRvd1JlcG9ydFJlcXVlc3QaIC5rZWVsLnYxLkdldFNoYWRvd1JlcG9ydFJlc3BvbnNlIgOQAgESWQoPTGlzdFNpZ25pbmdLZXlzEh8ua2VlbC52MS5MaXN0U2lnbmluZ0tleXNSZXF1ZXN0GiAua2VlbC52MS5MaXN0U2lnbmluZ0tleXNSZXNwb25zZSIDkAIBYgZwcm90bzM", [file_google_protobuf_struct, file_keel_v1_behavioral_contract, file_keel_v1_modes]);
 
 /**
  * @generated from message keel.v1.PutContractRequest
@@ -31,6 +33,14 @@ export type PutContractRequest = Message<"keel.v1.PutContractRequest"> & {
    * @generated from field: bool seal = 2;
    */
   seal: boolean;
+
+  /**
+   * ENFORCE (the default) governs the agent from its next cycle; SHADOW only evaluates the version
+   * beside the enforced one until it is promoted (PromoteContract) or superseded by a later put.
+   *
+   * @generated from field: keel.v1.ContractMode mode = 3;
+   */
+  mode: ContractMode;
 };
 
 /**
@@ -81,9 +91,18 @@ export const GetActiveContractRequestSchema: GenMessage<GetActiveContractRequest
  */
 export type GetActiveContractResponse = Message<"keel.v1.GetActiveContractResponse"> & {
   /**
+   * The enforced version; absent when the agent has only a shadow version.
+   *
    * @generated from field: keel.v1.BehavioralContract contract = 1;
    */
   contract?: BehavioralContract | undefined;
+
+  /**
+   * The shadow candidate; absent when there is none.
+   *
+   * @generated from field: keel.v1.BehavioralContract shadow = 2;
+   */
+  shadow?: BehavioralContract | undefined;
 };
 
 /**
@@ -92,6 +111,208 @@ export type GetActiveContractResponse = Message<"keel.v1.GetActiveContractRespon
  */
 export const GetActiveContractResponseSchema: GenMessage<GetActiveContractResponse> = /*@__PURE__*/
   messageDesc(file_keel_v1_contract_service, 3);
+
+/**
+ * @generated from message keel.v1.PromoteContractRequest
+ */
+export type PromoteContractRequest = Message<"keel.v1.PromoteContractRequest"> & {
+  /**
+   * @generated from field: string agent_id = 1;
+   */
+  agentId: string;
+
+  /**
+   * The shadow version expected; 0 for whichever it is. Another one is FAILED_PRECONDITION.
+   *
+   * @generated from field: uint32 version = 2;
+   */
+  version: number;
+};
+
+/**
+ * Describes the message keel.v1.PromoteContractRequest.
+ * Use `create(PromoteContractRequestSchema)` to create a new message.
+ */
+export const PromoteContractRequestSchema: GenMessage<PromoteContractRequest> = /*@__PURE__*/
+  messageDesc(file_keel_v1_contract_service, 4);
+
+/**
+ * @generated from message keel.v1.PromoteContractResponse
+ */
+export type PromoteContractResponse = Message<"keel.v1.PromoteContractResponse"> & {
+  /**
+   * The version now enforced.
+   *
+   * @generated from field: keel.v1.BehavioralContract contract = 1;
+   */
+  contract?: BehavioralContract | undefined;
+
+  /**
+   * The version it replaces; 0 when the agent had none.
+   *
+   * @generated from field: uint32 previous_version = 2;
+   */
+  previousVersion: number;
+
+  /**
+   * The agent's revision that records the promotion, and its audit chain hash.
+   *
+   * @generated from field: uint64 revision = 3;
+   */
+  revision: bigint;
+
+  /**
+   * @generated from field: string audit_hash = 4;
+   */
+  auditHash: string;
+};
+
+/**
+ * Describes the message keel.v1.PromoteContractResponse.
+ * Use `create(PromoteContractResponseSchema)` to create a new message.
+ */
+export const PromoteContractResponseSchema: GenMessage<PromoteContractResponse> = /*@__PURE__*/
+  messageDesc(file_keel_v1_contract_service, 5);
+
+/**
+ * @generated from message keel.v1.GetShadowReportRequest
+ */
+export type GetShadowReportRequest = Message<"keel.v1.GetShadowReportRequest"> & {
+  /**
+   * @generated from field: string agent_id = 1;
+   */
+  agentId: string;
+};
+
+/**
+ * Describes the message keel.v1.GetShadowReportRequest.
+ * Use `create(GetShadowReportRequestSchema)` to create a new message.
+ */
+export const GetShadowReportRequestSchema: GenMessage<GetShadowReportRequest> = /*@__PURE__*/
+  messageDesc(file_keel_v1_contract_service, 6);
+
+/**
+ * How often one rule would have blocked.
+ *
+ * @generated from message keel.v1.ShadowRuleCount
+ */
+export type ShadowRuleCount = Message<"keel.v1.ShadowRuleCount"> & {
+  /**
+   * As in ShadowEnforcement.would_block_rules, or a violation's name.
+   *
+   * @generated from field: string rule = 1;
+   */
+  rule: string;
+
+  /**
+   * Cycles on which it was violated (restricting or not).
+   *
+   * @generated from field: uint64 violated_cycles = 2;
+   */
+  violatedCycles: bigint;
+
+  /**
+   * Cycles on which it would have removed an action the answer allowed.
+   *
+   * @generated from field: uint64 would_block_cycles = 3;
+   */
+  wouldBlockCycles: bigint;
+};
+
+/**
+ * Describes the message keel.v1.ShadowRuleCount.
+ * Use `create(ShadowRuleCountSchema)` to create a new message.
+ */
+export const ShadowRuleCountSchema: GenMessage<ShadowRuleCount> = /*@__PURE__*/
+  messageDesc(file_keel_v1_contract_service, 7);
+
+/**
+ * @generated from message keel.v1.ShadowActionCount
+ */
+export type ShadowActionCount = Message<"keel.v1.ShadowActionCount"> & {
+  /**
+   * @generated from field: keel.v1.Action action = 1;
+   */
+  action: Action;
+
+  /**
+   * Cycles on which the shadow version would have removed it.
+   *
+   * @generated from field: uint64 would_block_cycles = 2;
+   */
+  wouldBlockCycles: bigint;
+};
+
+/**
+ * Describes the message keel.v1.ShadowActionCount.
+ * Use `create(ShadowActionCountSchema)` to create a new message.
+ */
+export const ShadowActionCountSchema: GenMessage<ShadowActionCount> = /*@__PURE__*/
+  messageDesc(file_keel_v1_contract_service, 8);
+
+/**
+ * @generated from message keel.v1.GetShadowReportResponse
+ */
+export type GetShadowReportResponse = Message<"keel.v1.GetShadowReportResponse"> & {
+  /**
+   * The shadow version the counts are about.
+   *
+   * @generated from field: keel.v1.BehavioralContract contract = 1;
+   */
+  contract?: BehavioralContract | undefined;
+
+  /**
+   * The version enforced meanwhile; 0 when none.
+   *
+   * @generated from field: uint32 enforced_version = 2;
+   */
+  enforcedVersion: number;
+
+  /**
+   * Cycles evaluated under this shadow version, and the engine cycle of the first.
+   *
+   * @generated from field: uint64 cycles = 3;
+   */
+  cycles: bigint;
+
+  /**
+   * @generated from field: uint64 first_cycle = 4;
+   */
+  firstCycle: bigint;
+
+  /**
+   * Cycles on which it would have removed at least one allowed action.
+   *
+   * @generated from field: uint64 would_block_cycles = 5;
+   */
+  wouldBlockCycles: bigint;
+
+  /**
+   * Cycles on which it could not be evaluated.
+   *
+   * @generated from field: uint64 error_cycles = 6;
+   */
+  errorCycles: bigint;
+
+  /**
+   * By rule name, and by action, sorted.
+   *
+   * @generated from field: repeated keel.v1.ShadowRuleCount rules = 7;
+   */
+  rules: ShadowRuleCount[];
+
+  /**
+   * @generated from field: repeated keel.v1.ShadowActionCount actions = 8;
+   */
+  actions: ShadowActionCount[];
+};
+
+/**
+ * Describes the message keel.v1.GetShadowReportResponse.
+ * Use `create(GetShadowReportResponseSchema)` to create a new message.
+ */
+export const GetShadowReportResponseSchema: GenMessage<GetShadowReportResponse> = /*@__PURE__*/
+  messageDesc(file_keel_v1_contract_service, 9);
 
 /**
  * @generated from message keel.v1.GetContractVersionRequest
@@ -113,7 +334,7 @@ export type GetContractVersionRequest = Message<"keel.v1.GetContractVersionReque
  * Use `create(GetContractVersionRequestSchema)` to create a new message.
  */
 export const GetContractVersionRequestSchema: GenMessage<GetContractVersionRequest> = /*@__PURE__*/
-  messageDesc(file_keel_v1_contract_service, 4);
+  messageDesc(file_keel_v1_contract_service, 10);
 
 /**
  * @generated from message keel.v1.GetContractVersionResponse
@@ -130,7 +351,7 @@ export type GetContractVersionResponse = Message<"keel.v1.GetContractVersionResp
  * Use `create(GetContractVersionResponseSchema)` to create a new message.
  */
 export const GetContractVersionResponseSchema: GenMessage<GetContractVersionResponse> = /*@__PURE__*/
-  messageDesc(file_keel_v1_contract_service, 5);
+  messageDesc(file_keel_v1_contract_service, 11);
 
 /**
  * @generated from message keel.v1.ListContractHistoryRequest
@@ -159,7 +380,7 @@ export type ListContractHistoryRequest = Message<"keel.v1.ListContractHistoryReq
  * Use `create(ListContractHistoryRequestSchema)` to create a new message.
  */
 export const ListContractHistoryRequestSchema: GenMessage<ListContractHistoryRequest> = /*@__PURE__*/
-  messageDesc(file_keel_v1_contract_service, 6);
+  messageDesc(file_keel_v1_contract_service, 12);
 
 /**
  * @generated from message keel.v1.ListContractHistoryResponse
@@ -181,7 +402,7 @@ export type ListContractHistoryResponse = Message<"keel.v1.ListContractHistoryRe
  * Use `create(ListContractHistoryResponseSchema)` to create a new message.
  */
 export const ListContractHistoryResponseSchema: GenMessage<ListContractHistoryResponse> = /*@__PURE__*/
-  messageDesc(file_keel_v1_contract_service, 7);
+  messageDesc(file_keel_v1_contract_service, 13);
 
 /**
  * @generated from message keel.v1.DiffContractsRequest
@@ -208,7 +429,7 @@ export type DiffContractsRequest = Message<"keel.v1.DiffContractsRequest"> & {
  * Use `create(DiffContractsRequestSchema)` to create a new message.
  */
 export const DiffContractsRequestSchema: GenMessage<DiffContractsRequest> = /*@__PURE__*/
-  messageDesc(file_keel_v1_contract_service, 8);
+  messageDesc(file_keel_v1_contract_service, 14);
 
 /**
  * One changed field.
@@ -242,7 +463,7 @@ export type FieldChange = Message<"keel.v1.FieldChange"> & {
  * Use `create(FieldChangeSchema)` to create a new message.
  */
 export const FieldChangeSchema: GenMessage<FieldChange> = /*@__PURE__*/
-  messageDesc(file_keel_v1_contract_service, 9);
+  messageDesc(file_keel_v1_contract_service, 15);
 
 /**
  * @generated from message keel.v1.DiffContractsResponse
@@ -261,7 +482,7 @@ export type DiffContractsResponse = Message<"keel.v1.DiffContractsResponse"> & {
  * Use `create(DiffContractsResponseSchema)` to create a new message.
  */
 export const DiffContractsResponseSchema: GenMessage<DiffContractsResponse> = /*@__PURE__*/
-  messageDesc(file_keel_v1_contract_service, 10);
+  messageDesc(file_keel_v1_contract_service, 16);
 
 /**
  * @generated from message keel.v1.VerifyContractRequest
@@ -292,7 +513,7 @@ export type VerifyContractRequest = Message<"keel.v1.VerifyContractRequest"> & {
  * Use `create(VerifyContractRequestSchema)` to create a new message.
  */
 export const VerifyContractRequestSchema: GenMessage<VerifyContractRequest> = /*@__PURE__*/
-  messageDesc(file_keel_v1_contract_service, 11);
+  messageDesc(file_keel_v1_contract_service, 17);
 
 /**
  * @generated from message keel.v1.VerifyContractResponse
@@ -326,7 +547,7 @@ export type VerifyContractResponse = Message<"keel.v1.VerifyContractResponse"> &
  * Use `create(VerifyContractResponseSchema)` to create a new message.
  */
 export const VerifyContractResponseSchema: GenMessage<VerifyContractResponse> = /*@__PURE__*/
-  messageDesc(file_keel_v1_contract_service, 12);
+  messageDesc(file_keel_v1_contract_service, 18);
 
 /**
  * @generated from message keel.v1.GenerateContractRequest
@@ -369,7 +590,7 @@ export type GenerateContractRequest = Message<"keel.v1.GenerateContractRequest">
  * Use `create(GenerateContractRequestSchema)` to create a new message.
  */
 export const GenerateContractRequestSchema: GenMessage<GenerateContractRequest> = /*@__PURE__*/
-  messageDesc(file_keel_v1_contract_service, 13);
+  messageDesc(file_keel_v1_contract_service, 19);
 
 /**
  * @generated from message keel.v1.GenerateContractResponse
@@ -400,7 +621,7 @@ export type GenerateContractResponse = Message<"keel.v1.GenerateContractResponse
  * Use `create(GenerateContractResponseSchema)` to create a new message.
  */
 export const GenerateContractResponseSchema: GenMessage<GenerateContractResponse> = /*@__PURE__*/
-  messageDesc(file_keel_v1_contract_service, 14);
+  messageDesc(file_keel_v1_contract_service, 20);
 
 /**
  * @generated from message keel.v1.ListSigningKeysRequest
@@ -413,7 +634,7 @@ export type ListSigningKeysRequest = Message<"keel.v1.ListSigningKeysRequest"> &
  * Use `create(ListSigningKeysRequestSchema)` to create a new message.
  */
 export const ListSigningKeysRequestSchema: GenMessage<ListSigningKeysRequest> = /*@__PURE__*/
-  messageDesc(file_keel_v1_contract_service, 15);
+  messageDesc(file_keel_v1_contract_service, 21);
 
 /**
  * @generated from message keel.v1.SigningKey
@@ -444,7 +665,7 @@ export type SigningKey = Message<"keel.v1.SigningKey"> & {
  * Use `create(SigningKeySchema)` to create a new message.
  */
 export const SigningKeySchema: GenMessage<SigningKey> = /*@__PURE__*/
-  messageDesc(file_keel_v1_contract_service, 16);
+  messageDesc(file_keel_v1_contract_service, 22);
 
 /**
  * @generated from message keel.v1.ListSigningKeysResponse
@@ -461,7 +682,37 @@ export type ListSigningKeysResponse = Message<"keel.v1.ListSigningKeysResponse">
  * Use `create(ListSigningKeysResponseSchema)` to create a new message.
  */
 export const ListSigningKeysResponseSchema: GenMessage<ListSigningKeysResponse> = /*@__PURE__*/
-  messageDesc(file_keel_v1_contract_service, 17);
+  messageDesc(file_keel_v1_contract_service, 23);
+
+/**
+ * How a put version takes part in governing its agent.
+ *
+ * @generated from enum keel.v1.ContractMode
+ */
+export enum ContractMode {
+  /**
+   * @generated from enum value: CONTRACT_MODE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: CONTRACT_MODE_ENFORCE = 1;
+   */
+  ENFORCE = 1,
+
+  /**
+   * Log-only: evaluated every cycle, its would-be restrictions recorded, nothing changed.
+   *
+   * @generated from enum value: CONTRACT_MODE_SHADOW = 2;
+   */
+  SHADOW = 2,
+}
+
+/**
+ * Describes the enum keel.v1.ContractMode.
+ */
+export const ContractModeSchema: GenEnum<ContractMode> = /*@__PURE__*/
+  enumDesc(file_keel_v1_contract_service, 0);
 
 /**
  * @generated from enum keel.v1.SealStatus
@@ -512,7 +763,7 @@ export enum SealStatus {
  * Describes the enum keel.v1.SealStatus.
  */
 export const SealStatusSchema: GenEnum<SealStatus> = /*@__PURE__*/
-  enumDesc(file_keel_v1_contract_service, 0);
+  enumDesc(file_keel_v1_contract_service, 1);
 
 /**
  * Declared behavioral contracts: versioned, optionally sealed, append-only per agent, and
@@ -533,7 +784,8 @@ export const ContractService: GenService<{
     output: typeof PutContractResponseSchema;
   },
   /**
-   * The agent's newest version.
+   * The version the agent is governed by (its newest, unless the newest is a shadow candidate),
+   * and its shadow candidate, if any.
    *
    * @generated from rpc keel.v1.ContractService.GetActiveContract
    */
@@ -589,6 +841,27 @@ export const ContractService: GenService<{
     methodKind: "unary";
     input: typeof GenerateContractRequestSchema;
     output: typeof GenerateContractResponseSchema;
+  },
+  /**
+   * Makes the agent's shadow version the enforced one, from its next cycle. Recorded as a link of
+   * the agent's audit chain.
+   *
+   * @generated from rpc keel.v1.ContractService.PromoteContract
+   */
+  promoteContract: {
+    methodKind: "unary";
+    input: typeof PromoteContractRequestSchema;
+    output: typeof PromoteContractResponseSchema;
+  },
+  /**
+   * What the agent's shadow version would have blocked since it was put: counts by rule and action.
+   *
+   * @generated from rpc keel.v1.ContractService.GetShadowReport
+   */
+  getShadowReport: {
+    methodKind: "unary";
+    input: typeof GetShadowReportRequestSchema;
+    output: typeof GetShadowReportResponseSchema;
   },
   /**
    * The public keys the server verifies seals with.

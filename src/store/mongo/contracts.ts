@@ -8,6 +8,7 @@
 import type { Db } from "mongodb";
 import { BoundedMap } from "../../bounded-map.js";
 import type { BehavioralContract } from "../../contracts/model.js";
+import type { VersionRollout } from "../../contracts/rollout.js";
 import { decodePageToken, encodePageToken, pageSizeOf } from "../page-token.js";
 import { tenantKey } from "../tenant.js";
 import { ContractVersionConflictError, type ContractStore, type Page, type PageRequest } from "../types.js";
@@ -22,7 +23,7 @@ export class MongoContractStore implements ContractStore {
 
   constructor(private readonly db: Db) {}
 
-  appendContract(tenant: string, contract: BehavioralContract): Promise<void> {
+  appendContract(tenant: string, contract: BehavioralContract, rollout?: VersionRollout): Promise<void> {
     return guarded(async () => {
       const { agentId, version } = contract;
       const conflict = () => new ContractVersionConflictError(agentId, version);
@@ -33,7 +34,15 @@ export class MongoContractStore implements ContractStore {
       }
       const data = JSON.stringify(contract);
       await this.#docs()
-        .insertOne({ _id: contractId(tenant, agentId, version), tenant, agentId, version, data })
+        .insertOne({
+          _id: contractId(tenant, agentId, version),
+          tenant,
+          agentId,
+          version,
+          data,
+          // Only a shadow put is marked: documents written before shadow mode read as ENFORCE.
+          ...(rollout?.mode === "shadow" ? { mode: "shadow" as const, base: rollout.base } : {}),
+        })
         .catch((err: unknown) => {
           throw isDuplicateKey(err) ? conflict() : err;
         });
@@ -51,6 +60,14 @@ export class MongoContractStore implements ContractStore {
       const contract = JSON.parse(doc.data) as BehavioralContract;
       this.#remember(tenant, contract);
       return copy(contract);
+    });
+  }
+
+  versionRollout(tenant: string, agentId: string, version: number): Promise<VersionRollout | null> {
+    return guarded(async () => {
+      const doc = await this.#docs().findOne({ _id: contractId(tenant, agentId, version) }, { projection: { mode: 1, base: 1 } });
+      if (!doc) return null;
+      return doc.mode === "shadow" ? { mode: "shadow", base: doc.base ?? 0 } : { mode: "enforce", base: 0 };
     });
   }
 

@@ -61,6 +61,8 @@ export interface StateDoc {
   lastSequence: number;
   /** JSON of the enforcement state; null (or missing, in documents written before it existed) when none. */
   enforcement?: string | null;
+  /** JSON of the contract rollout state; null (or missing) when none. */
+  rollout?: string | null;
   /** The audit chain's head at this revision; null (or missing) before the first chained commit. */
   auditHead?: string | null;
   updatedAtMs: number;
@@ -79,6 +81,7 @@ export interface CycleDoc {
   state: string;
   lastSequence: number;
   enforcement?: string | null;
+  rollout?: string | null;
   /** The audit chain's head after this commit (also in records.audit); null (or missing) when unchained. */
   auditHead?: string | null;
   /** JSON of the commit's history entries, drift events, snapshots and audit link. */
@@ -117,6 +120,9 @@ export interface ContractDoc {
   agentId: string;
   version: number;
   data: string;
+  /** Set on versions put as SHADOW, with the newest ENFORCE version below (absent: ENFORCE). */
+  mode?: "shadow";
+  base?: number;
 }
 
 /**
@@ -177,6 +183,7 @@ export interface Head {
   state: string;
   lastSequence: number;
   enforcement: string | null;
+  rollout: string | null;
   auditHead: string | null;
   updatedAtMs: number;
 }
@@ -188,6 +195,7 @@ export function storedStateOf(head: Head): StoredState {
     state: JSON.parse(head.state),
     lastSequence: head.lastSequence,
     ...(head.enforcement === null ? {} : { enforcement: JSON.parse(head.enforcement) }),
+    ...(head.rollout === null ? {} : { rollout: JSON.parse(head.rollout) }),
     ...(head.auditHead === null ? {} : { auditHead: head.auditHead }),
     updatedAtMs: head.updatedAtMs,
   };
@@ -202,6 +210,7 @@ export function headOfCycle(doc: CycleDoc): Head {
     state,
     lastSequence,
     enforcement: doc.enforcement ?? null,
+    rollout: doc.rollout ?? null,
     auditHead: doc.auditHead ?? null,
     updatedAtMs: doc.committedAtMs,
   };
@@ -209,7 +218,17 @@ export function headOfCycle(doc: CycleDoc): Head {
 
 export function headOfState(doc: StateDoc): Head {
   const { tenant, instanceId, revision, state, lastSequence, updatedAtMs } = doc;
-  return { tenant, instanceId, revision, state, lastSequence, enforcement: doc.enforcement ?? null, auditHead: doc.auditHead ?? null, updatedAtMs };
+  return {
+    tenant,
+    instanceId,
+    revision,
+    state,
+    lastSequence,
+    enforcement: doc.enforcement ?? null,
+    rollout: doc.rollout ?? null,
+    auditHead: doc.auditHead ?? null,
+    updatedAtMs,
+  };
 }
 
 export function headOfInstance(doc: Pick<InstanceDoc, "tenant" | "instanceId" | "initialState" | "createdAtMs">): Head {
@@ -220,6 +239,7 @@ export function headOfInstance(doc: Pick<InstanceDoc, "tenant" | "instanceId" | 
     state: doc.initialState,
     lastSequence: 0,
     enforcement: null,
+    rollout: null,
     auditHead: null,
     updatedAtMs: doc.createdAtMs,
   };
@@ -227,8 +247,8 @@ export function headOfInstance(doc: Pick<InstanceDoc, "tenant" | "instanceId" | 
 
 /** Always carries `enforcement` (null when none), so a checkpoint update also clears a stale one. */
 export function stateDoc(head: Head): StateDoc {
-  const { tenant, instanceId, revision, state, lastSequence, enforcement, auditHead, updatedAtMs } = head;
-  return { _id: agentDocId(tenant, instanceId), tenant, instanceId, revision, state, lastSequence, enforcement, auditHead, updatedAtMs };
+  const { tenant, instanceId, revision, state, lastSequence, enforcement, rollout, auditHead, updatedAtMs } = head;
+  return { _id: agentDocId(tenant, instanceId), tenant, instanceId, revision, state, lastSequence, enforcement, rollout, auditHead, updatedAtMs };
 }
 
 export function cycleDoc(commit: CycleCommit, records: CommitRecords): CycleDoc {
@@ -242,6 +262,7 @@ export function cycleDoc(commit: CycleCommit, records: CommitRecords): CycleDoc 
     state: JSON.stringify(commit.state),
     lastSequence: commit.lastSequence,
     enforcement: commit.enforcement ? JSON.stringify(commit.enforcement) : null,
+    rollout: commit.rollout ? JSON.stringify(commit.rollout) : null,
     auditHead: commit.audit ? commit.audit.head : null,
     records: JSON.stringify({ history, driftEvents, snapshots, audit: commit.audit ?? null }),
     ...sequenceRange(history),

@@ -584,8 +584,12 @@ type ExecutionContract struct {
 	// SHA-256 (lowercase hex) of the enforced behavioral contract version's canonical bytes (the
 	// bytes a seal signs); empty when the agent has none.
 	ContractVersionHash string `protobuf:"bytes,23,opt,name=contract_version_hash,json=contractVersionHash,proto3" json:"contract_version_hash,omitempty"`
-	unknownFields       protoimpl.UnknownFields
-	sizeCache           protoimpl.SizeCache
+	// What the agent's shadow (log-only) contract version would have done on this cycle, evaluated
+	// with the same inputs as enforcement; absent when the agent has none (and on answers that
+	// process nothing: GetContract, session open, Reset). It changes nothing else in this message.
+	Shadow        *ShadowEnforcement `protobuf:"bytes,24,opt,name=shadow,proto3" json:"shadow,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ExecutionContract) Reset() {
@@ -779,6 +783,106 @@ func (x *ExecutionContract) GetContractVersionHash() string {
 	return ""
 }
 
+func (x *ExecutionContract) GetShadow() *ShadowEnforcement {
+	if x != nil {
+		return x.Shadow
+	}
+	return nil
+}
+
+// A shadow contract version's would-be enforcement on one cycle. See docs/contracts.md.
+type ShadowEnforcement struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The shadow version's own report: its id, version, violations, trust, drift, restricted.
+	Enforcement *ContractEnforcement `protobuf:"bytes,1,opt,name=enforcement,proto3" json:"enforcement,omitempty"`
+	// SHA-256 (lowercase hex) of the shadow version's canonical bytes.
+	ContractVersionHash string `protobuf:"bytes,2,opt,name=contract_version_hash,json=contractVersionHash,proto3" json:"contract_version_hash,omitempty"`
+	// The actions this answer would allow were the shadow version enforced, alphabetical.
+	AllowedActions []Action `protobuf:"varint,3,rep,packed,name=allowed_actions,json=allowedActions,proto3,enum=keel.v1.Action" json:"allowed_actions,omitempty"`
+	// Actions this answer allows that the shadow version would remove, alphabetical, each with
+	// the shadow version's causes.
+	WouldBlock []*ActionRestriction `protobuf:"bytes,4,rep,name=would_block,json=wouldBlock,proto3" json:"would_block,omitempty"`
+	// The rules that would remove them, sorted: "scope/actions" (authorized_scope.actions),
+	// "engine_drift" (policy.engine_drift_restricts_at), or a restricting violation's name.
+	WouldBlockRules []string `protobuf:"bytes,5,rep,name=would_block_rules,json=wouldBlockRules,proto3" json:"would_block_rules,omitempty"`
+	// Set when the shadow version could not be evaluated; the answer is unaffected either way.
+	Error         string `protobuf:"bytes,6,opt,name=error,proto3" json:"error,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ShadowEnforcement) Reset() {
+	*x = ShadowEnforcement{}
+	mi := &file_keel_v1_contract_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ShadowEnforcement) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ShadowEnforcement) ProtoMessage() {}
+
+func (x *ShadowEnforcement) ProtoReflect() protoreflect.Message {
+	mi := &file_keel_v1_contract_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ShadowEnforcement.ProtoReflect.Descriptor instead.
+func (*ShadowEnforcement) Descriptor() ([]byte, []int) {
+	return file_keel_v1_contract_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *ShadowEnforcement) GetEnforcement() *ContractEnforcement {
+	if x != nil {
+		return x.Enforcement
+	}
+	return nil
+}
+
+func (x *ShadowEnforcement) GetContractVersionHash() string {
+	if x != nil {
+		return x.ContractVersionHash
+	}
+	return ""
+}
+
+func (x *ShadowEnforcement) GetAllowedActions() []Action {
+	if x != nil {
+		return x.AllowedActions
+	}
+	return nil
+}
+
+func (x *ShadowEnforcement) GetWouldBlock() []*ActionRestriction {
+	if x != nil {
+		return x.WouldBlock
+	}
+	return nil
+}
+
+func (x *ShadowEnforcement) GetWouldBlockRules() []string {
+	if x != nil {
+		return x.WouldBlockRules
+	}
+	return nil
+}
+
+func (x *ShadowEnforcement) GetError() string {
+	if x != nil {
+		return x.Error
+	}
+	return ""
+}
+
 // One forbidden action and why.
 type ActionRestriction struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
@@ -792,7 +896,7 @@ type ActionRestriction struct {
 
 func (x *ActionRestriction) Reset() {
 	*x = ActionRestriction{}
-	mi := &file_keel_v1_contract_proto_msgTypes[4]
+	mi := &file_keel_v1_contract_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -804,7 +908,7 @@ func (x *ActionRestriction) String() string {
 func (*ActionRestriction) ProtoMessage() {}
 
 func (x *ActionRestriction) ProtoReflect() protoreflect.Message {
-	mi := &file_keel_v1_contract_proto_msgTypes[4]
+	mi := &file_keel_v1_contract_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -817,7 +921,7 @@ func (x *ActionRestriction) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActionRestriction.ProtoReflect.Descriptor instead.
 func (*ActionRestriction) Descriptor() ([]byte, []int) {
-	return file_keel_v1_contract_proto_rawDescGZIP(), []int{4}
+	return file_keel_v1_contract_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ActionRestriction) GetAction() Action {
@@ -867,7 +971,7 @@ const file_keel_v1_contract_proto_rawDesc = "" +
 	"\x11_noise_filter_minB\x16\n" +
 	"\x14_exec_strictness_minB\x16\n" +
 	"\x14_goal_resistance_minB\x16\n" +
-	"\x14_pivot_threshold_min\"\xab\n" +
+	"\x14_pivot_threshold_min\"\xdf\n" +
 	"\n" +
 	"\x11ExecutionContract\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
@@ -897,8 +1001,17 @@ const file_keel_v1_contract_proto_rawDesc = "" +
 	"\venforcement\x18\x14 \x01(\v2\x1c.keel.v1.ContractEnforcementR\venforcement\x12>\n" +
 	"\frestrictions\x18\x15 \x03(\v2\x1a.keel.v1.ActionRestrictionR\frestrictions\x12.\n" +
 	"\x13engine_version_hash\x18\x16 \x01(\tR\x11engineVersionHash\x122\n" +
-	"\x15contract_version_hash\x18\x17 \x01(\tR\x13contractVersionHashB\x12\n" +
-	"\x10_drift_magnitude\"\x87\x01\n" +
+	"\x15contract_version_hash\x18\x17 \x01(\tR\x13contractVersionHash\x122\n" +
+	"\x06shadow\x18\x18 \x01(\v2\x1a.keel.v1.ShadowEnforcementR\x06shadowB\x12\n" +
+	"\x10_drift_magnitude\"\xc0\x02\n" +
+	"\x11ShadowEnforcement\x12>\n" +
+	"\venforcement\x18\x01 \x01(\v2\x1c.keel.v1.ContractEnforcementR\venforcement\x122\n" +
+	"\x15contract_version_hash\x18\x02 \x01(\tR\x13contractVersionHash\x128\n" +
+	"\x0fallowed_actions\x18\x03 \x03(\x0e2\x0f.keel.v1.ActionR\x0eallowedActions\x12;\n" +
+	"\vwould_block\x18\x04 \x03(\v2\x1a.keel.v1.ActionRestrictionR\n" +
+	"wouldBlock\x12*\n" +
+	"\x11would_block_rules\x18\x05 \x03(\tR\x0fwouldBlockRules\x12\x14\n" +
+	"\x05error\x18\x06 \x01(\tR\x05error\"\x87\x01\n" +
 	"\x11ActionRestriction\x12'\n" +
 	"\x06action\x18\x01 \x01(\x0e2\x0f.keel.v1.ActionR\x06action\x121\n" +
 	"\x06causes\x18\x02 \x03(\x0e2\x19.keel.v1.RestrictionCauseR\x06causes\x12\x16\n" +
@@ -956,7 +1069,7 @@ func file_keel_v1_contract_proto_rawDescGZIP() []byte {
 }
 
 var file_keel_v1_contract_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_keel_v1_contract_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_keel_v1_contract_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_keel_v1_contract_proto_goTypes = []any{
 	(Tempo)(0),                  // 0: keel.v1.Tempo
 	(RiskStyle)(0),              // 1: keel.v1.RiskStyle
@@ -967,16 +1080,17 @@ var file_keel_v1_contract_proto_goTypes = []any{
 	(*RecoveryProfile)(nil),     // 6: keel.v1.RecoveryProfile
 	(*HardLocks)(nil),           // 7: keel.v1.HardLocks
 	(*ExecutionContract)(nil),   // 8: keel.v1.ExecutionContract
-	(*ActionRestriction)(nil),   // 9: keel.v1.ActionRestriction
-	(Action)(0),                 // 10: keel.v1.Action
-	(StressLevel)(0),            // 11: keel.v1.StressLevel
-	(SystemState)(0),            // 12: keel.v1.SystemState
-	(Mode)(0),                   // 13: keel.v1.Mode
-	(DriftLevel)(0),             // 14: keel.v1.DriftLevel
-	(*ModeStrengths)(nil),       // 15: keel.v1.ModeStrengths
-	(*MemoryContext)(nil),       // 16: keel.v1.MemoryContext
-	(*SelfModelContext)(nil),    // 17: keel.v1.SelfModelContext
-	(*ContractEnforcement)(nil), // 18: keel.v1.ContractEnforcement
+	(*ShadowEnforcement)(nil),   // 9: keel.v1.ShadowEnforcement
+	(*ActionRestriction)(nil),   // 10: keel.v1.ActionRestriction
+	(Action)(0),                 // 11: keel.v1.Action
+	(StressLevel)(0),            // 12: keel.v1.StressLevel
+	(SystemState)(0),            // 13: keel.v1.SystemState
+	(Mode)(0),                   // 14: keel.v1.Mode
+	(DriftLevel)(0),             // 15: keel.v1.DriftLevel
+	(*ModeStrengths)(nil),       // 16: keel.v1.ModeStrengths
+	(*MemoryContext)(nil),       // 17: keel.v1.MemoryContext
+	(*SelfModelContext)(nil),    // 18: keel.v1.SelfModelContext
+	(*ContractEnforcement)(nil), // 19: keel.v1.ContractEnforcement
 }
 var file_keel_v1_contract_proto_depIdxs = []int32{
 	0,  // 0: keel.v1.DecisionStyle.tempo:type_name -> keel.v1.Tempo
@@ -984,29 +1098,33 @@ var file_keel_v1_contract_proto_depIdxs = []int32{
 	2,  // 2: keel.v1.DecisionStyle.expressiveness:type_name -> keel.v1.Grade
 	2,  // 3: keel.v1.DecisionStyle.commitment_threshold:type_name -> keel.v1.Grade
 	3,  // 4: keel.v1.RecoveryProfile.preferred_path:type_name -> keel.v1.RecoveryPath
-	10, // 5: keel.v1.ExecutionContract.allowed_actions:type_name -> keel.v1.Action
-	10, // 6: keel.v1.ExecutionContract.forbidden_actions:type_name -> keel.v1.Action
+	11, // 5: keel.v1.ExecutionContract.allowed_actions:type_name -> keel.v1.Action
+	11, // 6: keel.v1.ExecutionContract.forbidden_actions:type_name -> keel.v1.Action
 	5,  // 7: keel.v1.ExecutionContract.decision_style:type_name -> keel.v1.DecisionStyle
-	11, // 8: keel.v1.ExecutionContract.current_stress_level:type_name -> keel.v1.StressLevel
-	12, // 9: keel.v1.ExecutionContract.current_system_state:type_name -> keel.v1.SystemState
-	13, // 10: keel.v1.ExecutionContract.dominant_modes:type_name -> keel.v1.Mode
-	13, // 11: keel.v1.ExecutionContract.suppressed_modes:type_name -> keel.v1.Mode
+	12, // 8: keel.v1.ExecutionContract.current_stress_level:type_name -> keel.v1.StressLevel
+	13, // 9: keel.v1.ExecutionContract.current_system_state:type_name -> keel.v1.SystemState
+	14, // 10: keel.v1.ExecutionContract.dominant_modes:type_name -> keel.v1.Mode
+	14, // 11: keel.v1.ExecutionContract.suppressed_modes:type_name -> keel.v1.Mode
 	6,  // 12: keel.v1.ExecutionContract.recovery_profile:type_name -> keel.v1.RecoveryProfile
 	7,  // 13: keel.v1.ExecutionContract.hard_locks:type_name -> keel.v1.HardLocks
-	14, // 14: keel.v1.ExecutionContract.drift_level:type_name -> keel.v1.DriftLevel
-	15, // 15: keel.v1.ExecutionContract.control_vector:type_name -> keel.v1.ModeStrengths
-	13, // 16: keel.v1.ExecutionContract.composite_modes:type_name -> keel.v1.Mode
-	16, // 17: keel.v1.ExecutionContract.memory_context:type_name -> keel.v1.MemoryContext
-	17, // 18: keel.v1.ExecutionContract.self_model_context:type_name -> keel.v1.SelfModelContext
-	18, // 19: keel.v1.ExecutionContract.enforcement:type_name -> keel.v1.ContractEnforcement
-	9,  // 20: keel.v1.ExecutionContract.restrictions:type_name -> keel.v1.ActionRestriction
-	10, // 21: keel.v1.ActionRestriction.action:type_name -> keel.v1.Action
-	4,  // 22: keel.v1.ActionRestriction.causes:type_name -> keel.v1.RestrictionCause
-	23, // [23:23] is the sub-list for method output_type
-	23, // [23:23] is the sub-list for method input_type
-	23, // [23:23] is the sub-list for extension type_name
-	23, // [23:23] is the sub-list for extension extendee
-	0,  // [0:23] is the sub-list for field type_name
+	15, // 14: keel.v1.ExecutionContract.drift_level:type_name -> keel.v1.DriftLevel
+	16, // 15: keel.v1.ExecutionContract.control_vector:type_name -> keel.v1.ModeStrengths
+	14, // 16: keel.v1.ExecutionContract.composite_modes:type_name -> keel.v1.Mode
+	17, // 17: keel.v1.ExecutionContract.memory_context:type_name -> keel.v1.MemoryContext
+	18, // 18: keel.v1.ExecutionContract.self_model_context:type_name -> keel.v1.SelfModelContext
+	19, // 19: keel.v1.ExecutionContract.enforcement:type_name -> keel.v1.ContractEnforcement
+	10, // 20: keel.v1.ExecutionContract.restrictions:type_name -> keel.v1.ActionRestriction
+	9,  // 21: keel.v1.ExecutionContract.shadow:type_name -> keel.v1.ShadowEnforcement
+	19, // 22: keel.v1.ShadowEnforcement.enforcement:type_name -> keel.v1.ContractEnforcement
+	11, // 23: keel.v1.ShadowEnforcement.allowed_actions:type_name -> keel.v1.Action
+	10, // 24: keel.v1.ShadowEnforcement.would_block:type_name -> keel.v1.ActionRestriction
+	11, // 25: keel.v1.ActionRestriction.action:type_name -> keel.v1.Action
+	4,  // 26: keel.v1.ActionRestriction.causes:type_name -> keel.v1.RestrictionCause
+	27, // [27:27] is the sub-list for method output_type
+	27, // [27:27] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_keel_v1_contract_proto_init() }
@@ -1026,7 +1144,7 @@ func file_keel_v1_contract_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_keel_v1_contract_proto_rawDesc), len(file_keel_v1_contract_proto_rawDesc)),
 			NumEnums:      5,
-			NumMessages:   5,
+			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

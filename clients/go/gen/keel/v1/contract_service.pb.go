@@ -22,6 +22,57 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// How a put version takes part in governing its agent.
+type ContractMode int32
+
+const (
+	ContractMode_CONTRACT_MODE_UNSPECIFIED ContractMode = 0
+	ContractMode_CONTRACT_MODE_ENFORCE     ContractMode = 1
+	// Log-only: evaluated every cycle, its would-be restrictions recorded, nothing changed.
+	ContractMode_CONTRACT_MODE_SHADOW ContractMode = 2
+)
+
+// Enum value maps for ContractMode.
+var (
+	ContractMode_name = map[int32]string{
+		0: "CONTRACT_MODE_UNSPECIFIED",
+		1: "CONTRACT_MODE_ENFORCE",
+		2: "CONTRACT_MODE_SHADOW",
+	}
+	ContractMode_value = map[string]int32{
+		"CONTRACT_MODE_UNSPECIFIED": 0,
+		"CONTRACT_MODE_ENFORCE":     1,
+		"CONTRACT_MODE_SHADOW":      2,
+	}
+)
+
+func (x ContractMode) Enum() *ContractMode {
+	p := new(ContractMode)
+	*p = x
+	return p
+}
+
+func (x ContractMode) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ContractMode) Descriptor() protoreflect.EnumDescriptor {
+	return file_keel_v1_contract_service_proto_enumTypes[0].Descriptor()
+}
+
+func (ContractMode) Type() protoreflect.EnumType {
+	return &file_keel_v1_contract_service_proto_enumTypes[0]
+}
+
+func (x ContractMode) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ContractMode.Descriptor instead.
+func (ContractMode) EnumDescriptor() ([]byte, []int) {
+	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{0}
+}
+
 type SealStatus int32
 
 const (
@@ -69,11 +120,11 @@ func (x SealStatus) String() string {
 }
 
 func (SealStatus) Descriptor() protoreflect.EnumDescriptor {
-	return file_keel_v1_contract_service_proto_enumTypes[0].Descriptor()
+	return file_keel_v1_contract_service_proto_enumTypes[1].Descriptor()
 }
 
 func (SealStatus) Type() protoreflect.EnumType {
-	return &file_keel_v1_contract_service_proto_enumTypes[0]
+	return &file_keel_v1_contract_service_proto_enumTypes[1]
 }
 
 func (x SealStatus) Number() protoreflect.EnumNumber {
@@ -82,14 +133,17 @@ func (x SealStatus) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use SealStatus.Descriptor instead.
 func (SealStatus) EnumDescriptor() ([]byte, []int) {
-	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{0}
+	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{1}
 }
 
 type PutContractRequest struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
 	Contract *BehavioralContract    `protobuf:"bytes,1,opt,name=contract,proto3" json:"contract,omitempty"`
 	// Seal with the server's signing key (the contract must not carry a signature).
-	Seal          bool `protobuf:"varint,2,opt,name=seal,proto3" json:"seal,omitempty"`
+	Seal bool `protobuf:"varint,2,opt,name=seal,proto3" json:"seal,omitempty"`
+	// ENFORCE (the default) governs the agent from its next cycle; SHADOW only evaluates the version
+	// beside the enforced one until it is promoted (PromoteContract) or superseded by a later put.
+	Mode          ContractMode `protobuf:"varint,3,opt,name=mode,proto3,enum=keel.v1.ContractMode" json:"mode,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -136,6 +190,13 @@ func (x *PutContractRequest) GetSeal() bool {
 		return x.Seal
 	}
 	return false
+}
+
+func (x *PutContractRequest) GetMode() ContractMode {
+	if x != nil {
+		return x.Mode
+	}
+	return ContractMode_CONTRACT_MODE_UNSPECIFIED
 }
 
 type PutContractResponse struct {
@@ -228,8 +289,11 @@ func (x *GetActiveContractRequest) GetAgentId() string {
 }
 
 type GetActiveContractResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Contract      *BehavioralContract    `protobuf:"bytes,1,opt,name=contract,proto3" json:"contract,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The enforced version; absent when the agent has only a shadow version.
+	Contract *BehavioralContract `protobuf:"bytes,1,opt,name=contract,proto3" json:"contract,omitempty"`
+	// The shadow candidate; absent when there is none.
+	Shadow        *BehavioralContract `protobuf:"bytes,2,opt,name=shadow,proto3" json:"shadow,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -271,6 +335,404 @@ func (x *GetActiveContractResponse) GetContract() *BehavioralContract {
 	return nil
 }
 
+func (x *GetActiveContractResponse) GetShadow() *BehavioralContract {
+	if x != nil {
+		return x.Shadow
+	}
+	return nil
+}
+
+type PromoteContractRequest struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	AgentId string                 `protobuf:"bytes,1,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
+	// The shadow version expected; 0 for whichever it is. Another one is FAILED_PRECONDITION.
+	Version       uint32 `protobuf:"varint,2,opt,name=version,proto3" json:"version,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PromoteContractRequest) Reset() {
+	*x = PromoteContractRequest{}
+	mi := &file_keel_v1_contract_service_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PromoteContractRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PromoteContractRequest) ProtoMessage() {}
+
+func (x *PromoteContractRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_keel_v1_contract_service_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PromoteContractRequest.ProtoReflect.Descriptor instead.
+func (*PromoteContractRequest) Descriptor() ([]byte, []int) {
+	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *PromoteContractRequest) GetAgentId() string {
+	if x != nil {
+		return x.AgentId
+	}
+	return ""
+}
+
+func (x *PromoteContractRequest) GetVersion() uint32 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+type PromoteContractResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The version now enforced.
+	Contract *BehavioralContract `protobuf:"bytes,1,opt,name=contract,proto3" json:"contract,omitempty"`
+	// The version it replaces; 0 when the agent had none.
+	PreviousVersion uint32 `protobuf:"varint,2,opt,name=previous_version,json=previousVersion,proto3" json:"previous_version,omitempty"`
+	// The agent's revision that records the promotion, and its audit chain hash.
+	Revision      uint64 `protobuf:"varint,3,opt,name=revision,proto3" json:"revision,omitempty"`
+	AuditHash     string `protobuf:"bytes,4,opt,name=audit_hash,json=auditHash,proto3" json:"audit_hash,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PromoteContractResponse) Reset() {
+	*x = PromoteContractResponse{}
+	mi := &file_keel_v1_contract_service_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PromoteContractResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PromoteContractResponse) ProtoMessage() {}
+
+func (x *PromoteContractResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_keel_v1_contract_service_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PromoteContractResponse.ProtoReflect.Descriptor instead.
+func (*PromoteContractResponse) Descriptor() ([]byte, []int) {
+	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *PromoteContractResponse) GetContract() *BehavioralContract {
+	if x != nil {
+		return x.Contract
+	}
+	return nil
+}
+
+func (x *PromoteContractResponse) GetPreviousVersion() uint32 {
+	if x != nil {
+		return x.PreviousVersion
+	}
+	return 0
+}
+
+func (x *PromoteContractResponse) GetRevision() uint64 {
+	if x != nil {
+		return x.Revision
+	}
+	return 0
+}
+
+func (x *PromoteContractResponse) GetAuditHash() string {
+	if x != nil {
+		return x.AuditHash
+	}
+	return ""
+}
+
+type GetShadowReportRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AgentId       string                 `protobuf:"bytes,1,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetShadowReportRequest) Reset() {
+	*x = GetShadowReportRequest{}
+	mi := &file_keel_v1_contract_service_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetShadowReportRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetShadowReportRequest) ProtoMessage() {}
+
+func (x *GetShadowReportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_keel_v1_contract_service_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetShadowReportRequest.ProtoReflect.Descriptor instead.
+func (*GetShadowReportRequest) Descriptor() ([]byte, []int) {
+	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *GetShadowReportRequest) GetAgentId() string {
+	if x != nil {
+		return x.AgentId
+	}
+	return ""
+}
+
+// How often one rule would have blocked.
+type ShadowRuleCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// As in ShadowEnforcement.would_block_rules, or a violation's name.
+	Rule string `protobuf:"bytes,1,opt,name=rule,proto3" json:"rule,omitempty"`
+	// Cycles on which it was violated (restricting or not).
+	ViolatedCycles uint64 `protobuf:"varint,2,opt,name=violated_cycles,json=violatedCycles,proto3" json:"violated_cycles,omitempty"`
+	// Cycles on which it would have removed an action the answer allowed.
+	WouldBlockCycles uint64 `protobuf:"varint,3,opt,name=would_block_cycles,json=wouldBlockCycles,proto3" json:"would_block_cycles,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *ShadowRuleCount) Reset() {
+	*x = ShadowRuleCount{}
+	mi := &file_keel_v1_contract_service_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ShadowRuleCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ShadowRuleCount) ProtoMessage() {}
+
+func (x *ShadowRuleCount) ProtoReflect() protoreflect.Message {
+	mi := &file_keel_v1_contract_service_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ShadowRuleCount.ProtoReflect.Descriptor instead.
+func (*ShadowRuleCount) Descriptor() ([]byte, []int) {
+	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ShadowRuleCount) GetRule() string {
+	if x != nil {
+		return x.Rule
+	}
+	return ""
+}
+
+func (x *ShadowRuleCount) GetViolatedCycles() uint64 {
+	if x != nil {
+		return x.ViolatedCycles
+	}
+	return 0
+}
+
+func (x *ShadowRuleCount) GetWouldBlockCycles() uint64 {
+	if x != nil {
+		return x.WouldBlockCycles
+	}
+	return 0
+}
+
+type ShadowActionCount struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Action Action                 `protobuf:"varint,1,opt,name=action,proto3,enum=keel.v1.Action" json:"action,omitempty"`
+	// Cycles on which the shadow version would have removed it.
+	WouldBlockCycles uint64 `protobuf:"varint,2,opt,name=would_block_cycles,json=wouldBlockCycles,proto3" json:"would_block_cycles,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *ShadowActionCount) Reset() {
+	*x = ShadowActionCount{}
+	mi := &file_keel_v1_contract_service_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ShadowActionCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ShadowActionCount) ProtoMessage() {}
+
+func (x *ShadowActionCount) ProtoReflect() protoreflect.Message {
+	mi := &file_keel_v1_contract_service_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ShadowActionCount.ProtoReflect.Descriptor instead.
+func (*ShadowActionCount) Descriptor() ([]byte, []int) {
+	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *ShadowActionCount) GetAction() Action {
+	if x != nil {
+		return x.Action
+	}
+	return Action_ACTION_UNSPECIFIED
+}
+
+func (x *ShadowActionCount) GetWouldBlockCycles() uint64 {
+	if x != nil {
+		return x.WouldBlockCycles
+	}
+	return 0
+}
+
+type GetShadowReportResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The shadow version the counts are about.
+	Contract *BehavioralContract `protobuf:"bytes,1,opt,name=contract,proto3" json:"contract,omitempty"`
+	// The version enforced meanwhile; 0 when none.
+	EnforcedVersion uint32 `protobuf:"varint,2,opt,name=enforced_version,json=enforcedVersion,proto3" json:"enforced_version,omitempty"`
+	// Cycles evaluated under this shadow version, and the engine cycle of the first.
+	Cycles     uint64 `protobuf:"varint,3,opt,name=cycles,proto3" json:"cycles,omitempty"`
+	FirstCycle uint64 `protobuf:"varint,4,opt,name=first_cycle,json=firstCycle,proto3" json:"first_cycle,omitempty"`
+	// Cycles on which it would have removed at least one allowed action.
+	WouldBlockCycles uint64 `protobuf:"varint,5,opt,name=would_block_cycles,json=wouldBlockCycles,proto3" json:"would_block_cycles,omitempty"`
+	// Cycles on which it could not be evaluated.
+	ErrorCycles uint64 `protobuf:"varint,6,opt,name=error_cycles,json=errorCycles,proto3" json:"error_cycles,omitempty"`
+	// By rule name, and by action, sorted.
+	Rules         []*ShadowRuleCount   `protobuf:"bytes,7,rep,name=rules,proto3" json:"rules,omitempty"`
+	Actions       []*ShadowActionCount `protobuf:"bytes,8,rep,name=actions,proto3" json:"actions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetShadowReportResponse) Reset() {
+	*x = GetShadowReportResponse{}
+	mi := &file_keel_v1_contract_service_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetShadowReportResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetShadowReportResponse) ProtoMessage() {}
+
+func (x *GetShadowReportResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_keel_v1_contract_service_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetShadowReportResponse.ProtoReflect.Descriptor instead.
+func (*GetShadowReportResponse) Descriptor() ([]byte, []int) {
+	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *GetShadowReportResponse) GetContract() *BehavioralContract {
+	if x != nil {
+		return x.Contract
+	}
+	return nil
+}
+
+func (x *GetShadowReportResponse) GetEnforcedVersion() uint32 {
+	if x != nil {
+		return x.EnforcedVersion
+	}
+	return 0
+}
+
+func (x *GetShadowReportResponse) GetCycles() uint64 {
+	if x != nil {
+		return x.Cycles
+	}
+	return 0
+}
+
+func (x *GetShadowReportResponse) GetFirstCycle() uint64 {
+	if x != nil {
+		return x.FirstCycle
+	}
+	return 0
+}
+
+func (x *GetShadowReportResponse) GetWouldBlockCycles() uint64 {
+	if x != nil {
+		return x.WouldBlockCycles
+	}
+	return 0
+}
+
+func (x *GetShadowReportResponse) GetErrorCycles() uint64 {
+	if x != nil {
+		return x.ErrorCycles
+	}
+	return 0
+}
+
+func (x *GetShadowReportResponse) GetRules() []*ShadowRuleCount {
+	if x != nil {
+		return x.Rules
+	}
+	return nil
+}
+
+func (x *GetShadowReportResponse) GetActions() []*ShadowActionCount {
+	if x != nil {
+		return x.Actions
+	}
+	return nil
+}
+
 type GetContractVersionRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	AgentId       string                 `protobuf:"bytes,1,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
@@ -281,7 +743,7 @@ type GetContractVersionRequest struct {
 
 func (x *GetContractVersionRequest) Reset() {
 	*x = GetContractVersionRequest{}
-	mi := &file_keel_v1_contract_service_proto_msgTypes[4]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -293,7 +755,7 @@ func (x *GetContractVersionRequest) String() string {
 func (*GetContractVersionRequest) ProtoMessage() {}
 
 func (x *GetContractVersionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_keel_v1_contract_service_proto_msgTypes[4]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -306,7 +768,7 @@ func (x *GetContractVersionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetContractVersionRequest.ProtoReflect.Descriptor instead.
 func (*GetContractVersionRequest) Descriptor() ([]byte, []int) {
-	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{4}
+	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *GetContractVersionRequest) GetAgentId() string {
@@ -332,7 +794,7 @@ type GetContractVersionResponse struct {
 
 func (x *GetContractVersionResponse) Reset() {
 	*x = GetContractVersionResponse{}
-	mi := &file_keel_v1_contract_service_proto_msgTypes[5]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -344,7 +806,7 @@ func (x *GetContractVersionResponse) String() string {
 func (*GetContractVersionResponse) ProtoMessage() {}
 
 func (x *GetContractVersionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_keel_v1_contract_service_proto_msgTypes[5]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -357,7 +819,7 @@ func (x *GetContractVersionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetContractVersionResponse.ProtoReflect.Descriptor instead.
 func (*GetContractVersionResponse) Descriptor() ([]byte, []int) {
-	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{5}
+	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *GetContractVersionResponse) GetContract() *BehavioralContract {
@@ -379,7 +841,7 @@ type ListContractHistoryRequest struct {
 
 func (x *ListContractHistoryRequest) Reset() {
 	*x = ListContractHistoryRequest{}
-	mi := &file_keel_v1_contract_service_proto_msgTypes[6]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -391,7 +853,7 @@ func (x *ListContractHistoryRequest) String() string {
 func (*ListContractHistoryRequest) ProtoMessage() {}
 
 func (x *ListContractHistoryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_keel_v1_contract_service_proto_msgTypes[6]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -404,7 +866,7 @@ func (x *ListContractHistoryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListContractHistoryRequest.ProtoReflect.Descriptor instead.
 func (*ListContractHistoryRequest) Descriptor() ([]byte, []int) {
-	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{6}
+	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ListContractHistoryRequest) GetAgentId() string {
@@ -438,7 +900,7 @@ type ListContractHistoryResponse struct {
 
 func (x *ListContractHistoryResponse) Reset() {
 	*x = ListContractHistoryResponse{}
-	mi := &file_keel_v1_contract_service_proto_msgTypes[7]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -450,7 +912,7 @@ func (x *ListContractHistoryResponse) String() string {
 func (*ListContractHistoryResponse) ProtoMessage() {}
 
 func (x *ListContractHistoryResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_keel_v1_contract_service_proto_msgTypes[7]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -463,7 +925,7 @@ func (x *ListContractHistoryResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListContractHistoryResponse.ProtoReflect.Descriptor instead.
 func (*ListContractHistoryResponse) Descriptor() ([]byte, []int) {
-	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{7}
+	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ListContractHistoryResponse) GetContracts() []*BehavioralContract {
@@ -491,7 +953,7 @@ type DiffContractsRequest struct {
 
 func (x *DiffContractsRequest) Reset() {
 	*x = DiffContractsRequest{}
-	mi := &file_keel_v1_contract_service_proto_msgTypes[8]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -503,7 +965,7 @@ func (x *DiffContractsRequest) String() string {
 func (*DiffContractsRequest) ProtoMessage() {}
 
 func (x *DiffContractsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_keel_v1_contract_service_proto_msgTypes[8]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -516,7 +978,7 @@ func (x *DiffContractsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DiffContractsRequest.ProtoReflect.Descriptor instead.
 func (*DiffContractsRequest) Descriptor() ([]byte, []int) {
-	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{8}
+	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *DiffContractsRequest) GetAgentId() string {
@@ -555,7 +1017,7 @@ type FieldChange struct {
 
 func (x *FieldChange) Reset() {
 	*x = FieldChange{}
-	mi := &file_keel_v1_contract_service_proto_msgTypes[9]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -567,7 +1029,7 @@ func (x *FieldChange) String() string {
 func (*FieldChange) ProtoMessage() {}
 
 func (x *FieldChange) ProtoReflect() protoreflect.Message {
-	mi := &file_keel_v1_contract_service_proto_msgTypes[9]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -580,7 +1042,7 @@ func (x *FieldChange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FieldChange.ProtoReflect.Descriptor instead.
 func (*FieldChange) Descriptor() ([]byte, []int) {
-	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{9}
+	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *FieldChange) GetPath() string {
@@ -614,7 +1076,7 @@ type DiffContractsResponse struct {
 
 func (x *DiffContractsResponse) Reset() {
 	*x = DiffContractsResponse{}
-	mi := &file_keel_v1_contract_service_proto_msgTypes[10]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -626,7 +1088,7 @@ func (x *DiffContractsResponse) String() string {
 func (*DiffContractsResponse) ProtoMessage() {}
 
 func (x *DiffContractsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_keel_v1_contract_service_proto_msgTypes[10]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -639,7 +1101,7 @@ func (x *DiffContractsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DiffContractsResponse.ProtoReflect.Descriptor instead.
 func (*DiffContractsResponse) Descriptor() ([]byte, []int) {
-	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{10}
+	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *DiffContractsResponse) GetChanges() []*FieldChange {
@@ -662,7 +1124,7 @@ type VerifyContractRequest struct {
 
 func (x *VerifyContractRequest) Reset() {
 	*x = VerifyContractRequest{}
-	mi := &file_keel_v1_contract_service_proto_msgTypes[11]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -674,7 +1136,7 @@ func (x *VerifyContractRequest) String() string {
 func (*VerifyContractRequest) ProtoMessage() {}
 
 func (x *VerifyContractRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_keel_v1_contract_service_proto_msgTypes[11]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -687,7 +1149,7 @@ func (x *VerifyContractRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyContractRequest.ProtoReflect.Descriptor instead.
 func (*VerifyContractRequest) Descriptor() ([]byte, []int) {
-	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{11}
+	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *VerifyContractRequest) GetContract() *BehavioralContract {
@@ -724,7 +1186,7 @@ type VerifyContractResponse struct {
 
 func (x *VerifyContractResponse) Reset() {
 	*x = VerifyContractResponse{}
-	mi := &file_keel_v1_contract_service_proto_msgTypes[12]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -736,7 +1198,7 @@ func (x *VerifyContractResponse) String() string {
 func (*VerifyContractResponse) ProtoMessage() {}
 
 func (x *VerifyContractResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_keel_v1_contract_service_proto_msgTypes[12]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -749,7 +1211,7 @@ func (x *VerifyContractResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyContractResponse.ProtoReflect.Descriptor instead.
 func (*VerifyContractResponse) Descriptor() ([]byte, []int) {
-	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{12}
+	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *VerifyContractResponse) GetValid() bool {
@@ -796,7 +1258,7 @@ type GenerateContractRequest struct {
 
 func (x *GenerateContractRequest) Reset() {
 	*x = GenerateContractRequest{}
-	mi := &file_keel_v1_contract_service_proto_msgTypes[13]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -808,7 +1270,7 @@ func (x *GenerateContractRequest) String() string {
 func (*GenerateContractRequest) ProtoMessage() {}
 
 func (x *GenerateContractRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_keel_v1_contract_service_proto_msgTypes[13]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -821,7 +1283,7 @@ func (x *GenerateContractRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GenerateContractRequest.ProtoReflect.Descriptor instead.
 func (*GenerateContractRequest) Descriptor() ([]byte, []int) {
-	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{13}
+	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *GenerateContractRequest) GetAgentId() string {
@@ -872,7 +1334,7 @@ type GenerateContractResponse struct {
 
 func (x *GenerateContractResponse) Reset() {
 	*x = GenerateContractResponse{}
-	mi := &file_keel_v1_contract_service_proto_msgTypes[14]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -884,7 +1346,7 @@ func (x *GenerateContractResponse) String() string {
 func (*GenerateContractResponse) ProtoMessage() {}
 
 func (x *GenerateContractResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_keel_v1_contract_service_proto_msgTypes[14]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -897,7 +1359,7 @@ func (x *GenerateContractResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GenerateContractResponse.ProtoReflect.Descriptor instead.
 func (*GenerateContractResponse) Descriptor() ([]byte, []int) {
-	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{14}
+	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *GenerateContractResponse) GetContract() *BehavioralContract {
@@ -929,7 +1391,7 @@ type ListSigningKeysRequest struct {
 
 func (x *ListSigningKeysRequest) Reset() {
 	*x = ListSigningKeysRequest{}
-	mi := &file_keel_v1_contract_service_proto_msgTypes[15]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -941,7 +1403,7 @@ func (x *ListSigningKeysRequest) String() string {
 func (*ListSigningKeysRequest) ProtoMessage() {}
 
 func (x *ListSigningKeysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_keel_v1_contract_service_proto_msgTypes[15]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -954,7 +1416,7 @@ func (x *ListSigningKeysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSigningKeysRequest.ProtoReflect.Descriptor instead.
 func (*ListSigningKeysRequest) Descriptor() ([]byte, []int) {
-	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{15}
+	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{21}
 }
 
 type SigningKey struct {
@@ -970,7 +1432,7 @@ type SigningKey struct {
 
 func (x *SigningKey) Reset() {
 	*x = SigningKey{}
-	mi := &file_keel_v1_contract_service_proto_msgTypes[16]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -982,7 +1444,7 @@ func (x *SigningKey) String() string {
 func (*SigningKey) ProtoMessage() {}
 
 func (x *SigningKey) ProtoReflect() protoreflect.Message {
-	mi := &file_keel_v1_contract_service_proto_msgTypes[16]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -995,7 +1457,7 @@ func (x *SigningKey) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SigningKey.ProtoReflect.Descriptor instead.
 func (*SigningKey) Descriptor() ([]byte, []int) {
-	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{16}
+	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *SigningKey) GetKeyId() string {
@@ -1028,7 +1490,7 @@ type ListSigningKeysResponse struct {
 
 func (x *ListSigningKeysResponse) Reset() {
 	*x = ListSigningKeysResponse{}
-	mi := &file_keel_v1_contract_service_proto_msgTypes[17]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1040,7 +1502,7 @@ func (x *ListSigningKeysResponse) String() string {
 func (*ListSigningKeysResponse) ProtoMessage() {}
 
 func (x *ListSigningKeysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_keel_v1_contract_service_proto_msgTypes[17]
+	mi := &file_keel_v1_contract_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1053,7 +1515,7 @@ func (x *ListSigningKeysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSigningKeysResponse.ProtoReflect.Descriptor instead.
 func (*ListSigningKeysResponse) Descriptor() ([]byte, []int) {
-	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{17}
+	return file_keel_v1_contract_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ListSigningKeysResponse) GetKeys() []*SigningKey {
@@ -1067,16 +1529,46 @@ var File_keel_v1_contract_service_proto protoreflect.FileDescriptor
 
 const file_keel_v1_contract_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1ekeel/v1/contract_service.proto\x12\akeel.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a!keel/v1/behavioral_contract.proto\"a\n" +
+	"\x1ekeel/v1/contract_service.proto\x12\akeel.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a!keel/v1/behavioral_contract.proto\x1a\x13keel/v1/modes.proto\"\x8c\x01\n" +
 	"\x12PutContractRequest\x127\n" +
 	"\bcontract\x18\x01 \x01(\v2\x1b.keel.v1.BehavioralContractR\bcontract\x12\x12\n" +
-	"\x04seal\x18\x02 \x01(\bR\x04seal\"N\n" +
+	"\x04seal\x18\x02 \x01(\bR\x04seal\x12)\n" +
+	"\x04mode\x18\x03 \x01(\x0e2\x15.keel.v1.ContractModeR\x04mode\"N\n" +
 	"\x13PutContractResponse\x127\n" +
 	"\bcontract\x18\x01 \x01(\v2\x1b.keel.v1.BehavioralContractR\bcontract\"5\n" +
 	"\x18GetActiveContractRequest\x12\x19\n" +
-	"\bagent_id\x18\x01 \x01(\tR\aagentId\"T\n" +
+	"\bagent_id\x18\x01 \x01(\tR\aagentId\"\x89\x01\n" +
 	"\x19GetActiveContractResponse\x127\n" +
-	"\bcontract\x18\x01 \x01(\v2\x1b.keel.v1.BehavioralContractR\bcontract\"P\n" +
+	"\bcontract\x18\x01 \x01(\v2\x1b.keel.v1.BehavioralContractR\bcontract\x123\n" +
+	"\x06shadow\x18\x02 \x01(\v2\x1b.keel.v1.BehavioralContractR\x06shadow\"M\n" +
+	"\x16PromoteContractRequest\x12\x19\n" +
+	"\bagent_id\x18\x01 \x01(\tR\aagentId\x12\x18\n" +
+	"\aversion\x18\x02 \x01(\rR\aversion\"\xb8\x01\n" +
+	"\x17PromoteContractResponse\x127\n" +
+	"\bcontract\x18\x01 \x01(\v2\x1b.keel.v1.BehavioralContractR\bcontract\x12)\n" +
+	"\x10previous_version\x18\x02 \x01(\rR\x0fpreviousVersion\x12\x1a\n" +
+	"\brevision\x18\x03 \x01(\x04R\brevision\x12\x1d\n" +
+	"\n" +
+	"audit_hash\x18\x04 \x01(\tR\tauditHash\"3\n" +
+	"\x16GetShadowReportRequest\x12\x19\n" +
+	"\bagent_id\x18\x01 \x01(\tR\aagentId\"|\n" +
+	"\x0fShadowRuleCount\x12\x12\n" +
+	"\x04rule\x18\x01 \x01(\tR\x04rule\x12'\n" +
+	"\x0fviolated_cycles\x18\x02 \x01(\x04R\x0eviolatedCycles\x12,\n" +
+	"\x12would_block_cycles\x18\x03 \x01(\x04R\x10wouldBlockCycles\"j\n" +
+	"\x11ShadowActionCount\x12'\n" +
+	"\x06action\x18\x01 \x01(\x0e2\x0f.keel.v1.ActionR\x06action\x12,\n" +
+	"\x12would_block_cycles\x18\x02 \x01(\x04R\x10wouldBlockCycles\"\xed\x02\n" +
+	"\x17GetShadowReportResponse\x127\n" +
+	"\bcontract\x18\x01 \x01(\v2\x1b.keel.v1.BehavioralContractR\bcontract\x12)\n" +
+	"\x10enforced_version\x18\x02 \x01(\rR\x0fenforcedVersion\x12\x16\n" +
+	"\x06cycles\x18\x03 \x01(\x04R\x06cycles\x12\x1f\n" +
+	"\vfirst_cycle\x18\x04 \x01(\x04R\n" +
+	"firstCycle\x12,\n" +
+	"\x12would_block_cycles\x18\x05 \x01(\x04R\x10wouldBlockCycles\x12!\n" +
+	"\ferror_cycles\x18\x06 \x01(\x04R\verrorCycles\x12.\n" +
+	"\x05rules\x18\a \x03(\v2\x18.keel.v1.ShadowRuleCountR\x05rules\x124\n" +
+	"\aactions\x18\b \x03(\v2\x1a.keel.v1.ShadowActionCountR\aactions\"P\n" +
 	"\x19GetContractVersionRequest\x12\x19\n" +
 	"\bagent_id\x18\x01 \x01(\tR\aagentId\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\rR\aversion\"U\n" +
@@ -1128,7 +1620,11 @@ const file_keel_v1_contract_service_proto_rawDesc = "" +
 	"\x0epublic_key_pem\x18\x02 \x01(\tR\fpublicKeyPem\x12\x18\n" +
 	"\asigning\x18\x03 \x01(\bR\asigning\"B\n" +
 	"\x17ListSigningKeysResponse\x12'\n" +
-	"\x04keys\x18\x01 \x03(\v2\x13.keel.v1.SigningKeyR\x04keys*\xae\x01\n" +
+	"\x04keys\x18\x01 \x03(\v2\x13.keel.v1.SigningKeyR\x04keys*b\n" +
+	"\fContractMode\x12\x1d\n" +
+	"\x19CONTRACT_MODE_UNSPECIFIED\x10\x00\x12\x19\n" +
+	"\x15CONTRACT_MODE_ENFORCE\x10\x01\x12\x18\n" +
+	"\x14CONTRACT_MODE_SHADOW\x10\x02*\xae\x01\n" +
 	"\n" +
 	"SealStatus\x12\x1b\n" +
 	"\x17SEAL_STATUS_UNSPECIFIED\x10\x00\x12\x15\n" +
@@ -1136,7 +1632,7 @@ const file_keel_v1_contract_service_proto_rawDesc = "" +
 	"\x14SEAL_STATUS_UNSEALED\x10\x02\x12\x1e\n" +
 	"\x1aSEAL_STATUS_UNKNOWN_SIGNER\x10\x03\x12\x19\n" +
 	"\x15SEAL_STATUS_MALFORMED\x10\x04\x12\x17\n" +
-	"\x13SEAL_STATUS_INVALID\x10\x052\xe8\x05\n" +
+	"\x13SEAL_STATUS_INVALID\x10\x052\x99\a\n" +
 	"\x0fContractService\x12H\n" +
 	"\vPutContract\x12\x1b.keel.v1.PutContractRequest\x1a\x1c.keel.v1.PutContractResponse\x12_\n" +
 	"\x11GetActiveContract\x12!.keel.v1.GetActiveContractRequest\x1a\".keel.v1.GetActiveContractResponse\"\x03\x90\x02\x01\x12b\n" +
@@ -1144,7 +1640,9 @@ const file_keel_v1_contract_service_proto_rawDesc = "" +
 	"\x13ListContractHistory\x12#.keel.v1.ListContractHistoryRequest\x1a$.keel.v1.ListContractHistoryResponse\"\x03\x90\x02\x01\x12S\n" +
 	"\rDiffContracts\x12\x1d.keel.v1.DiffContractsRequest\x1a\x1e.keel.v1.DiffContractsResponse\"\x03\x90\x02\x01\x12V\n" +
 	"\x0eVerifyContract\x12\x1e.keel.v1.VerifyContractRequest\x1a\x1f.keel.v1.VerifyContractResponse\"\x03\x90\x02\x01\x12W\n" +
-	"\x10GenerateContract\x12 .keel.v1.GenerateContractRequest\x1a!.keel.v1.GenerateContractResponse\x12Y\n" +
+	"\x10GenerateContract\x12 .keel.v1.GenerateContractRequest\x1a!.keel.v1.GenerateContractResponse\x12T\n" +
+	"\x0fPromoteContract\x12\x1f.keel.v1.PromoteContractRequest\x1a .keel.v1.PromoteContractResponse\x12Y\n" +
+	"\x0fGetShadowReport\x12\x1f.keel.v1.GetShadowReportRequest\x1a .keel.v1.GetShadowReportResponse\"\x03\x90\x02\x01\x12Y\n" +
 	"\x0fListSigningKeys\x12\x1f.keel.v1.ListSigningKeysRequest\x1a .keel.v1.ListSigningKeysResponse\"\x03\x90\x02\x01B\x9c\x01\n" +
 	"\vcom.keel.v1B\x14ContractServiceProtoP\x01Z:github.com/keel-runtime/keel/clients/go/gen/keel/v1;keelv1\xa2\x02\x03KXX\xaa\x02\aKeel.V1\xca\x02\aKeel\\V1\xe2\x02\x13Keel\\V1\\GPBMetadata\xea\x02\bKeel::V1b\x06proto3"
 
@@ -1160,65 +1658,84 @@ func file_keel_v1_contract_service_proto_rawDescGZIP() []byte {
 	return file_keel_v1_contract_service_proto_rawDescData
 }
 
-var file_keel_v1_contract_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_keel_v1_contract_service_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
+var file_keel_v1_contract_service_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_keel_v1_contract_service_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
 var file_keel_v1_contract_service_proto_goTypes = []any{
-	(SealStatus)(0),                     // 0: keel.v1.SealStatus
-	(*PutContractRequest)(nil),          // 1: keel.v1.PutContractRequest
-	(*PutContractResponse)(nil),         // 2: keel.v1.PutContractResponse
-	(*GetActiveContractRequest)(nil),    // 3: keel.v1.GetActiveContractRequest
-	(*GetActiveContractResponse)(nil),   // 4: keel.v1.GetActiveContractResponse
-	(*GetContractVersionRequest)(nil),   // 5: keel.v1.GetContractVersionRequest
-	(*GetContractVersionResponse)(nil),  // 6: keel.v1.GetContractVersionResponse
-	(*ListContractHistoryRequest)(nil),  // 7: keel.v1.ListContractHistoryRequest
-	(*ListContractHistoryResponse)(nil), // 8: keel.v1.ListContractHistoryResponse
-	(*DiffContractsRequest)(nil),        // 9: keel.v1.DiffContractsRequest
-	(*FieldChange)(nil),                 // 10: keel.v1.FieldChange
-	(*DiffContractsResponse)(nil),       // 11: keel.v1.DiffContractsResponse
-	(*VerifyContractRequest)(nil),       // 12: keel.v1.VerifyContractRequest
-	(*VerifyContractResponse)(nil),      // 13: keel.v1.VerifyContractResponse
-	(*GenerateContractRequest)(nil),     // 14: keel.v1.GenerateContractRequest
-	(*GenerateContractResponse)(nil),    // 15: keel.v1.GenerateContractResponse
-	(*ListSigningKeysRequest)(nil),      // 16: keel.v1.ListSigningKeysRequest
-	(*SigningKey)(nil),                  // 17: keel.v1.SigningKey
-	(*ListSigningKeysResponse)(nil),     // 18: keel.v1.ListSigningKeysResponse
-	(*BehavioralContract)(nil),          // 19: keel.v1.BehavioralContract
-	(*structpb.Value)(nil),              // 20: google.protobuf.Value
+	(ContractMode)(0),                   // 0: keel.v1.ContractMode
+	(SealStatus)(0),                     // 1: keel.v1.SealStatus
+	(*PutContractRequest)(nil),          // 2: keel.v1.PutContractRequest
+	(*PutContractResponse)(nil),         // 3: keel.v1.PutContractResponse
+	(*GetActiveContractRequest)(nil),    // 4: keel.v1.GetActiveContractRequest
+	(*GetActiveContractResponse)(nil),   // 5: keel.v1.GetActiveContractResponse
+	(*PromoteContractRequest)(nil),      // 6: keel.v1.PromoteContractRequest
+	(*PromoteContractResponse)(nil),     // 7: keel.v1.PromoteContractResponse
+	(*GetShadowReportRequest)(nil),      // 8: keel.v1.GetShadowReportRequest
+	(*ShadowRuleCount)(nil),             // 9: keel.v1.ShadowRuleCount
+	(*ShadowActionCount)(nil),           // 10: keel.v1.ShadowActionCount
+	(*GetShadowReportResponse)(nil),     // 11: keel.v1.GetShadowReportResponse
+	(*GetContractVersionRequest)(nil),   // 12: keel.v1.GetContractVersionRequest
+	(*GetContractVersionResponse)(nil),  // 13: keel.v1.GetContractVersionResponse
+	(*ListContractHistoryRequest)(nil),  // 14: keel.v1.ListContractHistoryRequest
+	(*ListContractHistoryResponse)(nil), // 15: keel.v1.ListContractHistoryResponse
+	(*DiffContractsRequest)(nil),        // 16: keel.v1.DiffContractsRequest
+	(*FieldChange)(nil),                 // 17: keel.v1.FieldChange
+	(*DiffContractsResponse)(nil),       // 18: keel.v1.DiffContractsResponse
+	(*VerifyContractRequest)(nil),       // 19: keel.v1.VerifyContractRequest
+	(*VerifyContractResponse)(nil),      // 20: keel.v1.VerifyContractResponse
+	(*GenerateContractRequest)(nil),     // 21: keel.v1.GenerateContractRequest
+	(*GenerateContractResponse)(nil),    // 22: keel.v1.GenerateContractResponse
+	(*ListSigningKeysRequest)(nil),      // 23: keel.v1.ListSigningKeysRequest
+	(*SigningKey)(nil),                  // 24: keel.v1.SigningKey
+	(*ListSigningKeysResponse)(nil),     // 25: keel.v1.ListSigningKeysResponse
+	(*BehavioralContract)(nil),          // 26: keel.v1.BehavioralContract
+	(Action)(0),                         // 27: keel.v1.Action
+	(*structpb.Value)(nil),              // 28: google.protobuf.Value
 }
 var file_keel_v1_contract_service_proto_depIdxs = []int32{
-	19, // 0: keel.v1.PutContractRequest.contract:type_name -> keel.v1.BehavioralContract
-	19, // 1: keel.v1.PutContractResponse.contract:type_name -> keel.v1.BehavioralContract
-	19, // 2: keel.v1.GetActiveContractResponse.contract:type_name -> keel.v1.BehavioralContract
-	19, // 3: keel.v1.GetContractVersionResponse.contract:type_name -> keel.v1.BehavioralContract
-	19, // 4: keel.v1.ListContractHistoryResponse.contracts:type_name -> keel.v1.BehavioralContract
-	20, // 5: keel.v1.FieldChange.old_value:type_name -> google.protobuf.Value
-	20, // 6: keel.v1.FieldChange.new_value:type_name -> google.protobuf.Value
-	10, // 7: keel.v1.DiffContractsResponse.changes:type_name -> keel.v1.FieldChange
-	19, // 8: keel.v1.VerifyContractRequest.contract:type_name -> keel.v1.BehavioralContract
-	0,  // 9: keel.v1.VerifyContractResponse.status:type_name -> keel.v1.SealStatus
-	19, // 10: keel.v1.GenerateContractResponse.contract:type_name -> keel.v1.BehavioralContract
-	17, // 11: keel.v1.ListSigningKeysResponse.keys:type_name -> keel.v1.SigningKey
-	1,  // 12: keel.v1.ContractService.PutContract:input_type -> keel.v1.PutContractRequest
-	3,  // 13: keel.v1.ContractService.GetActiveContract:input_type -> keel.v1.GetActiveContractRequest
-	5,  // 14: keel.v1.ContractService.GetContractVersion:input_type -> keel.v1.GetContractVersionRequest
-	7,  // 15: keel.v1.ContractService.ListContractHistory:input_type -> keel.v1.ListContractHistoryRequest
-	9,  // 16: keel.v1.ContractService.DiffContracts:input_type -> keel.v1.DiffContractsRequest
-	12, // 17: keel.v1.ContractService.VerifyContract:input_type -> keel.v1.VerifyContractRequest
-	14, // 18: keel.v1.ContractService.GenerateContract:input_type -> keel.v1.GenerateContractRequest
-	16, // 19: keel.v1.ContractService.ListSigningKeys:input_type -> keel.v1.ListSigningKeysRequest
-	2,  // 20: keel.v1.ContractService.PutContract:output_type -> keel.v1.PutContractResponse
-	4,  // 21: keel.v1.ContractService.GetActiveContract:output_type -> keel.v1.GetActiveContractResponse
-	6,  // 22: keel.v1.ContractService.GetContractVersion:output_type -> keel.v1.GetContractVersionResponse
-	8,  // 23: keel.v1.ContractService.ListContractHistory:output_type -> keel.v1.ListContractHistoryResponse
-	11, // 24: keel.v1.ContractService.DiffContracts:output_type -> keel.v1.DiffContractsResponse
-	13, // 25: keel.v1.ContractService.VerifyContract:output_type -> keel.v1.VerifyContractResponse
-	15, // 26: keel.v1.ContractService.GenerateContract:output_type -> keel.v1.GenerateContractResponse
-	18, // 27: keel.v1.ContractService.ListSigningKeys:output_type -> keel.v1.ListSigningKeysResponse
-	20, // [20:28] is the sub-list for method output_type
-	12, // [12:20] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	26, // 0: keel.v1.PutContractRequest.contract:type_name -> keel.v1.BehavioralContract
+	0,  // 1: keel.v1.PutContractRequest.mode:type_name -> keel.v1.ContractMode
+	26, // 2: keel.v1.PutContractResponse.contract:type_name -> keel.v1.BehavioralContract
+	26, // 3: keel.v1.GetActiveContractResponse.contract:type_name -> keel.v1.BehavioralContract
+	26, // 4: keel.v1.GetActiveContractResponse.shadow:type_name -> keel.v1.BehavioralContract
+	26, // 5: keel.v1.PromoteContractResponse.contract:type_name -> keel.v1.BehavioralContract
+	27, // 6: keel.v1.ShadowActionCount.action:type_name -> keel.v1.Action
+	26, // 7: keel.v1.GetShadowReportResponse.contract:type_name -> keel.v1.BehavioralContract
+	9,  // 8: keel.v1.GetShadowReportResponse.rules:type_name -> keel.v1.ShadowRuleCount
+	10, // 9: keel.v1.GetShadowReportResponse.actions:type_name -> keel.v1.ShadowActionCount
+	26, // 10: keel.v1.GetContractVersionResponse.contract:type_name -> keel.v1.BehavioralContract
+	26, // 11: keel.v1.ListContractHistoryResponse.contracts:type_name -> keel.v1.BehavioralContract
+	28, // 12: keel.v1.FieldChange.old_value:type_name -> google.protobuf.Value
+	28, // 13: keel.v1.FieldChange.new_value:type_name -> google.protobuf.Value
+	17, // 14: keel.v1.DiffContractsResponse.changes:type_name -> keel.v1.FieldChange
+	26, // 15: keel.v1.VerifyContractRequest.contract:type_name -> keel.v1.BehavioralContract
+	1,  // 16: keel.v1.VerifyContractResponse.status:type_name -> keel.v1.SealStatus
+	26, // 17: keel.v1.GenerateContractResponse.contract:type_name -> keel.v1.BehavioralContract
+	24, // 18: keel.v1.ListSigningKeysResponse.keys:type_name -> keel.v1.SigningKey
+	2,  // 19: keel.v1.ContractService.PutContract:input_type -> keel.v1.PutContractRequest
+	4,  // 20: keel.v1.ContractService.GetActiveContract:input_type -> keel.v1.GetActiveContractRequest
+	12, // 21: keel.v1.ContractService.GetContractVersion:input_type -> keel.v1.GetContractVersionRequest
+	14, // 22: keel.v1.ContractService.ListContractHistory:input_type -> keel.v1.ListContractHistoryRequest
+	16, // 23: keel.v1.ContractService.DiffContracts:input_type -> keel.v1.DiffContractsRequest
+	19, // 24: keel.v1.ContractService.VerifyContract:input_type -> keel.v1.VerifyContractRequest
+	21, // 25: keel.v1.ContractService.GenerateContract:input_type -> keel.v1.GenerateContractRequest
+	6,  // 26: keel.v1.ContractService.PromoteContract:input_type -> keel.v1.PromoteContractRequest
+	8,  // 27: keel.v1.ContractService.GetShadowReport:input_type -> keel.v1.GetShadowReportRequest
+	23, // 28: keel.v1.ContractService.ListSigningKeys:input_type -> keel.v1.ListSigningKeysRequest
+	3,  // 29: keel.v1.ContractService.PutContract:output_type -> keel.v1.PutContractResponse
+	5,  // 30: keel.v1.ContractService.GetActiveContract:output_type -> keel.v1.GetActiveContractResponse
+	13, // 31: keel.v1.ContractService.GetContractVersion:output_type -> keel.v1.GetContractVersionResponse
+	15, // 32: keel.v1.ContractService.ListContractHistory:output_type -> keel.v1.ListContractHistoryResponse
+	18, // 33: keel.v1.ContractService.DiffContracts:output_type -> keel.v1.DiffContractsResponse
+	20, // 34: keel.v1.ContractService.VerifyContract:output_type -> keel.v1.VerifyContractResponse
+	22, // 35: keel.v1.ContractService.GenerateContract:output_type -> keel.v1.GenerateContractResponse
+	7,  // 36: keel.v1.ContractService.PromoteContract:output_type -> keel.v1.PromoteContractResponse
+	11, // 37: keel.v1.ContractService.GetShadowReport:output_type -> keel.v1.GetShadowReportResponse
+	25, // 38: keel.v1.ContractService.ListSigningKeys:output_type -> keel.v1.ListSigningKeysResponse
+	29, // [29:39] is the sub-list for method output_type
+	19, // [19:29] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_keel_v1_contract_service_proto_init() }
@@ -1227,13 +1744,14 @@ func file_keel_v1_contract_service_proto_init() {
 		return
 	}
 	file_keel_v1_behavioral_contract_proto_init()
+	file_keel_v1_modes_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_keel_v1_contract_service_proto_rawDesc), len(file_keel_v1_contract_service_proto_rawDesc)),
-			NumEnums:      1,
-			NumMessages:   18,
+			NumEnums:      2,
+			NumMessages:   24,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

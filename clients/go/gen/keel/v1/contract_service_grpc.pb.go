@@ -26,6 +26,8 @@ const (
 	ContractService_DiffContracts_FullMethodName       = "/keel.v1.ContractService/DiffContracts"
 	ContractService_VerifyContract_FullMethodName      = "/keel.v1.ContractService/VerifyContract"
 	ContractService_GenerateContract_FullMethodName    = "/keel.v1.ContractService/GenerateContract"
+	ContractService_PromoteContract_FullMethodName     = "/keel.v1.ContractService/PromoteContract"
+	ContractService_GetShadowReport_FullMethodName     = "/keel.v1.ContractService/GetShadowReport"
 	ContractService_ListSigningKeys_FullMethodName     = "/keel.v1.ContractService/ListSigningKeys"
 )
 
@@ -39,7 +41,8 @@ type ContractServiceClient interface {
 	// Validates a contract, optionally seals it with the server's key, and stores it as the agent's
 	// next version.
 	PutContract(ctx context.Context, in *PutContractRequest, opts ...grpc.CallOption) (*PutContractResponse, error)
-	// The agent's newest version.
+	// The version the agent is governed by (its newest, unless the newest is a shadow candidate),
+	// and its shadow candidate, if any.
 	GetActiveContract(ctx context.Context, in *GetActiveContractRequest, opts ...grpc.CallOption) (*GetActiveContractResponse, error)
 	GetContractVersion(ctx context.Context, in *GetContractVersionRequest, opts ...grpc.CallOption) (*GetContractVersionResponse, error)
 	// Every version, oldest first.
@@ -50,6 +53,11 @@ type ContractServiceClient interface {
 	VerifyContract(ctx context.Context, in *VerifyContractRequest, opts ...grpc.CallOption) (*VerifyContractResponse, error)
 	// Builds a contract from an archetype prior; stores it when asked.
 	GenerateContract(ctx context.Context, in *GenerateContractRequest, opts ...grpc.CallOption) (*GenerateContractResponse, error)
+	// Makes the agent's shadow version the enforced one, from its next cycle. Recorded as a link of
+	// the agent's audit chain.
+	PromoteContract(ctx context.Context, in *PromoteContractRequest, opts ...grpc.CallOption) (*PromoteContractResponse, error)
+	// What the agent's shadow version would have blocked since it was put: counts by rule and action.
+	GetShadowReport(ctx context.Context, in *GetShadowReportRequest, opts ...grpc.CallOption) (*GetShadowReportResponse, error)
 	// The public keys the server verifies seals with.
 	ListSigningKeys(ctx context.Context, in *ListSigningKeysRequest, opts ...grpc.CallOption) (*ListSigningKeysResponse, error)
 }
@@ -132,6 +140,26 @@ func (c *contractServiceClient) GenerateContract(ctx context.Context, in *Genera
 	return out, nil
 }
 
+func (c *contractServiceClient) PromoteContract(ctx context.Context, in *PromoteContractRequest, opts ...grpc.CallOption) (*PromoteContractResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PromoteContractResponse)
+	err := c.cc.Invoke(ctx, ContractService_PromoteContract_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *contractServiceClient) GetShadowReport(ctx context.Context, in *GetShadowReportRequest, opts ...grpc.CallOption) (*GetShadowReportResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetShadowReportResponse)
+	err := c.cc.Invoke(ctx, ContractService_GetShadowReport_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *contractServiceClient) ListSigningKeys(ctx context.Context, in *ListSigningKeysRequest, opts ...grpc.CallOption) (*ListSigningKeysResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListSigningKeysResponse)
@@ -152,7 +180,8 @@ type ContractServiceServer interface {
 	// Validates a contract, optionally seals it with the server's key, and stores it as the agent's
 	// next version.
 	PutContract(context.Context, *PutContractRequest) (*PutContractResponse, error)
-	// The agent's newest version.
+	// The version the agent is governed by (its newest, unless the newest is a shadow candidate),
+	// and its shadow candidate, if any.
 	GetActiveContract(context.Context, *GetActiveContractRequest) (*GetActiveContractResponse, error)
 	GetContractVersion(context.Context, *GetContractVersionRequest) (*GetContractVersionResponse, error)
 	// Every version, oldest first.
@@ -163,6 +192,11 @@ type ContractServiceServer interface {
 	VerifyContract(context.Context, *VerifyContractRequest) (*VerifyContractResponse, error)
 	// Builds a contract from an archetype prior; stores it when asked.
 	GenerateContract(context.Context, *GenerateContractRequest) (*GenerateContractResponse, error)
+	// Makes the agent's shadow version the enforced one, from its next cycle. Recorded as a link of
+	// the agent's audit chain.
+	PromoteContract(context.Context, *PromoteContractRequest) (*PromoteContractResponse, error)
+	// What the agent's shadow version would have blocked since it was put: counts by rule and action.
+	GetShadowReport(context.Context, *GetShadowReportRequest) (*GetShadowReportResponse, error)
 	// The public keys the server verifies seals with.
 	ListSigningKeys(context.Context, *ListSigningKeysRequest) (*ListSigningKeysResponse, error)
 	mustEmbedUnimplementedContractServiceServer()
@@ -195,6 +229,12 @@ func (UnimplementedContractServiceServer) VerifyContract(context.Context, *Verif
 }
 func (UnimplementedContractServiceServer) GenerateContract(context.Context, *GenerateContractRequest) (*GenerateContractResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GenerateContract not implemented")
+}
+func (UnimplementedContractServiceServer) PromoteContract(context.Context, *PromoteContractRequest) (*PromoteContractResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method PromoteContract not implemented")
+}
+func (UnimplementedContractServiceServer) GetShadowReport(context.Context, *GetShadowReportRequest) (*GetShadowReportResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetShadowReport not implemented")
 }
 func (UnimplementedContractServiceServer) ListSigningKeys(context.Context, *ListSigningKeysRequest) (*ListSigningKeysResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListSigningKeys not implemented")
@@ -346,6 +386,42 @@ func _ContractService_GenerateContract_Handler(srv interface{}, ctx context.Cont
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ContractService_PromoteContract_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PromoteContractRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ContractServiceServer).PromoteContract(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ContractService_PromoteContract_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ContractServiceServer).PromoteContract(ctx, req.(*PromoteContractRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ContractService_GetShadowReport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetShadowReportRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ContractServiceServer).GetShadowReport(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ContractService_GetShadowReport_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ContractServiceServer).GetShadowReport(ctx, req.(*GetShadowReportRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _ContractService_ListSigningKeys_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ListSigningKeysRequest)
 	if err := dec(in); err != nil {
@@ -398,6 +474,14 @@ var ContractService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GenerateContract",
 			Handler:    _ContractService_GenerateContract_Handler,
+		},
+		{
+			MethodName: "PromoteContract",
+			Handler:    _ContractService_PromoteContract_Handler,
+		},
+		{
+			MethodName: "GetShadowReport",
+			Handler:    _ContractService_GetShadowReport_Handler,
 		},
 		{
 			MethodName: "ListSigningKeys",

@@ -127,7 +127,7 @@ class HardLocks(_message.Message):
     def __init__(self, option_set_max: _Optional[float] = ..., novelty_rate: _Optional[float] = ..., noise_filter_min: _Optional[float] = ..., exec_strictness_min: _Optional[float] = ..., goal_resistance_min: _Optional[float] = ..., pivot_threshold_min: _Optional[float] = ...) -> None: ...
 
 class ExecutionContract(_message.Message):
-    __slots__ = ("instance_id", "allowed_actions", "forbidden_actions", "decision_style", "current_stress_level", "current_system_state", "energy_level", "stability_index", "dominant_modes", "suppressed_modes", "recovery_profile", "hard_locks", "drift_level", "drift_magnitude", "cycle_count", "control_vector", "composite_modes", "memory_context", "self_model_context", "enforcement", "restrictions", "engine_version_hash", "contract_version_hash")
+    __slots__ = ("instance_id", "allowed_actions", "forbidden_actions", "decision_style", "current_stress_level", "current_system_state", "energy_level", "stability_index", "dominant_modes", "suppressed_modes", "recovery_profile", "hard_locks", "drift_level", "drift_magnitude", "cycle_count", "control_vector", "composite_modes", "memory_context", "self_model_context", "enforcement", "restrictions", "engine_version_hash", "contract_version_hash", "shadow")
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     ALLOWED_ACTIONS_FIELD_NUMBER: _ClassVar[int]
     FORBIDDEN_ACTIONS_FIELD_NUMBER: _ClassVar[int]
@@ -151,6 +151,7 @@ class ExecutionContract(_message.Message):
     RESTRICTIONS_FIELD_NUMBER: _ClassVar[int]
     ENGINE_VERSION_HASH_FIELD_NUMBER: _ClassVar[int]
     CONTRACT_VERSION_HASH_FIELD_NUMBER: _ClassVar[int]
+    SHADOW_FIELD_NUMBER: _ClassVar[int]
     instance_id: str
     allowed_actions: _containers.RepeatedScalarFieldContainer[_modes_pb2.Action]
     forbidden_actions: _containers.RepeatedScalarFieldContainer[_modes_pb2.Action]
@@ -174,7 +175,24 @@ class ExecutionContract(_message.Message):
     restrictions: _containers.RepeatedCompositeFieldContainer[ActionRestriction]
     engine_version_hash: str
     contract_version_hash: str
-    def __init__(self, instance_id: _Optional[str] = ..., allowed_actions: _Optional[_Iterable[_Union[_modes_pb2.Action, str]]] = ..., forbidden_actions: _Optional[_Iterable[_Union[_modes_pb2.Action, str]]] = ..., decision_style: _Optional[_Union[DecisionStyle, _Mapping]] = ..., current_stress_level: _Optional[_Union[_modes_pb2.StressLevel, str]] = ..., current_system_state: _Optional[_Union[_modes_pb2.SystemState, str]] = ..., energy_level: _Optional[float] = ..., stability_index: _Optional[float] = ..., dominant_modes: _Optional[_Iterable[_Union[_modes_pb2.Mode, str]]] = ..., suppressed_modes: _Optional[_Iterable[_Union[_modes_pb2.Mode, str]]] = ..., recovery_profile: _Optional[_Union[RecoveryProfile, _Mapping]] = ..., hard_locks: _Optional[_Union[HardLocks, _Mapping]] = ..., drift_level: _Optional[_Union[_modes_pb2.DriftLevel, str]] = ..., drift_magnitude: _Optional[float] = ..., cycle_count: _Optional[int] = ..., control_vector: _Optional[_Union[_profile_pb2.ModeStrengths, _Mapping]] = ..., composite_modes: _Optional[_Iterable[_Union[_modes_pb2.Mode, str]]] = ..., memory_context: _Optional[_Union[_state_pb2.MemoryContext, _Mapping]] = ..., self_model_context: _Optional[_Union[_state_pb2.SelfModelContext, _Mapping]] = ..., enforcement: _Optional[_Union[_behavioral_contract_pb2.ContractEnforcement, _Mapping]] = ..., restrictions: _Optional[_Iterable[_Union[ActionRestriction, _Mapping]]] = ..., engine_version_hash: _Optional[str] = ..., contract_version_hash: _Optional[str] = ...) -> None: ...
+    shadow: ShadowEnforcement
+    def __init__(self, instance_id: _Optional[str] = ..., allowed_actions: _Optional[_Iterable[_Union[_modes_pb2.Action, str]]] = ..., forbidden_actions: _Optional[_Iterable[_Union[_modes_pb2.Action, str]]] = ..., decision_style: _Optional[_Union[DecisionStyle, _Mapping]] = ..., current_stress_level: _Optional[_Union[_modes_pb2.StressLevel, str]] = ..., current_system_state: _Optional[_Union[_modes_pb2.SystemState, str]] = ..., energy_level: _Optional[float] = ..., stability_index: _Optional[float] = ..., dominant_modes: _Optional[_Iterable[_Union[_modes_pb2.Mode, str]]] = ..., suppressed_modes: _Optional[_Iterable[_Union[_modes_pb2.Mode, str]]] = ..., recovery_profile: _Optional[_Union[RecoveryProfile, _Mapping]] = ..., hard_locks: _Optional[_Union[HardLocks, _Mapping]] = ..., drift_level: _Optional[_Union[_modes_pb2.DriftLevel, str]] = ..., drift_magnitude: _Optional[float] = ..., cycle_count: _Optional[int] = ..., control_vector: _Optional[_Union[_profile_pb2.ModeStrengths, _Mapping]] = ..., composite_modes: _Optional[_Iterable[_Union[_modes_pb2.Mode, str]]] = ..., memory_context: _Optional[_Union[_state_pb2.MemoryContext, _Mapping]] = ..., self_model_context: _Optional[_Union[_state_pb2.SelfModelContext, _Mapping]] = ..., enforcement: _Optional[_Union[_behavioral_contract_pb2.ContractEnforcement, _Mapping]] = ..., restrictions: _Optional[_Iterable[_Union[ActionRestriction, _Mapping]]] = ..., engine_version_hash: _Optional[str] = ..., contract_version_hash: _Optional[str] = ..., shadow: _Optional[_Union[ShadowEnforcement, _Mapping]] = ...) -> None: ...
+
+class ShadowEnforcement(_message.Message):
+    __slots__ = ("enforcement", "contract_version_hash", "allowed_actions", "would_block", "would_block_rules", "error")
+    ENFORCEMENT_FIELD_NUMBER: _ClassVar[int]
+    CONTRACT_VERSION_HASH_FIELD_NUMBER: _ClassVar[int]
+    ALLOWED_ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    WOULD_BLOCK_FIELD_NUMBER: _ClassVar[int]
+    WOULD_BLOCK_RULES_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    enforcement: _behavioral_contract_pb2.ContractEnforcement
+    contract_version_hash: str
+    allowed_actions: _containers.RepeatedScalarFieldContainer[_modes_pb2.Action]
+    would_block: _containers.RepeatedCompositeFieldContainer[ActionRestriction]
+    would_block_rules: _containers.RepeatedScalarFieldContainer[str]
+    error: str
+    def __init__(self, enforcement: _Optional[_Union[_behavioral_contract_pb2.ContractEnforcement, _Mapping]] = ..., contract_version_hash: _Optional[str] = ..., allowed_actions: _Optional[_Iterable[_Union[_modes_pb2.Action, str]]] = ..., would_block: _Optional[_Iterable[_Union[ActionRestriction, _Mapping]]] = ..., would_block_rules: _Optional[_Iterable[str]] = ..., error: _Optional[str] = ...) -> None: ...
 
 class ActionRestriction(_message.Message):
     __slots__ = ("action", "causes", "detail")

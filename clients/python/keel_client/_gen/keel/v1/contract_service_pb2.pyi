@@ -1,5 +1,6 @@
 from google.protobuf import struct_pb2 as _struct_pb2
 from keel_client._gen.keel.v1 import behavioral_contract_pb2 as _behavioral_contract_pb2
+from keel_client._gen.keel.v1 import modes_pb2 as _modes_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -9,6 +10,12 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class ContractMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CONTRACT_MODE_UNSPECIFIED: _ClassVar[ContractMode]
+    CONTRACT_MODE_ENFORCE: _ClassVar[ContractMode]
+    CONTRACT_MODE_SHADOW: _ClassVar[ContractMode]
+
 class SealStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     SEAL_STATUS_UNSPECIFIED: _ClassVar[SealStatus]
@@ -17,6 +24,9 @@ class SealStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SEAL_STATUS_UNKNOWN_SIGNER: _ClassVar[SealStatus]
     SEAL_STATUS_MALFORMED: _ClassVar[SealStatus]
     SEAL_STATUS_INVALID: _ClassVar[SealStatus]
+CONTRACT_MODE_UNSPECIFIED: ContractMode
+CONTRACT_MODE_ENFORCE: ContractMode
+CONTRACT_MODE_SHADOW: ContractMode
 SEAL_STATUS_UNSPECIFIED: SealStatus
 SEAL_STATUS_VALID: SealStatus
 SEAL_STATUS_UNSEALED: SealStatus
@@ -25,12 +35,14 @@ SEAL_STATUS_MALFORMED: SealStatus
 SEAL_STATUS_INVALID: SealStatus
 
 class PutContractRequest(_message.Message):
-    __slots__ = ("contract", "seal")
+    __slots__ = ("contract", "seal", "mode")
     CONTRACT_FIELD_NUMBER: _ClassVar[int]
     SEAL_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
     contract: _behavioral_contract_pb2.BehavioralContract
     seal: bool
-    def __init__(self, contract: _Optional[_Union[_behavioral_contract_pb2.BehavioralContract, _Mapping]] = ..., seal: bool = ...) -> None: ...
+    mode: ContractMode
+    def __init__(self, contract: _Optional[_Union[_behavioral_contract_pb2.BehavioralContract, _Mapping]] = ..., seal: bool = ..., mode: _Optional[_Union[ContractMode, str]] = ...) -> None: ...
 
 class PutContractResponse(_message.Message):
     __slots__ = ("contract",)
@@ -45,10 +57,76 @@ class GetActiveContractRequest(_message.Message):
     def __init__(self, agent_id: _Optional[str] = ...) -> None: ...
 
 class GetActiveContractResponse(_message.Message):
-    __slots__ = ("contract",)
+    __slots__ = ("contract", "shadow")
     CONTRACT_FIELD_NUMBER: _ClassVar[int]
+    SHADOW_FIELD_NUMBER: _ClassVar[int]
     contract: _behavioral_contract_pb2.BehavioralContract
-    def __init__(self, contract: _Optional[_Union[_behavioral_contract_pb2.BehavioralContract, _Mapping]] = ...) -> None: ...
+    shadow: _behavioral_contract_pb2.BehavioralContract
+    def __init__(self, contract: _Optional[_Union[_behavioral_contract_pb2.BehavioralContract, _Mapping]] = ..., shadow: _Optional[_Union[_behavioral_contract_pb2.BehavioralContract, _Mapping]] = ...) -> None: ...
+
+class PromoteContractRequest(_message.Message):
+    __slots__ = ("agent_id", "version")
+    AGENT_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    agent_id: str
+    version: int
+    def __init__(self, agent_id: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+
+class PromoteContractResponse(_message.Message):
+    __slots__ = ("contract", "previous_version", "revision", "audit_hash")
+    CONTRACT_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_VERSION_FIELD_NUMBER: _ClassVar[int]
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    AUDIT_HASH_FIELD_NUMBER: _ClassVar[int]
+    contract: _behavioral_contract_pb2.BehavioralContract
+    previous_version: int
+    revision: int
+    audit_hash: str
+    def __init__(self, contract: _Optional[_Union[_behavioral_contract_pb2.BehavioralContract, _Mapping]] = ..., previous_version: _Optional[int] = ..., revision: _Optional[int] = ..., audit_hash: _Optional[str] = ...) -> None: ...
+
+class GetShadowReportRequest(_message.Message):
+    __slots__ = ("agent_id",)
+    AGENT_ID_FIELD_NUMBER: _ClassVar[int]
+    agent_id: str
+    def __init__(self, agent_id: _Optional[str] = ...) -> None: ...
+
+class ShadowRuleCount(_message.Message):
+    __slots__ = ("rule", "violated_cycles", "would_block_cycles")
+    RULE_FIELD_NUMBER: _ClassVar[int]
+    VIOLATED_CYCLES_FIELD_NUMBER: _ClassVar[int]
+    WOULD_BLOCK_CYCLES_FIELD_NUMBER: _ClassVar[int]
+    rule: str
+    violated_cycles: int
+    would_block_cycles: int
+    def __init__(self, rule: _Optional[str] = ..., violated_cycles: _Optional[int] = ..., would_block_cycles: _Optional[int] = ...) -> None: ...
+
+class ShadowActionCount(_message.Message):
+    __slots__ = ("action", "would_block_cycles")
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    WOULD_BLOCK_CYCLES_FIELD_NUMBER: _ClassVar[int]
+    action: _modes_pb2.Action
+    would_block_cycles: int
+    def __init__(self, action: _Optional[_Union[_modes_pb2.Action, str]] = ..., would_block_cycles: _Optional[int] = ...) -> None: ...
+
+class GetShadowReportResponse(_message.Message):
+    __slots__ = ("contract", "enforced_version", "cycles", "first_cycle", "would_block_cycles", "error_cycles", "rules", "actions")
+    CONTRACT_FIELD_NUMBER: _ClassVar[int]
+    ENFORCED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    CYCLES_FIELD_NUMBER: _ClassVar[int]
+    FIRST_CYCLE_FIELD_NUMBER: _ClassVar[int]
+    WOULD_BLOCK_CYCLES_FIELD_NUMBER: _ClassVar[int]
+    ERROR_CYCLES_FIELD_NUMBER: _ClassVar[int]
+    RULES_FIELD_NUMBER: _ClassVar[int]
+    ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    contract: _behavioral_contract_pb2.BehavioralContract
+    enforced_version: int
+    cycles: int
+    first_cycle: int
+    would_block_cycles: int
+    error_cycles: int
+    rules: _containers.RepeatedCompositeFieldContainer[ShadowRuleCount]
+    actions: _containers.RepeatedCompositeFieldContainer[ShadowActionCount]
+    def __init__(self, contract: _Optional[_Union[_behavioral_contract_pb2.BehavioralContract, _Mapping]] = ..., enforced_version: _Optional[int] = ..., cycles: _Optional[int] = ..., first_cycle: _Optional[int] = ..., would_block_cycles: _Optional[int] = ..., error_cycles: _Optional[int] = ..., rules: _Optional[_Iterable[_Union[ShadowRuleCount, _Mapping]]] = ..., actions: _Optional[_Iterable[_Union[ShadowActionCount, _Mapping]]] = ...) -> None: ...
 
 class GetContractVersionRequest(_message.Message):
     __slots__ = ("agent_id", "version")

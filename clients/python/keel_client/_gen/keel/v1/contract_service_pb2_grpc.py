@@ -71,6 +71,16 @@ class ContractServiceStub(object):
                 request_serializer=keel_dot_v1_dot_contract__service__pb2.GenerateContractRequest.SerializeToString,
                 response_deserializer=keel_dot_v1_dot_contract__service__pb2.GenerateContractResponse.FromString,
                 _registered_method=True)
+        self.PromoteContract = channel.unary_unary(
+                '/keel.v1.ContractService/PromoteContract',
+                request_serializer=keel_dot_v1_dot_contract__service__pb2.PromoteContractRequest.SerializeToString,
+                response_deserializer=keel_dot_v1_dot_contract__service__pb2.PromoteContractResponse.FromString,
+                _registered_method=True)
+        self.GetShadowReport = channel.unary_unary(
+                '/keel.v1.ContractService/GetShadowReport',
+                request_serializer=keel_dot_v1_dot_contract__service__pb2.GetShadowReportRequest.SerializeToString,
+                response_deserializer=keel_dot_v1_dot_contract__service__pb2.GetShadowReportResponse.FromString,
+                _registered_method=True)
         self.ListSigningKeys = channel.unary_unary(
                 '/keel.v1.ContractService/ListSigningKeys',
                 request_serializer=keel_dot_v1_dot_contract__service__pb2.ListSigningKeysRequest.SerializeToString,
@@ -92,7 +102,8 @@ class ContractServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def GetActiveContract(self, request, context):
-        """The agent's newest version.
+        """The version the agent is governed by (its newest, unless the newest is a shadow candidate),
+        and its shadow candidate, if any.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -127,6 +138,21 @@ class ContractServiceServicer(object):
 
     def GenerateContract(self, request, context):
         """Builds a contract from an archetype prior; stores it when asked.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PromoteContract(self, request, context):
+        """Makes the agent's shadow version the enforced one, from its next cycle. Recorded as a link of
+        the agent's audit chain.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetShadowReport(self, request, context):
+        """What the agent's shadow version would have blocked since it was put: counts by rule and action.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -176,6 +202,16 @@ def add_ContractServiceServicer_to_server(servicer, server):
                     servicer.GenerateContract,
                     request_deserializer=keel_dot_v1_dot_contract__service__pb2.GenerateContractRequest.FromString,
                     response_serializer=keel_dot_v1_dot_contract__service__pb2.GenerateContractResponse.SerializeToString,
+            ),
+            'PromoteContract': grpc.unary_unary_rpc_method_handler(
+                    servicer.PromoteContract,
+                    request_deserializer=keel_dot_v1_dot_contract__service__pb2.PromoteContractRequest.FromString,
+                    response_serializer=keel_dot_v1_dot_contract__service__pb2.PromoteContractResponse.SerializeToString,
+            ),
+            'GetShadowReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetShadowReport,
+                    request_deserializer=keel_dot_v1_dot_contract__service__pb2.GetShadowReportRequest.FromString,
+                    response_serializer=keel_dot_v1_dot_contract__service__pb2.GetShadowReportResponse.SerializeToString,
             ),
             'ListSigningKeys': grpc.unary_unary_rpc_method_handler(
                     servicer.ListSigningKeys,
@@ -374,6 +410,60 @@ class ContractService(object):
             '/keel.v1.ContractService/GenerateContract',
             keel_dot_v1_dot_contract__service__pb2.GenerateContractRequest.SerializeToString,
             keel_dot_v1_dot_contract__service__pb2.GenerateContractResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PromoteContract(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/keel.v1.ContractService/PromoteContract',
+            keel_dot_v1_dot_contract__service__pb2.PromoteContractRequest.SerializeToString,
+            keel_dot_v1_dot_contract__service__pb2.PromoteContractResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetShadowReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/keel.v1.ContractService/GetShadowReport',
+            keel_dot_v1_dot_contract__service__pb2.GetShadowReportRequest.SerializeToString,
+            keel_dot_v1_dot_contract__service__pb2.GetShadowReportResponse.FromString,
             options,
             channel_credentials,
             insecure,
