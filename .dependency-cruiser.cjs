@@ -46,6 +46,20 @@ module.exports = {
       to: { path: "^(src|gen)/" },
     },
     {
+      name: "shared-packages-stand-alone",
+      comment: "packages/ are shared by the server and the SDK, so they import neither (nor generated code).",
+      severity: "error",
+      from: { path: "^packages/" },
+      to: { path: "^(src|gen|clients)/" },
+    },
+    {
+      name: "library-internals-walled-in",
+      comment: "connect's protocol modules are @private (no semver); only the adapter that checks them at startup imports them.",
+      severity: "error",
+      from: { pathNot: "^src/server/library-internals\\.ts$" },
+      to: { path: "^(node_modules/)?@connectrpc/connect/(dist/(esm|cjs)/)?protocol" },
+    },
+    {
       name: "no-circular",
       comment: "Type-only cycles (an interface and its implementer) are allowed; runtime cycles are not.",
       severity: "error",

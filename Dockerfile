@@ -10,6 +10,8 @@ ARG NODE_IMAGE=node:24.20.0-bookworm-slim@sha256:ba849c60be29959425b8734d57b8b4b
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# A local package (the protobuf decoder the server shares with the TypeScript SDK): npm ci links it.
+COPY packages ./packages
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY gen ./gen
@@ -19,6 +21,7 @@ RUN npx tsc -p tsconfig.build.json
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY packages ./packages
 RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE}
@@ -40,6 +43,7 @@ ENV NODE_ENV=production \
     KEEL_PORT=8080
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
+COPY --from=deps /app/packages ./packages
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 # The `keel` CLI (bin/keel.js runs dist/src/cli/main.js in the image).

@@ -1,5 +1,5 @@
-// A byte buffer that grows as it is written: the shared base of the compiled protobuf encoder
-// (src/server/encoder.ts) and the in-process store's packer (src/store/json-pack.ts).
+// A byte buffer that grows as it is written: the base of the compiled protobuf encoder
+// (src/server/encoder.ts) and of the audit chain's canonical cycle bytes (src/audit/cycle-bytes.ts).
 
 export class ByteWriter {
   buf: Uint8Array;

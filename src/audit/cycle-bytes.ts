@@ -23,7 +23,7 @@ import type {
 import type { Enforcement } from "../contracts/state.js";
 import type { EnforcedContract } from "../contracts/enforce.js";
 import type { ShadowSection } from "../contracts/shadow.js";
-import type { RecordedOutcome } from "../store/types.js";
+import type { HistoryEntry, RecordedOutcome } from "../store/types.js";
 
 const NULL = 0;
 const FALSE = 1;
@@ -45,23 +45,8 @@ export const CYCLE_DOMAIN = "keel-cycle-v1";
 export const RESET_DOMAIN = "keel-reset-v1";
 export const PROMOTION_DOMAIN = "keel-promotion-v1";
 
-/** The observation of a cycle as history keeps it. */
-export interface ChainedObservation {
-  revision: number;
-  seq: number;
-  sequence: number | null;
-  cycle: number;
-  mode: string;
-  signalStrength: number;
-  confidence: number;
-  context: Readonly<Record<string, string>>;
-  action: string | null;
-  target: string | null;
-  outcome: string | null;
-  amount?: number | null;
-  observedAtMs: number;
-  processedAtMs: number;
-}
+/** The observation of a cycle as history keeps it: a history entry without its chain links. */
+export type ChainedObservation = Omit<HistoryEntry, "instanceId" | "result" | "hash">;
 
 export class CycleWriter extends ByteWriter {
   constructor() {

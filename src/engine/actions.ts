@@ -90,17 +90,21 @@ const ACTION_LISTS: readonly (readonly Action[])[] = Array.from({ length: 1 << S
   Object.freeze(ALPHABETICAL.filter((i) => (mask & (1 << i)) !== 0).map((i) => STANDARD_ACTIONS[i] as Action)),
 );
 
-/** Frozen, alphabetical, shared between contracts. */
 /**
- * Drift acting where the operator asked (profile.driftRestrictsAt): at or
- * above that level the risky actions go, as they do at HIGH stress. Returns
- * the mask of actions drift removes from `allowed` (0 when it does not act).
+ * Drift acting where the operator asked (profile.driftRestrictsAt): at or above that level the
+ * risky actions go, as they do at HIGH stress (driftRemovedMask of the allowed set).
  */
-export function driftRestrictionMask(allowed: number, level: DriftLevel | null, restrictsAt: DriftLevel | null | undefined): number {
-  if (level === null || restrictsAt === undefined || restrictsAt === null) return 0;
-  return DRIFT_LEVELS.indexOf(level) >= DRIFT_LEVELS.indexOf(restrictsAt) ? allowed & RISKY_MASK : 0;
+export function driftActs(level: DriftLevel | null, restrictsAt: DriftLevel | null | undefined): boolean {
+  if (level === null || restrictsAt === undefined || restrictsAt === null) return false;
+  return DRIFT_LEVELS.indexOf(level) >= DRIFT_LEVELS.indexOf(restrictsAt);
 }
 
+/** What drift takes from an allowed set when it acts. */
+export function driftRemovedMask(allowed: number): number {
+  return allowed & RISKY_MASK;
+}
+
+/** Frozen, alphabetical, shared between contracts. */
 export function actionsOfMask(mask: number): Action[] {
   return ACTION_LISTS[mask] as Action[];
 }

@@ -5,7 +5,6 @@
 // measured on the raw vector, behaviour on strength × gain.
 
 import {
-  ACTIVATION_THRESHOLD,
   CORE_CONTROL_WEIGHT,
   GAIN_RELEASE_RATE,
   LEVEL_GAIN,
@@ -56,22 +55,6 @@ export function updateGains(
   return next ?? prev;
 }
 
-/** Bitmask of modes whose arbitrated strength (strength × gain) reaches `threshold`. */
-export function arbitratedMask(strengths: ModeVector, gains: ModeVector, threshold: number): number {
-  let mask = 0;
-  for (let i = 0; i < MODE_COUNT; i++) {
-    if ((strengths[i] as number) * (gains[i] as number) >= threshold) mask |= 1 << i;
-  }
-  return mask;
-}
-
-/** Bitmask of modes whose raw strength reaches the activation threshold. */
-export function rawActiveMask(strengths: ModeVector): number {
-  let mask = 0;
-  for (let i = 0; i < MODE_COUNT; i++) if ((strengths[i] as number) >= ACTIVATION_THRESHOLD) mask |= 1 << i;
-  return mask;
-}
-
 /**
  * The control vector: arbitrated strengths weighted by the profile (core ×1.5,
  * suppressed ×0.5), squared to sharpen the lead, normalised to sum 1.
@@ -93,6 +76,7 @@ export function controlVector(
     out[i] = w * w;
     total += w * w;
   }
-  for (let i = 0; i < MODE_COUNT; i++) out[i] = total > 0 ? (out[i] as number) / total : 1 / MODE_COUNT;
+  if (total > 0) for (let i = 0; i < MODE_COUNT; i++) out[i] = (out[i] as number) / total;
+  else out.fill(1 / MODE_COUNT);
   return out;
 }

@@ -2,10 +2,9 @@
 // process() returns exactly contractOf(nextState, config). Lists and nested
 // style objects are frozen values shared between contracts — never mutate them.
 
-import { FORBIDDEN_LIST, actionsOfMask, allowedActionMask, driftRestrictionMask } from "./actions.js";
+import { FORBIDDEN_LIST, actionsOfMask, driftActs } from "./actions.js";
 import { adapterEnabled, lowResilience } from "./adapter.js";
-import { arbitratedMask, controlVector, rawActiveMask } from "./arbitration.js";
-import { compositeMask, leadMode } from "./composite.js";
+import { controlVector } from "./arbitration.js";
 import { ACTIVATION_THRESHOLD, DOMINANCE_THRESHOLD, ENERGY_CRITICAL } from "./constants.js";
 import { DEFAULT_CONFIG } from "./config.js";
 import { decisionStyleOf } from "./decisionStyle.js";
@@ -13,43 +12,60 @@ import { feedbackEnabled, hasLearnedRecovery } from "./feedback.js";
 import { hardLocksOf } from "./hardLocks.js";
 import { memoryContextOf } from "./memory.js";
 import { recoveryProfileOf } from "./recoveryProfile.js";
-import { engineRestrictions, withCauses } from "./restrictions.js";
+import { actionBucket, restrictionsUnderDrift } from "./restrictions.js";
 import { selfModelContextOf } from "./selfModel.js";
 import type { EngineConfig, EngineState, ExecutionContract } from "./types.js";
-import { CONNECTION_MODE, IDENTITY_MODE, OVER, STRESS_MODE, levelIndex, modeMask, modesOfMask } from "./vocabulary.js";
+import { CONNECTION_MODE, IDENTITY_MODE, MODE_COUNT, OVER, STRESS_MODE, levelIndex, modeMask, modesOfMask } from "./vocabulary.js";
 
 const BEHAVIOURAL_MODES = (1 << STRESS_MODE) - 1;
+const NONE = actionsOfMask(0);
 
 export function contractOf(state: EngineState, config: EngineConfig = DEFAULT_CONFIG): ExecutionContract {
   const { modeStrengths: strengths, modeGains: gains, profile } = state;
   const levelIdx = levelIndex(state.stressLevel);
-  const coreMask = modeMask(profile.coreModes);
-  const suppressedMask = modeMask(profile.suppressedModes);
 
-  const rawMask = rawActiveMask(strengths);
-  const activeMask = arbitratedMask(strengths, gains, ACTIVATION_THRESHOLD);
-  const dominantMask = arbitratedMask(strengths, gains, DOMINANCE_THRESHOLD);
+  // One pass over the modes, each arbitrated strength (strength × gain) computed once: which modes
+  // are active raw, active and dominant after arbitration; the lead (strongest non-stress
+  // arbitrated mode, first in canonical order on ties) and the composite — the two leading
+  // non-stress modes when both are dominant (persona blends such as perception+connection).
+  let rawMask = 0;
+  let activeMask = 0;
+  let dominantMask = 0;
+  let lead = 0;
+  let leadValue = -1;
+  let second = -1;
+  let secondValue = -1;
+  for (let i = 0; i < MODE_COUNT; i++) {
+    const strength = strengths[i] as number;
+    const v = strength * (gains[i] as number);
+    if (strength >= ACTIVATION_THRESHOLD) rawMask |= 1 << i;
+    if (v >= ACTIVATION_THRESHOLD) activeMask |= 1 << i;
+    if (v >= DOMINANCE_THRESHOLD) dominantMask |= 1 << i;
+    if (i === STRESS_MODE) continue;
+    if (v > leadValue) {
+      second = lead;
+      secondValue = leadValue;
+      lead = i;
+      leadValue = v;
+    } else if (v > secondValue) {
+      second = i;
+      secondValue = v;
+    }
+  }
+  const compositeMask = secondValue >= DOMINANCE_THRESHOLD ? (1 << lead) | (1 << second) : 0;
 
   const slowRecoverer = adapterEnabled(config) && lowResilience(state.selfModel);
   const keepComfort = feedbackEnabled(config) && hasLearnedRecovery(state.memory);
-  const unrestricted = allowedActionMask(rawMask, activeMask, levelIdx, profile.riskPosture, keepComfort, slowRecoverer);
-  const driftRemoved = driftRestrictionMask(unrestricted, state.drift.level, profile.driftRestrictsAt);
-  const allowed = unrestricted & ~driftRemoved;
+  const actions = actionBucket(rawMask, activeMask, levelIdx, profile.riskPosture, keepComfort, slowRecoverer);
+  // Drift acting where the operator asked takes the risky actions and adds its cause to theirs.
+  const driftLevel = state.drift.level;
+  const drifted = actions.driftRemoved !== 0 && driftLevel !== null && driftActs(driftLevel, profile.driftRestrictsAt);
   const energyCritical = state.energy < ENERGY_CRITICAL;
-  // The engine's own causes for what it never allowed; drift adds its cause to what it took on top.
-  const engineCauses = engineRestrictions(unrestricted, rawMask, activeMask, levelIdx, profile.riskPosture, keepComfort, slowRecoverer);
 
   return {
-    allowedActions: actionsOfMask(allowed),
+    allowedActions: drifted ? actions.allowedUnderDrift : actions.allowedActions,
     forbiddenActions: FORBIDDEN_LIST,
-    decisionStyle: decisionStyleOf(
-      levelIdx,
-      state.systemState,
-      profile.riskPosture,
-      dominantMask,
-      leadMode(strengths, gains),
-      slowRecoverer,
-    ),
+    decisionStyle: decisionStyleOf(levelIdx, state.systemState, profile.riskPosture, dominantMask, lead, slowRecoverer),
     currentStressLevel: state.stressLevel,
     currentSystemState: state.systemState,
     energyLevel: state.energy,
@@ -65,15 +81,14 @@ export function contractOf(state: EngineState, config: EngineConfig = DEFAULT_CO
       energyCritical,
     ),
     hardLocks: hardLocksOf(levelIdx, strengths[IDENTITY_MODE] as number),
-    driftLevel: state.drift.level,
+    driftLevel,
     driftMagnitude: state.drift.magnitude,
-    driftRestrictedActions: actionsOfMask(driftRemoved),
+    driftRestrictedActions: drifted ? actions.driftRemovedActions : NONE,
     cycleCount: state.cycleCount,
-    controlVector: controlVector(strengths, gains, coreMask, suppressedMask),
-    compositeModes: modesOfMask(compositeMask(strengths, gains)),
+    controlVector: controlVector(strengths, gains, modeMask(profile.coreModes), modeMask(profile.suppressedModes)),
+    compositeModes: modesOfMask(compositeMask),
     memoryContext: config.memory ? memoryContextOf(state.memory) : null,
     selfModelContext: config.selfModel ? selfModelContextOf(state.selfModel) : null,
-    restrictions:
-      driftRemoved === 0 ? engineCauses : withCauses(engineCauses, new Set(actionsOfMask(driftRemoved)), "drift", `drift ${state.drift.level} at or above the profile's drift_restricts_at`),
+    restrictions: drifted ? restrictionsUnderDrift(actions, driftLevel) : actions.restrictions,
   };
 }

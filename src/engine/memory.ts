@@ -19,7 +19,7 @@ import {
 } from "./constants.js";
 import type { MemoryLayer } from "./record.js";
 import type { BehavioralPattern, CycleRecord, MemoryContext, MemorySummary, ModeVector } from "./types.js";
-import { HIGH, MODE_COUNT, MODE_INDEX, MODES, levelIndex } from "./vocabulary.js";
+import { HIGH, MODE_COUNT, MODES, levelIndex, modeIndex } from "./vocabulary.js";
 
 function strongestMode(strengths: ModeVector): number {
   let best = 0;
@@ -95,7 +95,7 @@ export function updateMemory(current: MemorySummary, r: CycleRecord): MemorySumm
   const isD2 = r.driftLevel === "D2_adaptive" || r.driftLevel === "D3_corrupt";
 
   // The remembered dominant mode changes only when another mode clearly leads it.
-  const remembered = MODE_INDEX[current.dominantMode];
+  const remembered = modeIndex(current.dominantMode);
   const strongest = strongestMode(r.modeStrengths);
   const switched =
     (r.modeStrengths[strongest] as number) > (r.modeStrengths[remembered] as number) + DOMINANT_SWITCH_MARGIN;

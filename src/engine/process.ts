@@ -11,7 +11,7 @@ import { RECOVERY_NUDGE_CYCLES, SEQUENTIAL, WARMUP_CYCLES } from "./constants.js
 import { DEFAULT_CONFIG } from "./config.js";
 import { contractOf } from "./contract.js";
 import { affectedMask, classifyDrift, d0Threshold, driftMagnitude, refreshAnchor } from "./drift.js";
-import { clearAlarm, initialMonitor, stepMonitor } from "./sequentialDrift.js";
+import { adoptedNewReference, clearAlarm, frequencyMask, initialMonitor, stepMonitor } from "./sequentialDrift.js";
 import { energyCost, nextEnergy } from "./energy.js";
 import { conservesEnergy, feedbackEnabled, isExperienced } from "./feedback.js";
 import { episodicMemoryLayer } from "./memory.js";
@@ -35,10 +35,10 @@ import {
   HIGH,
   LOW,
   MED,
-  MODE_INDEX,
   STRESS_LEVELS,
   STRESS_MODE,
   levelIndex,
+  modeIndex,
   modeMask,
   modesOfMask,
 } from "./vocabulary.js";
@@ -53,11 +53,12 @@ export function process(state: EngineState, observation: Observation, config: En
   const signal = unit(observation.signalStrength);
   const confidence = unit(observation.confidence);
   const calm = isCalmInput(observation);
+  const target = modeIndex(observation.mode);
 
   // 1. Modes.
   const strengths = updateModeStrengths(
     state.modeStrengths,
-    MODE_INDEX[observation.mode],
+    target,
     signal,
     confidence,
     prevLevelIdx,
@@ -104,21 +105,14 @@ export function process(state: EngineState, observation: Observation, config: En
   const sequential = profile.driftDetector === "sequential";
   let monitor = state.driftMonitor;
   let alarm = false;
-  let frequencyMask = 0;
+  let behavioural = false;
   let reanchor = false;
   if (sequential) {
     const current = monitor ?? initialMonitor();
-    const target = MODE_INDEX[observation.mode];
-    if (target === STRESS_MODE) {
-      monitor = current;
-      alarm = current.alarmAge > 0;
-    } else {
-      const step = stepMonitor(current, target, signal, profile.driftTolerance);
-      monitor = step.monitor;
-      alarm = step.alarm;
-      frequencyMask = step.frequencyMask;
-      reanchor = step.rebased || step.monitor.seen === SEQUENTIAL.CALIBRATION;
-    }
+    behavioural = target !== STRESS_MODE;
+    monitor = behavioural ? stepMonitor(current, target, signal, profile.driftTolerance) : current;
+    alarm = monitor.alarmAge > 0;
+    reanchor = behavioural && (adoptedNewReference(current, monitor) || monitor.seen === SEQUENTIAL.CALIBRATION);
   }
   let anchor = state.anchor;
   let warmupProgress = state.warmupProgress;
@@ -135,7 +129,7 @@ export function process(state: EngineState, observation: Observation, config: En
     if (reanchor) anchor = strengths;
     const magnitude = driftMagnitude(strengths, anchor, false);
     const level = alarm ? classifyDrift(magnitude, -1) : "D0_noise";
-    const mask = alarm ? affectedMask(strengths, anchor) | frequencyMask : 0;
+    const mask = alarm ? affectedMask(strengths, anchor) | (behavioural ? frequencyMask(monitor as NonNullable<typeof monitor>) : 0) : 0;
     drift = { level, magnitude, affectedModes: modesOfMask(mask), d0Threshold: d0 };
     if (!alarm && (monitor as NonNullable<typeof monitor>).cusum === 0) anchor = refreshAnchor(anchor, strengths);
     else if (level === "D3_corrupt" && lastStable !== null) {

@@ -1,40 +1,104 @@
 // Why each action is not allowed. The engine's allowed set (actions.ts) is built from the active
 // modes, the stress level and the risk posture; this names, for every action outside it, which of
-// those removed it. Lists are frozen and memoised per combination of masks, so a contract costs a
-// map lookup, not a list of fresh objects. Layers outside the engine (contract enforcement, drift)
-// add their own causes with withCauses().
-import { COMFORT_MASK, RISKY_MASK, SAFE_MASK, modeUnion, postureExclusion } from "./actions.js";
-import type { Action, ActionRestriction, RestrictionCause, RiskPosture } from "./types.js";
-import { CONNECTION_MODE, FORBIDDEN_ACTIONS, HIGH, MED, OVER, STANDARD_ACTIONS, STRESS_LEVELS } from "./vocabulary.js";
+// those removed it. Everything the contract says about actions depends only on a small "action
+// bucket" — the behavioural modes active raw and after arbitration, the stress level, the risk
+// posture and two flags — so it is computed once per bucket and shared, frozen, between contracts:
+// a contract costs one lookup by a small integer, not a list of fresh objects. Layers outside the
+// engine (contract enforcement, fail-closed) add their own causes with withCauses().
+import { COMFORT_MASK, RISKY_MASK, SAFE_MASK, actionsOfMask, allowedActionMask, driftRemovedMask, modeUnion, postureExclusion } from "./actions.js";
+import type { Action, ActionRestriction, DriftLevel, RestrictionCause, RiskPosture } from "./types.js";
+import { CONNECTION_MODE, DRIFT_LEVELS, FORBIDDEN_ACTIONS, HIGH, MED, OVER, STANDARD_ACTIONS, STRESS_LEVELS, STRESS_MODE } from "./vocabulary.js";
 
 const ALWAYS_FORBIDDEN: readonly ActionRestriction[] = FORBIDDEN_ACTIONS.map((action) =>
   Object.freeze({ action, causes: Object.freeze(["always_forbidden"] as RestrictionCause[]), detail: "never allowed" }),
 );
 
-const memo = new Map<number, readonly ActionRestriction[]>();
+/** What a contract says about actions in one bucket. Frozen and shared; never mutate. */
+export interface ActionBucket {
+  /** The engine's allowed set (12-bit mask) before drift acts. */
+  readonly allowed: number;
+  readonly allowedActions: Action[];
+  /** One entry per action outside `allowed`, alphabetical. */
+  readonly restrictions: ActionRestriction[];
+  /** Drift at or above the profile's drift_restricts_at removes these from `allowed` … */
+  readonly driftRemoved: number;
+  readonly driftRemovedActions: Action[];
+  readonly allowedUnderDrift: Action[];
+  /** … and the restrictions then, per drift level index (built on first use). */
+  readonly underDrift: (ActionRestriction[] | undefined)[];
+}
 
-/** The engine's inputs to allowedActionMask, and its result. */
-export function engineRestrictions(
-  allowed: number,
+const BEHAVIOURAL = (1 << STRESS_MODE) - 1;
+const POSTURES: readonly RiskPosture[] = ["seeking", "averse", "moderate", "bounded"];
+const buckets = new Map<number, ActionBucket>();
+
+function postureIndex(posture: RiskPosture): number {
+  switch (posture) {
+    case "seeking":
+      return 0;
+    case "averse":
+      return 1;
+    case "moderate":
+      return 2;
+    case "bounded":
+      return 3;
+  }
+}
+
+/**
+ * The bucket of a contract. Only the behavioural bits of the masks matter (stress_response enables
+ * no action), so the key is 6 + 6 + 2 + 2 + 1 + 1 = 18 bits, exact.
+ */
+export function actionBucket(
   rawMask: number,
   activeMask: number,
   levelIdx: number,
   posture: RiskPosture,
   keepComfort: boolean,
   restrictAtMed: boolean,
-): ActionRestriction[] {
-  const enabled = SAFE_MASK | modeUnion(activeMask) | (keepComfort && (rawMask & (1 << CONNECTION_MODE)) !== 0 ? COMFORT_MASK : 0);
-  const rawEnabled = modeUnion(rawMask);
-  const stressRemoved = levelIdx >= HIGH || (levelIdx === MED && restrictAtMed) ? RISKY_MASK : 0;
-  const posed = postureExclusion(posture, levelIdx);
-  // 12 bits each; the key stays below 2^53.
-  const key = ((((allowed * 4096 + enabled) * 4096 + rawEnabled) * 4096 + stressRemoved) * 4 + levelIdx) * 4096 + posed;
-  let list = memo.get(key);
-  if (list === undefined) {
-    list = build(allowed, enabled, rawEnabled, stressRemoved, posed, levelIdx, posture, restrictAtMed);
-    memo.set(key, list);
+): ActionBucket {
+  const key =
+    (rawMask & BEHAVIOURAL) |
+    ((activeMask & BEHAVIOURAL) << 6) |
+    (levelIdx << 12) |
+    (postureIndex(posture) << 14) |
+    (keepComfort ? 1 << 16 : 0) |
+    (restrictAtMed ? 1 << 17 : 0);
+  let bucket = buckets.get(key);
+  if (bucket === undefined) {
+    bucket = newBucket(rawMask & BEHAVIOURAL, activeMask & BEHAVIOURAL, levelIdx, POSTURES[postureIndex(posture)] as RiskPosture, keepComfort, restrictAtMed);
+    buckets.set(key, bucket);
   }
-  return list as ActionRestriction[];
+  return bucket;
+}
+
+function newBucket(rawMask: number, activeMask: number, levelIdx: number, posture: RiskPosture, keepComfort: boolean, restrictAtMed: boolean): ActionBucket {
+  const allowed = allowedActionMask(rawMask, activeMask, levelIdx, posture, keepComfort, restrictAtMed);
+  const enabled = SAFE_MASK | modeUnion(activeMask) | (keepComfort && (rawMask & (1 << CONNECTION_MODE)) !== 0 ? COMFORT_MASK : 0);
+  const stressRemoved = levelIdx >= HIGH || (levelIdx === MED && restrictAtMed) ? RISKY_MASK : 0;
+  const driftRemoved = driftRemovedMask(allowed);
+  return Object.freeze({
+    allowed,
+    allowedActions: actionsOfMask(allowed),
+    restrictions: build(allowed, enabled, modeUnion(rawMask), stressRemoved, postureExclusion(posture, levelIdx), levelIdx, posture, restrictAtMed) as ActionRestriction[],
+    driftRemoved,
+    driftRemovedActions: actionsOfMask(driftRemoved),
+    allowedUnderDrift: actionsOfMask(allowed & ~driftRemoved),
+    underDrift: [undefined, undefined, undefined, undefined],
+  });
+}
+
+/** The restrictions once drift at `level` removed the bucket's risky allowed actions (memoised per bucket and level). */
+export function restrictionsUnderDrift(bucket: ActionBucket, level: DriftLevel): ActionRestriction[] {
+  const i = DRIFT_LEVELS.indexOf(level);
+  let list = bucket.underDrift[i];
+  if (list === undefined) {
+    list = withCauses(bucket.restrictions, new Set(bucket.driftRemovedActions), "drift", `drift ${level} at or above the profile's drift_restricts_at`);
+    for (const entry of list) Object.freeze(entry);
+    list = Object.freeze(list) as ActionRestriction[];
+    bucket.underDrift[i] = list;
+  }
+  return list;
 }
 
 function build(

@@ -151,18 +151,25 @@ function improbableRun(ref: BehaviourStats, mode: number, length: number, unusua
   return length * Math.log(freq(ref, mode)) + unusual * Math.log(SEQUENTIAL.INTENSITY_TAIL) < SEQUENTIAL.LOG_RUN_IMPROBABLE;
 }
 
-export interface MonitorStep {
-  monitor: DriftMonitor;
-  /** An alarm is open this cycle (D1 or above). */
-  alarm: boolean;
-  /** The alarm closed this cycle by adopting a new reference: re-anchor. */
-  rebased: boolean;
-  /** Modes whose recent frequency moved by at least AFFECTED_FREQ_DELTA from the reference (bit mask). */
-  frequencyMask: number;
+/**
+ * Did this step close the alarm by adopting a new reference (re-anchor)? Closing by reverting
+ * keeps the old reference object; adopting replaces it with the candidate.
+ */
+export function adoptedNewReference(prev: DriftMonitor, next: DriftMonitor): boolean {
+  return prev.alarmAge > 0 && next.alarmAge === 0 && next.reference !== prev.reference;
+}
+
+/** While an alarm is open: modes whose recent frequency moved by at least AFFECTED_FREQ_DELTA from the reference (bit mask). */
+export function frequencyMask(m: DriftMonitor): number {
+  let mask = 0;
+  if (m.alarmAge > 0) {
+    for (let i = 0; i < N; i++) if (Math.abs((m.recentFreq[i] as number) - freq(m.reference, i)) >= SEQUENTIAL.AFFECTED_FREQ_DELTA) mask |= 1 << i;
+  }
+  return mask;
 }
 
 /** One behavioural observation (mode 0..5, strength in [0, 1]). */
-export function stepMonitor(m: DriftMonitor, mode: number, strength: number, tolerance: DriftTolerance): MonitorStep {
+export function stepMonitor(m: DriftMonitor, mode: number, strength: number, tolerance: DriftTolerance): DriftMonitor {
   const P = SEQUENTIAL;
   const seen = m.seen + 1;
 
@@ -201,7 +208,9 @@ export function stepMonitor(m: DriftMonitor, mode: number, strength: number, tol
       recentMean = mu;
       preRun = null;
       suspect = null;
-    } else suspect = age >= P.SUSPECT_WINDOW ? null : { ...suspect, hits, age };
+    } else if (age >= P.SUSPECT_WINDOW) suspect = null;
+    // Spelled out rather than spread: an object spread here cost more than the rest of the branch.
+    else suspect = { mode: suspect.mode, sign: suspect.sign, freqDelta: suspect.freqDelta, meanDelta: suspect.meanDelta, age, hits, needed: suspect.needed };
   }
   if (ended) {
     // A held run that ended within BURST_MAX was a burst: forget it, but keep it on probation.
@@ -240,12 +249,7 @@ export function stepMonitor(m: DriftMonitor, mode: number, strength: number, tol
 
   // Calibration: learn the reference, raise nothing.
   if (seen <= P.CALIBRATION) {
-    return {
-      monitor: { ...m, reference: learn(m.reference, mode, strength, P.REF_MEMORY), recentFreq: nextFreq, recentMean: nextMean, seen, runMode: -1, runClass: 0, runUnusual: 0, runLength: 0, runQuiet: 0, preRun: null, suspect: null },
-      alarm: false,
-      rebased: false,
-      frequencyMask: 0,
-    };
+    return { ...m, reference: learn(m.reference, mode, strength, P.REF_MEMORY), recentFreq: nextFreq, recentMean: nextMean, seen, runMode: -1, runClass: 0, runUnusual: 0, runLength: 0, runQuiet: 0, preRun: null, suspect: null };
   }
 
   const held = runMode >= 0 && improbableRun(m.reference, mode, runLength - runQuiet, runUnusual) && runLength - runQuiet <= P.BURST_MAX;
@@ -258,7 +262,6 @@ export function stepMonitor(m: DriftMonitor, mode: number, strength: number, tol
   let reverting = m.reverting;
   let trendFast = m.trendFast;
   let trendSlow = m.trendSlow;
-  let rebased = false;
 
   if (alarmAge === 0) {
     if (cusum >= alarmThreshold(tolerance) && !held) {
@@ -282,10 +285,7 @@ export function stepMonitor(m: DriftMonitor, mode: number, strength: number, tol
     const rising = trendFast > trendSlow * P.RISE_RATIO;
     settled = !rising && alarmAge >= P.ALARM_MIN && divergence(cand, nextFreq, nextMean) < P.DRIFT_ALLOWANCE ? settled + 1 : 0;
     if (reverting >= P.SETTLE_CYCLES || settled >= P.SETTLE_CYCLES) {
-      if (reverting < P.SETTLE_CYCLES) {
-        reference = cand;
-        rebased = true;
-      }
+      if (reverting < P.SETTLE_CYCLES) reference = cand;
       reverting = 0;
       alarmAge = 0;
       candidate = null;
@@ -296,16 +296,7 @@ export function stepMonitor(m: DriftMonitor, mode: number, strength: number, tol
     }
   }
 
-  let frequencyMask = 0;
-  if (alarmAge > 0) {
-    for (let i = 0; i < N; i++) if (Math.abs((nextFreq[i] as number) - freq(reference, i)) >= P.AFFECTED_FREQ_DELTA) frequencyMask |= 1 << i;
-  }
-  return {
-    monitor: { reference, recentFreq: nextFreq, recentMean: nextMean, seen, cusum, alarmAge, candidate, settled, reverting, trendFast, trendSlow, runMode, runClass, runUnusual, runLength, runQuiet, preRun, suspect },
-    alarm: alarmAge > 0,
-    rebased,
-    frequencyMask,
-  };
+  return { reference, recentFreq: nextFreq, recentMean: nextMean, seen, cusum, alarmAge, candidate, settled, reverting, trendFast, trendSlow, runMode, runClass, runUnusual, runLength, runQuiet, preRun, suspect };
 }
 
 /** After a D3 rollback or an operator's reset: the open alarm and its evidence are dropped; the reference stays. */

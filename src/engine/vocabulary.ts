@@ -39,6 +39,28 @@ export const MODE_INDEX: Readonly<Record<Mode, number>> = Object.freeze({
   stress_response: 6,
 });
 
+/** MODE_INDEX[mode] as a switch: cheaper than a keyed property lookup on the per-cycle path. */
+export function modeIndex(mode: Mode): number {
+  switch (mode) {
+    case "perception":
+      return 0;
+    case "exploration":
+      return 1;
+    case "order":
+      return 2;
+    case "assertion":
+      return 3;
+    case "connection":
+      return 4;
+    case "identity":
+      return 5;
+    case "stress_response":
+      return 6;
+    default:
+      return MODE_INDEX[mode];
+  }
+}
+
 export const STANDARD_ACTIONS: readonly StandardAction[] = Object.freeze([
   "explore",
   "question",
@@ -93,7 +115,7 @@ export const DRIFT_LEVELS: readonly DriftLevel[] = Object.freeze([
 /** Bitmask of modes from a list (bit i = MODES[i]). */
 export function modeMask(modes: readonly Mode[]): number {
   let mask = 0;
-  for (let i = 0; i < modes.length; i++) mask |= 1 << MODE_INDEX[modes[i] as Mode];
+  for (let i = 0; i < modes.length; i++) mask |= 1 << modeIndex(modes[i] as Mode);
   return mask;
 }
 

@@ -16,7 +16,7 @@ import {
   universalResponseToNodeResponse,
   type ConnectNodeAdapterOptions,
 } from "@connectrpc/connect-node";
-import type { UniversalHandler, UniversalServerResponse } from "@connectrpc/connect/protocol";
+import type { UniversalHandler, UniversalServerResponse } from "./library-internals.js";
 import type { Logger } from "../logger.js";
 import { failureReported } from "../rpc/interceptors.js";
 import type { Handler } from "./listener.js";

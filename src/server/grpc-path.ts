@@ -7,7 +7,8 @@
 // Behaviour is connect-node's, because the same code runs: every call gets a connect
 // HandlerContext (createHandlerContext) and goes through connect's own invoke functions with the
 // same interceptor list the connect-node adapter uses (logging, metrics, drain, auth), into the
-// same ServiceImpl handlers. Only the framing layer differs.
+// same ServiceImpl handlers. Only the framing layer differs. The internals of grpc-js, connect and
+// node:http2 this needs are used through library-internals.ts, which checks them at startup.
 import * as http2 from "node:http2";
 import { create, fromBinary, toBinary, type DescMessage, type DescMethod, type Message } from "@bufbuild/protobuf";
 import {
@@ -25,12 +26,11 @@ import {
   type UnaryRequest,
   type UnaryResponse,
 } from "@connectrpc/connect";
-import { transformInvokeImplementation } from "@connectrpc/connect/protocol";
-import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import * as grpc from "@grpc/grpc-js";
 import { toConnectError } from "../rpc/errors.js";
 import { malformedMessage } from "./connect-adapter.js";
 import { sessionTeardown as teardown } from "../paced-queue.js";
+import { grpcErrorTrailer, injectedHttp2Server, invokeStreaming } from "./library-internals.js";
 
 /** A faster, byte-identical replacement for toBinary for one message type. */
 export type MessageEncoder = (message: unknown) => Uint8Array;
@@ -79,22 +79,12 @@ export function createGrpcPath(
   });
   for (const spec of collectSpecs(options.routes)) register(server, spec, options);
   const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-  const h2 = injectedHttp2Server(server);
-
   // grpc-js answers every stream on its server; split them by content type instead.
-  const grpcListeners = h2.listeners("stream") as StreamListener[];
-  h2.removeAllListeners("stream");
-  h2.on("request", requestListener as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void); // installs Node's compatibility 'stream' listener
-  const compatListeners = h2.listeners("stream") as StreamListener[];
-  h2.removeAllListeners("stream");
-  if (grpcListeners.length !== 1 || compatListeners.length !== 1) {
-    throw new Error("unexpected @grpc/grpc-js or node:http2 internals: cannot split HTTP/2 streams");
-  }
-  const toGrpc = grpcListeners[0]!;
-  const toCompat = compatListeners[0]!;
-  h2.on("stream", function (this: http2.Http2Server, ...[stream, headers, flags, rawHeaders]: Parameters<StreamListener>) {
-    (isGrpcProto(headers["content-type"]) ? toGrpc : toCompat).call(this, stream, headers, flags, rawHeaders);
-  });
+  const h2 = injectedHttp2Server(
+    server,
+    requestListener as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void,
+    (headers) => isGrpcProto(headers["content-type"]),
+  );
 
   return {
     http2: h2,
@@ -103,22 +93,6 @@ export function createGrpcPath(
       server.forceShutdown();
     },
   };
-}
-
-type StreamListener = (
-  this: http2.Http2Server,
-  stream: http2.ServerHttp2Stream,
-  headers: http2.IncomingHttpHeaders,
-  flags: number,
-  rawHeaders: string[],
-) => void;
-
-/** grpc-js keeps the server it made for createConnectionInjector in a private map. */
-function injectedHttp2Server(server: grpc.Server): http2.Http2Server {
-  const servers = (server as unknown as { http2Servers?: Map<http2.Http2Server, unknown> }).http2Servers;
-  const last = servers ? [...servers.keys()].at(-1) : undefined;
-  if (!last) throw new Error("unexpected @grpc/grpc-js internals: no injector server");
-  return last;
 }
 
 /** Records what `routes` registers, as connect's router would, without serving it. */
@@ -237,7 +211,7 @@ function runStream(
   // A stream's end is paced: a closed connection cancels all its streams at once.
   const onCancel = (): void => teardown.push(() => ctx.abort(CANCELED));
   call.once("cancelled", onCancel);
-  const responses = transformInvokeImplementation(spec, ctx, options.interceptors)(requests as AsyncIterable<never>)[Symbol.asyncIterator]();
+  const responses = invokeStreaming(spec, ctx, options.interceptors)(requests as AsyncIterable<never>)[Symbol.asyncIterator]();
   void (async () => {
     let headerSent = false;
     try {
@@ -504,6 +478,6 @@ function trailerMetadata(trailer: Headers): grpc.Metadata {
 
 /** connect's gRPC trailers for an error (metadata, status details), as a grpc-js status. */
 function grpcStatus(err: ConnectError, trailer: Headers): grpc.StatusObject {
-  const t = setTrailerStatus(new Headers(trailer), err);
+  const t = grpcErrorTrailer(new Headers(trailer), err);
   return { code: err.code as number, details: err.rawMessage, metadata: trailerMetadata(t) };
 }

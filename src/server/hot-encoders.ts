@@ -10,7 +10,7 @@ import {
   SessionRequestSchema,
   SessionResponseSchema,
 } from "../../gen/keel/v1/engine_service_pb.js";
-import { compileDecoder, type Decoder } from "./decoder.js";
+import { compileDecoder, type Decoder } from "@keel/protobuf-decode";
 import { compileEncoder, type Encoder } from "./encoder.js";
 
 export const HOT_RESPONSE_TYPES: readonly DescMessage[] = [SessionResponseSchema, ProcessResponseSchema, ProcessBatchResponseSchema];

@@ -8,6 +8,7 @@ import { anonymousInterceptor } from "../auth/anonymous.js";
 import { callInterceptor, type CallTracker } from "../rpc/interceptors.js";
 import { keelConnectAdapter } from "./connect-adapter.js";
 import { capTimeoutHeaders } from "./deadline-cap.js";
+import { checkLibraryInternals } from "./library-internals.js";
 import { collectSpecs, createGrpcPath, type MessageDecoder, type MessageEncoder } from "./grpc-path.js";
 import { drainRequestBodies, limitHttp1, limitHttp2, type RequestLimits } from "./request-limits.js";
 import { hotDecoders, hotEncoders } from "./hot-encoders.js";
@@ -101,22 +102,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // Bodies up to this are read to their end so the connection stays whole; beyond, GOAWAY.
     16 * readMaxBytes,
   );
-  const grpcPath =
-    (options.grpcServer ?? "grpc-js") === "grpc-js"
-      ? createGrpcPath(
-          {
-            routes: options.routes,
-            interceptors,
-            readMaxBytes,
-            writeMaxBytes: WRITE_MAX_BYTES,
-            maxTimeoutMs: options.maxTimeoutMs,
-            maxSessionMemoryMb: MAX_SESSION_MEMORY_MB,
-            encoders: options.encoders ?? hotEncoders(),
-            decoders: options.decoders ?? hotDecoders(),
-          },
-          httpHandler,
-        )
-      : undefined;
+  const onGrpcJs = (options.grpcServer ?? "grpc-js") === "grpc-js";
+  // Fails here, naming the library and version, if an upgrade removed an internal the path needs.
+  if (onGrpcJs) await checkLibraryInternals();
+  const grpcPath = onGrpcJs
+    ? createGrpcPath(
+        {
+          routes: options.routes,
+          interceptors,
+          readMaxBytes,
+          writeMaxBytes: WRITE_MAX_BYTES,
+          maxTimeoutMs: options.maxTimeoutMs,
+          maxSessionMemoryMb: MAX_SESSION_MEMORY_MB,
+          encoders: options.encoders ?? hotEncoders(),
+          decoders: options.decoders ?? hotDecoders(),
+        },
+        httpHandler,
+      )
+    : undefined;
   const servers = createDualProtocolServer(httpHandler, {
     maxSessionMemoryMb: MAX_SESSION_MEMORY_MB,
     tls: options.tls ?? null,

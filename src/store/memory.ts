@@ -1,11 +1,11 @@
 // In-process Store, used when MONGODB_URI is unset. Same semantics as the Mongo store (one shared
 // contract suite runs against both); everything is copied in and out so callers never share
-// objects with the store. The per-cycle data (history, the current engine state) is kept packed
-// into bytes (json-pack.ts) rather than as object graphs, so that what the store retains costs the
-// garbage collector a few numbers per cycle instead of ~20 objects.
+// objects with the store. The per-cycle data (history, the current engine state) is kept as
+// MessagePack bytes (packed-log.ts) rather than as object graphs, so that what the store retains
+// costs the garbage collector a few numbers per cycle instead of ~20 objects.
 import type { EngineState } from "../engine/index.js";
 import { commitRecords, jsonCopy } from "./commit-records.js";
-import { PackedLog, jsonPack, jsonUnpack } from "./json-pack.js";
+import { PackedLog, pack, unpack } from "./packed-log.js";
 import { MemoryContractStore } from "./memory-contracts.js";
 import { MemoryKeyStore } from "./memory-keys.js";
 import { decodePageToken, encodePageToken, pageSizeOf } from "./page-token.js";
@@ -76,7 +76,7 @@ interface PackedState {
 }
 
 function unpackState(p: PackedState): StoredState {
-  const { state, enforcement, rollout } = jsonUnpack<Pick<StoredState, "state" | "enforcement" | "rollout">>(p.packed);
+  const { state, enforcement, rollout } = unpack<Pick<StoredState, "state" | "enforcement" | "rollout">>(p.packed);
   return {
     instanceId: p.instanceId,
     revision: p.revision,
@@ -124,7 +124,7 @@ export class MemoryStore implements Store {
         lastSequence: 0,
         updatedAtMs: instance.createdAtMs,
         auditHead: null,
-        packed: jsonPack({ state }),
+        packed: pack({ state }),
       },
       history: new PackedLog(),
       historyRevision: [],
@@ -190,8 +190,8 @@ export class MemoryStore implements Store {
       throw new RevisionConflictError(commit.instanceId, commit.expectedRevision);
     }
     const records = commitRecords(commit);
-    // Everything that can throw (values JSON cannot hold) runs before anything is changed.
-    const packedState = jsonPack({
+    // Everything that can throw runs before anything is changed.
+    const packedState = pack({
       state: commit.state,
       ...(commit.enforcement ? { enforcement: commit.enforcement } : {}),
       ...(commit.rollout ? { rollout: commit.rollout } : {}),

@@ -2,11 +2,13 @@
 // types it serves (the gRPC path's hot messages), for any encoded message: random values of every
 // field, edge values, unknown fields of every wire type; and for malformed input it must fail as
 // fromBinary fails (it hands such input to fromBinary).
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { create, equals, fromBinary, toBinary, type DescMessage } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileDecoder } from "../../src/server/decoder.js";
+import { compileDecoder } from "@keel/protobuf-decode";
 import { HOT_REQUEST_TYPES } from "../../src/server/hot-encoders.js";
 import { ProcessBatchRequestSchema, ProcessRequestSchema, SessionRequestSchema } from "../../gen/keel/v1/engine_service_pb.js";
 import { Mode } from "../../gen/keel/v1/modes_pb.js";
@@ -61,6 +63,17 @@ describe.each(HOT_REQUEST_TYPES.map((s) => [s.typeName, s] as const))("compiled 
         expectSame(schema, decode(bytes), bytes);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it("builds the same messages without code generation from strings", () => {
+    const plain = compileDecoder(schema, { codegen: false })!;
+    fc.assert(
+      fc.property(messageInit(schema), (init) => {
+        const bytes = Buffer.from(toBinary(schema, create(schema, init as never)));
+        expectSame(schema, plain(bytes), bytes);
+      }),
+      { numRuns: 300 },
     );
   });
 
@@ -120,9 +133,26 @@ describe("compiled decoder without fallback", () => {
     [ProcessBatchRequestSchema, { instanceId: "inst_1", observations: [observation(1), observation(2)], includeIntermediate: true }],
   ];
   it.each(cases.map((c, i) => [i, ...c] as const))("decodes frame %i like fromBinary", (_i, schema, init) => {
-    const decode = compileDecoder(schema, { fallback: false })!;
     const bytes = Buffer.from(toBinary(schema, create(schema, init as never)));
-    expectSame(schema, decode(bytes), bytes);
+    for (const codegen of [true, false]) expectSame(schema, compileDecoder(schema, { fallback: false, codegen })!(bytes), bytes);
+  });
+
+  it("works in a Node started with --disallow-code-generation-from-strings", () => {
+    const script = [
+      `import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { create, equals, fromBinary, toBinary } from "@bufbuild/protobuf";`,
+      `import { SessionRequestSchema as S } from ${JSON.stringify(fileURLToPath(new URL("../../gen/keel/v1/engine_service_pb.ts", import.meta.url)))};`,
+      `import { compileDecoder } from "@keel/protobuf-decode";`,
+      `let disallowed = false; try { new Function(""); } catch { disallowed = true; }`,
+      `const b = toBinary(S, create(S, { frame: { case: "observation", value: { sequence: 3n, observation: { mode: 2, signalStrength: 0.5, context: { a: "b" } } } } }));`,
+      `console.log(JSON.stringify({ disallowed, same: equals(S, compileDecoder(S, { fallback: false })(b), fromBinary(S, b)) }));`,
+    ].join("\n");
+    const out = execFileSync(process.execPath, ["--disallow-code-generation-from-strings", "--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: fileURLToPath(new URL("../..", import.meta.url)),
+      encoding: "utf8",
+    });
+    expect(JSON.parse(out)).toEqual({ disallowed: true, same: true });
   });
 });
 

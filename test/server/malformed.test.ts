@@ -3,6 +3,7 @@
 // It is the client's mistake: INVALID_ARGUMENT naming the message type, on every protocol, for
 // unary calls and session streams, and the target agent is unchanged.
 import * as http2 from "node:http2";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Mode } from "../../gen/keel/v1/modes_pb.js";
 import { TEST_API_KEY, bearer } from "../support/api-key.js";
@@ -63,6 +64,19 @@ describe("malformed protobuf", () => {
     expect(h1.status).toBe(400);
     expect(((await h1.json()) as { code: string }).code).toBe("invalid_argument");
 
+    expect(await clients.engine.getState({ instanceId: id })).toEqual(before);
+  });
+});
+
+describe("oversized messages", () => {
+  it("get RESOURCE_EXHAUSTED, changing nothing", async () => {
+    const before = await clients.engine.getState({ instanceId: id });
+    const big = "x".repeat(2 * 1024 * 1024);
+    const err = await clients.engine.process({ instanceId: id, observation: { mode: Mode.ORDER, signalStrength: 0.5, context: { note: big } } }).then(
+      () => null,
+      (e: unknown) => ConnectError.from(e),
+    );
+    expect(err?.code).toBe(Code.ResourceExhausted);
     expect(await clients.engine.getState({ instanceId: id })).toEqual(before);
   });
 });

@@ -4,7 +4,7 @@
 // four frames are plain bytes (same field numbers, same wire type: the bytes on the wire are
 // unchanged), and each frame's message is coded here: observation and batch frames by a hand
 // encoder (request-encode.ts), outcome and batch answers by a decoder compiled for their types
-// (fast-decode.ts), the rare open, opened and heartbeat frames by protobuf-es.
+// (@keel/protobuf-decode, shared with the server), the rare open, opened and heartbeat frames by protobuf-es.
 import { create, createFileRegistry, fromBinary, toBinary, type DescMessage, type DescMethod } from "@bufbuild/protobuf";
 import {
   FieldDescriptorProto_Label,
@@ -12,7 +12,7 @@ import {
   FileDescriptorProtoSchema,
 } from "@bufbuild/protobuf/wkt";
 import { createClient, type Transport } from "@connectrpc/connect";
-import { compileDecoder } from "./fast-decode.js";
+import { compileDecoder } from "@keel/protobuf-decode";
 import { encodeBatch, encodeSequenced } from "./request-encode.js";
 import {
   BatchOutcomeSchema,

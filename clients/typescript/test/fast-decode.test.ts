@@ -4,7 +4,7 @@
 import { create, fromBinary, toBinary, type DescMessage } from "@bufbuild/protobuf";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileDecoder } from "../src/fast-decode.js";
+import { compileDecoder } from "@keel/protobuf-decode";
 import { ExecutionContractSchema } from "../src/gen/keel/v1/contract_pb.js";
 import { BatchOutcomeSchema, CycleOutcomeSchema, SequencedOutcomeSchema } from "../src/gen/keel/v1/engine_service_pb.js";
 import { Action } from "../src/gen/keel/v1/modes_pb.js";

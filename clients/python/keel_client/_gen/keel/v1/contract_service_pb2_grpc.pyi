@@ -40,7 +40,9 @@ class ContractServiceStub:
     next version.
     """
     GetActiveContract: _grpc.UnaryUnaryMultiCallable[_contract_service_pb2.GetActiveContractRequest, _contract_service_pb2.GetActiveContractResponse]
-    """The agent's newest version."""
+    """The version the agent is governed by (its newest, unless the newest is a shadow candidate),
+    and its shadow candidate, if any.
+    """
     GetContractVersion: _grpc.UnaryUnaryMultiCallable[_contract_service_pb2.GetContractVersionRequest, _contract_service_pb2.GetContractVersionResponse]
     ListContractHistory: _grpc.UnaryUnaryMultiCallable[_contract_service_pb2.ListContractHistoryRequest, _contract_service_pb2.ListContractHistoryResponse]
     """Every version, oldest first."""
@@ -50,6 +52,12 @@ class ContractServiceStub:
     """Checks a contract's seal against the server's public keys."""
     GenerateContract: _grpc.UnaryUnaryMultiCallable[_contract_service_pb2.GenerateContractRequest, _contract_service_pb2.GenerateContractResponse]
     """Builds a contract from an archetype prior; stores it when asked."""
+    PromoteContract: _grpc.UnaryUnaryMultiCallable[_contract_service_pb2.PromoteContractRequest, _contract_service_pb2.PromoteContractResponse]
+    """Makes the agent's shadow version the enforced one, from its next cycle. Recorded as a link of
+    the agent's audit chain.
+    """
+    GetShadowReport: _grpc.UnaryUnaryMultiCallable[_contract_service_pb2.GetShadowReportRequest, _contract_service_pb2.GetShadowReportResponse]
+    """What the agent's shadow version would have blocked since it was put: counts by rule and action."""
     ListSigningKeys: _grpc.UnaryUnaryMultiCallable[_contract_service_pb2.ListSigningKeysRequest, _contract_service_pb2.ListSigningKeysResponse]
     """The public keys the server verifies seals with."""
 
@@ -65,7 +73,9 @@ class ContractServiceAsyncStub(ContractServiceStub):
     next version.
     """
     GetActiveContract: _aio.UnaryUnaryMultiCallable[_contract_service_pb2.GetActiveContractRequest, _contract_service_pb2.GetActiveContractResponse]  # type: ignore[assignment]
-    """The agent's newest version."""
+    """The version the agent is governed by (its newest, unless the newest is a shadow candidate),
+    and its shadow candidate, if any.
+    """
     GetContractVersion: _aio.UnaryUnaryMultiCallable[_contract_service_pb2.GetContractVersionRequest, _contract_service_pb2.GetContractVersionResponse]  # type: ignore[assignment]
     ListContractHistory: _aio.UnaryUnaryMultiCallable[_contract_service_pb2.ListContractHistoryRequest, _contract_service_pb2.ListContractHistoryResponse]  # type: ignore[assignment]
     """Every version, oldest first."""
@@ -75,6 +85,12 @@ class ContractServiceAsyncStub(ContractServiceStub):
     """Checks a contract's seal against the server's public keys."""
     GenerateContract: _aio.UnaryUnaryMultiCallable[_contract_service_pb2.GenerateContractRequest, _contract_service_pb2.GenerateContractResponse]  # type: ignore[assignment]
     """Builds a contract from an archetype prior; stores it when asked."""
+    PromoteContract: _aio.UnaryUnaryMultiCallable[_contract_service_pb2.PromoteContractRequest, _contract_service_pb2.PromoteContractResponse]  # type: ignore[assignment]
+    """Makes the agent's shadow version the enforced one, from its next cycle. Recorded as a link of
+    the agent's audit chain.
+    """
+    GetShadowReport: _aio.UnaryUnaryMultiCallable[_contract_service_pb2.GetShadowReportRequest, _contract_service_pb2.GetShadowReportResponse]  # type: ignore[assignment]
+    """What the agent's shadow version would have blocked since it was put: counts by rule and action."""
     ListSigningKeys: _aio.UnaryUnaryMultiCallable[_contract_service_pb2.ListSigningKeysRequest, _contract_service_pb2.ListSigningKeysResponse]  # type: ignore[assignment]
     """The public keys the server verifies seals with."""
 
@@ -99,7 +115,9 @@ class ContractServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _contract_service_pb2.GetActiveContractRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_contract_service_pb2.GetActiveContractResponse, _abc.Awaitable[_contract_service_pb2.GetActiveContractResponse]]:
-        """The agent's newest version."""
+        """The version the agent is governed by (its newest, unless the newest is a shadow candidate),
+        and its shadow candidate, if any.
+        """
 
     @_abc_1.abstractmethod
     def GetContractVersion(
@@ -139,6 +157,24 @@ class ContractServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_contract_service_pb2.GenerateContractResponse, _abc.Awaitable[_contract_service_pb2.GenerateContractResponse]]:
         """Builds a contract from an archetype prior; stores it when asked."""
+
+    @_abc_1.abstractmethod
+    def PromoteContract(
+        self,
+        request: _contract_service_pb2.PromoteContractRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_contract_service_pb2.PromoteContractResponse, _abc.Awaitable[_contract_service_pb2.PromoteContractResponse]]:
+        """Makes the agent's shadow version the enforced one, from its next cycle. Recorded as a link of
+        the agent's audit chain.
+        """
+
+    @_abc_1.abstractmethod
+    def GetShadowReport(
+        self,
+        request: _contract_service_pb2.GetShadowReportRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_contract_service_pb2.GetShadowReportResponse, _abc.Awaitable[_contract_service_pb2.GetShadowReportResponse]]:
+        """What the agent's shadow version would have blocked since it was put: counts by rule and action."""
 
     @_abc_1.abstractmethod
     def ListSigningKeys(
