@@ -4,7 +4,7 @@
 // starting state by re-running the cycles that succeeded before it (enforcement is
 // deterministic): the state is exactly as it was before the failed cycle, as fail-closed requires.
 import type { ExecutionContract } from "../engine/index.js";
-import { jsonCopy } from "../store/commit-records.js";
+import { jsonCopy } from "./json-copy.js";
 import type { CompiledContract } from "./compile.js";
 import { advanceEnforcement, type EnforcedContract, type ObservedCycle } from "./enforce.js";
 import type { EnforcementState } from "./state.js";

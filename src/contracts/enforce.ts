@@ -9,7 +9,7 @@ import { DRIFT_DISTRIBUTIONS, type ViolationResponse } from "./model.js";
 import type { DriftScores, Enforcement, EnforcementState, Violation, ViolationKind, WindowEntry } from "./state.js";
 import { inTargetScope, tagKey } from "./tags.js";
 import { clampTrust, nextTrust } from "./trust.js";
-import { jsonCopy } from "../store/commit-records.js";
+import { jsonCopy } from "./json-copy.js";
 import { advanceRate } from "./rate-monitor.js";
 import type { ShadowSection } from "./shadow.js";
 import { advanceSum, emptySum, type SumState } from "./sum-monitor.js";
