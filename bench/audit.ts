@@ -12,16 +12,20 @@
 // 3. Verify throughput: the history read back with readLog (not timed), then HistoryReplay over
 //    it: every cycle re-run through the engine and contract enforcement, its outcome compared
 //    byte for byte and its hash recomputed. Target: >= 500,000 cycles/s.
-// 4. Invariants: the pure enforcement step of a contract with 100 invariants (40 sum, 20 count,
-//    20 ratio, 20 rate) against the same contract with none, per cycle over the same stream:
-//    p50 and p99 of the step's time, and the p99 of the difference. Target: 100 invariants <= 20 µs at p99.
+// 4. Invariants: the enforcement step of a contract with 100 invariants (40 sum, 20 count,
+//    20 ratio, 20 rate) against the same contract with none, per cycle over the same stream, as
+//    the service runs it (BatchEnforcer: one copy of the stored state per 64-cycle commit, timed
+//    in that commit's first step): p50 and p99 of the step's time, in interleaved rounds; and the
+//    pure enforceCycle (a copy every cycle) for comparison. Target: 100 invariants <= 20 µs at p99.
+//    On a loaded machine the p99 is mostly the scheduler taking the core away mid-step.
 // Each invocation measures once (bench:report repeats it); with RUNS > 1 it prints its own median
 // and min-max. The engine's own cost per cycle is measured in the same run, for scale: on a shared,
 // loaded machine every figure moves with it.
 import { GENESIS, cycleHash } from "../src/audit/chain.js";
 import { HistoryReplay } from "../src/audit/verify.js";
 import { compileContract } from "../src/contracts/compile.js";
-import { enforceCycle } from "../src/contracts/enforce.js";
+import { BatchEnforcer } from "../src/contracts/batch-enforcer.js";
+import { advanceEnforcement, enforceCycle, type EnforcedContract } from "../src/contracts/enforce.js";
 import type { EnforcementState } from "../src/contracts/state.js";
 import { keyring } from "../src/contracts/keys.js";
 import { DEFAULT_CONFIG, defaultProfile, initialState, process as step, type EngineState, type Observation } from "../src/engine/index.js";
@@ -29,7 +33,7 @@ import { engineVersionHash } from "../src/audit/engine-version.js";
 import { AgentService, type ObservationInput } from "../src/service/agent-service.js";
 import { ContractRegistry } from "../src/service/contract-registry.js";
 import { MemoryStore } from "../src/store/memory.js";
-import type { LoggedCommit } from "../src/store/types.js";
+import type { LoggedCommit, RecordedOutcome } from "../src/store/types.js";
 import { invariant, sampleContract } from "../test/contracts/fixtures.js";
 import { chaotic, gradualShift, steady, stressSpike } from "../test/engine/scenarios.js";
 import { emit, scaled } from "./report/emit.js";
@@ -108,8 +112,27 @@ for (const withContract of [false, true]) {
   console.log(`\n${label}: built ${cycles.toLocaleString()} cycles in ${log.length.toLocaleString()} commits in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const version = withContract ? await store.contracts.contractVersion(TENANT, id, 1) : null;
   const contract = version && compileContract(version);
+  const contract_ = contract || null;
   const setup = { initial: initialState(defaultProfile()), config: DEFAULT_CONFIG, engineVersion, contractVersion: () => contract };
 
+  // The outcomes as the service hashes them at commit: fresh from the engine (and enforcement), whose
+  // shared lists are frozen (their bytes cached), rather than decoded from the store.
+  const live: { entry: (typeof log)[number]["history"][number]; state: EngineState; outcome: RecordedOutcome }[] = [];
+  {
+    let state = setup.initial;
+    let enforcement: EnforcementState | undefined;
+    for (const commit of log) {
+      for (const entry of commit.history) {
+        const r = step(state, entry as Observation & typeof entry, DEFAULT_CONFIG);
+        state = r.state;
+        let contract: EnforcedContract = r.contract;
+        if (contract_ && (entry.result.contract as EnforcedContract).enforcement) ({ state: enforcement, contract } = advanceEnforcement(contract_, enforcement, entry, r.contract));
+        contract.engineVersionHash = engineVersion;
+        live.push({ entry, state, outcome: { contract, drift: r.drift, driftEvent: r.driftEvent, rolledBack: r.rolledBack, revision: commit.revision } });
+      }
+    }
+  }
+  const chainLiveNs: number[] = [];
   const chainNs: number[] = [];
   const verifyRate: number[] = [];
   const engine: number[] = [];
@@ -121,6 +144,10 @@ for (const withContract of [false, true]) {
     const c0 = performance.now();
     for (const commit of log) for (const h of commit.history) prev = cycleHash(prev, h, state, h.result);
     chainNs.push(((performance.now() - c0) * 1e6) / cycles);
+    let prevLive = GENESIS;
+    const l0 = performance.now();
+    for (const c of live) prevLive = cycleHash(prevLive, c.entry, c.state, c.outcome);
+    chainLiveNs.push(((performance.now() - l0) * 1e6) / live.length);
 
     const replay = new HistoryReplay(setup);
     const v0 = performance.now();
@@ -132,12 +159,14 @@ for (const withContract of [false, true]) {
     if (replay.finish(head)) throw new Error("benchmark head does not verify");
   }
   console.log(`  engine process() alone, for scale: ${stats(engine)} ns per cycle`);
-  console.log(`  chaining per cycle (canonical bytes + SHA-256): ${stats(chainNs)} ns   target <= 2,000 ns`);
+  console.log(`  chaining per cycle (canonical bytes + SHA-256), stored outcomes as read back: ${stats(chainNs)} ns   target <= 2,000 ns`);
+  console.log(`  chaining per cycle at commit (the live outcomes the service hashes): ${stats(chainLiveNs)} ns`);
   console.log(`  VerifyHistory replay: ${stats(verifyRate.map((r) => r / 1000))} k cycles/s   target >= 500 k cycles/s`);
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
   const prefix = withContract ? "audit.contract_" : "audit.";
   emit(`${prefix}engine_us_per_cycle`, median(engine) / 1000);
   emit(`${prefix}chain_us_per_cycle`, median(chainNs) / 1000);
+  emit(`${prefix}chain_live_us_per_cycle`, median(chainLiveNs) / 1000);
   emit(`${prefix}verify_cycles_per_second`, median(verifyRate));
 }
 
@@ -153,25 +182,66 @@ for (const withContract of [false, true]) {
   const none = compileContract(sampleContract({ semanticAnchors: [], invariants: [] }));
   const hundred = compileContract(sampleContract({ semanticAnchors: [], invariants: rules }));
   const n = scaled(20_000, 500);
-  const timed = (compiled: typeof none): number[] => {
+  const engineContracts = (() => {
     let engine = initialState(defaultProfile());
-    let enforcement: EnforcementState | undefined;
-    const times: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const r = step(engine, stream[i % stream.length]!, DEFAULT_CONFIG);
+    return Array.from({ length: stream.length }, (_, i) => {
+      const r = step(engine, stream[i]!, DEFAULT_CONFIG);
       engine = r.state;
-      const o = { ...input(i), amount: (i % 7) * 1.25 };
-      const t = performance.now();
-      enforcement = enforceCycle(compiled, enforcement, o, r.contract).state;
-      times.push((performance.now() - t) * 1000);
+      return r.contract;
+    });
+  })();
+  const observation = (i: number) => ({ ...input(i), amount: (i % 7) * 1.25 });
+  /** As the service runs it: one BatchEnforcer per 64-cycle commit (its first step copies the stored state). */
+  const batched = (compiled: typeof none): number[] => {
+    let stored: EnforcementState | undefined;
+    const times: number[] = [];
+    for (let i = 0; i < n; i += BATCH) {
+      const enforcer = new BatchEnforcer(compiled, stored);
+      for (let k = i; k < Math.min(n, i + BATCH); k++) {
+        const o = observation(k);
+        const c = { ...engineContracts[k % stream.length]!, cycleCount: k + 1 };
+        const t = performance.now();
+        enforcer.step(o, c);
+        times.push((performance.now() - t) * 1000);
+      }
+      stored = enforcer.state;
     }
     return times.slice(Math.floor(n / 5)); // after warm-up
   };
+  /** The pure step (enforceCycle copies the whole state every cycle), for comparison. */
+  const pure = (compiled: typeof none): number[] => {
+    let enforcement: EnforcementState | undefined;
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const o = observation(i);
+      const c = { ...engineContracts[i % stream.length]!, cycleCount: i + 1 };
+      const t = performance.now();
+      enforcement = enforceCycle(compiled, enforcement, o, c).state;
+      times.push((performance.now() - t) * 1000);
+    }
+    return times.slice(Math.floor(n / 5));
+  };
   const pct = (v: number[], p: number) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor((v.length * p) / 100))]!;
-  const base = timed(none);
-  const full = timed(hundred);
-  console.log(`\nenforcement step per cycle, no invariants: p50 ${pct(base, 50).toFixed(1)} µs, p99 ${pct(base, 99).toFixed(1)} µs`);
-  console.log(`enforcement step per cycle, 100 invariants: p50 ${pct(full, 50).toFixed(1)} µs, p99 ${pct(full, 99).toFixed(1)} µs   target <= 20 µs at p99`);
-  emit("audit.invariants_100_p99_us", pct(full, 99));
-  emit("audit.invariants_0_p99_us", pct(base, 99));
+  // Interleaved rounds: the machine's load moves between them, not between the two contracts.
+  const rounds = Math.max(1, RUNS);
+  const p99: { base: number[]; full: number[] } = { base: [], full: [] };
+  const p50: { base: number[]; full: number[] } = { base: [], full: [] };
+  for (let run = 0; run < rounds; run++) {
+    const base = batched(none);
+    const full = batched(hundred);
+    p99.base.push(pct(base, 99));
+    p99.full.push(pct(full, 99));
+    p50.base.push(pct(base, 50));
+    p50.full.push(pct(full, 50));
+  }
+  const copying = pure(hundred);
+  console.log(`\nenforcement step per cycle as the service runs it (one state copy per 64-cycle batch), ${rounds} round(s):`);
+  console.log(`  no invariants:  p50 ${stats(p50.base)} µs, p99 ${stats(p99.base)} µs`);
+  console.log(`  100 invariants: p50 ${stats(p50.full)} µs, p99 ${stats(p99.full)} µs   target <= 20 µs at p99`);
+  console.log(`  100 invariants through enforceCycle (copies the state every cycle): p50 ${pct(copying, 50).toFixed(1)} µs, p99 ${pct(copying, 99).toFixed(1)} µs`);
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+  const full = [median(p99.full)];
+  const base = [median(p99.base)];
+  emit("audit.invariants_100_p99_us", full[0]!);
+  emit("audit.invariants_0_p99_us", base[0]!);
 }

@@ -14,6 +14,7 @@ import {
   writeStateDigest,
   type ChainedObservation,
 } from "./cycle-bytes.js";
+import { sameJson } from "./same-json.js";
 
 /** The "previous hash" of an agent's first link. */
 export const GENESIS = "0".repeat(64);
@@ -56,8 +57,8 @@ export function checkCycle(
   recorded: RecordedOutcome,
 ): { hash: string; sameOutcome: boolean } {
   const start = writeCycle(writer.reset(), prev, observation, state, replayed);
-  writeOutcome(stored.reset(), recorded);
-  const same = Buffer.compare(writer.buf.subarray(start, writer.pos), stored.bytes()) === 0;
+  // Equal values have equal bytes: the stored outcome is encoded only when it differs.
+  const same = sameJson(replayed, recorded) || Buffer.compare(writer.buf.subarray(start, writer.pos), (writeOutcome(stored.reset(), recorded), stored.bytes())) === 0;
   return { hash: sha256(writer.bytes()), sameOutcome: same };
 }
 

@@ -141,6 +141,11 @@ export class CycleWriter extends ByteWriter {
     for (let i = 0; i < list.length; i++) this.str(list[i] as string);
   }
 
+  /** strings(), copied from the cache when the list is one of the engine's frozen, shared lists. */
+  list(list: readonly string[]): void {
+    this.frozen(list, writeStrings);
+  }
+
   nums(list: readonly number[] | null): void {
     if (list === null) return this.tag(NULL);
     this.tag(ARR);
@@ -182,6 +187,10 @@ export class CycleWriter extends ByteWriter {
         throw new TypeError(`the audit chain has no form for ${typeof v}`);
     }
   }
+}
+
+function writeStrings(w: CycleWriter, list: readonly string[]): void {
+  w.strings(list);
 }
 
 export function writeObservation(w: CycleWriter, o: ChainedObservation): void {
@@ -229,7 +238,7 @@ export function writeOutcome(w: CycleWriter, o: RecordedOutcome): void {
   const d = o.drift;
   w.optStr(d.level);
   w.optNum(d.magnitude);
-  w.strings(d.affectedModes);
+  w.list(d.affectedModes);
   w.num(d.d0Threshold);
   w.value(o.driftEvent);
   w.bool(o.rolledBack);
@@ -237,22 +246,22 @@ export function writeOutcome(w: CycleWriter, o: RecordedOutcome): void {
 
 function writeContract(w: CycleWriter, contract: ExecutionContract): void {
   const c = contract as EnforcedContract;
-  w.strings(c.allowedActions);
-  w.strings(c.forbiddenActions);
+  w.list(c.allowedActions);
+  w.list(c.forbiddenActions);
   w.frozen(c.decisionStyle, writeStyle);
   w.str(c.currentStressLevel);
   w.str(c.currentSystemState);
   w.num(c.energyLevel);
   w.num(c.stabilityIndex);
-  w.strings(c.dominantModes);
-  w.strings(c.suppressedModes);
+  w.list(c.dominantModes);
+  w.list(c.suppressedModes);
   w.frozen(c.recoveryProfile, writeRecovery);
   w.frozen(c.hardLocks, writeLocks);
   w.optStr(c.driftLevel);
   w.optNum(c.driftMagnitude);
   w.num(c.cycleCount);
   w.nums(c.controlVector);
-  w.strings(c.compositeModes);
+  w.list(c.compositeModes);
   writeMemory(w, c.memoryContext);
   writeSelfModel(w, c.selfModelContext);
   w.frozen(c.restrictions ?? [], writeRestrictions);

@@ -4,9 +4,10 @@
 // where anything differs is reported with what differs. Pure: the caller feeds the log and
 // supplies compiled contract versions.
 import type { CompiledContract } from "../contracts/compile.js";
-import { enforceCycle, type EnforcedContract } from "../contracts/enforce.js";
+import { advanceEnforcement, type EnforcedContract } from "../contracts/enforce.js";
 import { failClosed } from "../contracts/fail-closed.js";
 import { shadowCycle, type ShadowState } from "../contracts/shadow.js";
+import { jsonCopy } from "../store/commit-records.js";
 import type { EnforcementState } from "../contracts/state.js";
 import {
   process as runCycle,
@@ -169,6 +170,10 @@ export class HistoryReplay {
       const recorded = stored.contract as EnforcedContract;
       const version = recorded.enforcement?.contractVersion;
       let enforcement = this.enforcement;
+      // A shadow version starting on this cycle reads the enforced state before it: a copy, since
+      // the replay's enforcement state advances in place below.
+      const shadowStarts = recorded.shadow !== undefined && !(this.shadow !== null && this.shadow.counts.contractId === recorded.shadow.contractId && this.shadow.counts.contractVersion === recorded.shadow.contractVersion);
+      const enforcedBefore = shadowStarts && enforcement ? jsonCopy(enforcement) : enforcement;
       if (recorded.failClosed !== undefined) {
         // The agent failed closed on this cycle: the safe actions, for the recorded reason; no enforcement ran.
         contract = failClosed(r.contract, recorded.failClosed);
@@ -179,7 +184,8 @@ export class HistoryReplay {
           return diff(rev, i, entry.cycle, "contract", compiled.versionHash, recorded.contractVersionHash,
             `the stored contract version ${version} is not the one this cycle was enforced with`);
         }
-        ({ state: enforcement, contract } = enforceCycle(compiled, enforcement, entry, r.contract));
+        // In place: the replay owns its enforcement state, and stops at the first difference.
+        ({ state: enforcement, contract } = advanceEnforcement(compiled, enforcement, entry, r.contract));
       }
       // The shadow version, with the same inputs: the state before this cycle and the answer it gave.
       let shadow: ShadowState | null = null;
@@ -190,7 +196,7 @@ export class HistoryReplay {
           return diff(rev, i, entry.cycle, "contract", recordedShadow.contractVersionHash, compiled?.versionHash ?? "none",
             `the shadow contract version ${recordedShadow.contractVersion} of ${rev}:${i} is missing or changed in the contract store`);
         }
-        const evaluated = shadowCycle(compiled, this.shadow, this.enforcement, entry, r.contract, contract);
+        const evaluated = shadowCycle(compiled, this.shadow, enforcedBefore, entry, r.contract, contract);
         shadow = evaluated.state;
         contract.shadow = evaluated.section;
       }

@@ -9,6 +9,7 @@ import { compileInvariant, type CompiledInvariant } from "./invariants.js";
 import { LIMITS, type BehavioralContract, type RateRule } from "./model.js";
 import { priorFor } from "./priors.js";
 import { categorizer } from "./tags.js";
+import type { MonitorSpec, SpanSpec } from "./window-monitors.js";
 
 export interface CompiledRate {
   id: string;
@@ -37,6 +38,8 @@ export interface CompiledContract {
   invariants: readonly CompiledInvariant[];
   rates: readonly CompiledRate[];
   sums: readonly CompiledSum[];
+  /** The incremental window monitors enforcement keeps for this version (drift, anchored terms, spans). */
+  monitors: MonitorSpec;
 }
 
 export interface CompiledSum {
@@ -94,7 +97,21 @@ export function compileContract(contract: BehavioralContract): CompiledContract 
     invariants,
     rates,
     sums,
+    monitors: { window: contract.policy.window, terms: [...new Set(contract.semanticAnchors.map((a) => a.term))], spans: spansOf(invariants) },
   };
+}
+
+/** One span monitor per (dimension, window), shared by the rules that read it. */
+function spansOf(invariants: readonly CompiledInvariant[]): SpanSpec[] {
+  const spans = new Map<string, SpanSpec>();
+  for (const inv of invariants) {
+    const s = inv.span;
+    if (!s) continue;
+    const known = spans.get(s.key);
+    if (known) known.freq ||= s.freq;
+    else spans.set(s.key, { ...s });
+  }
+  return [...spans.values()];
 }
 
 /** SHA-256 (hex) of the bytes a seal signs: the same content always has the same hash, sealed or not. */

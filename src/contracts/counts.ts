@@ -17,8 +17,12 @@ export function setCount(counts: Counts, key: string, n: number): void {
 }
 
 export function addCount(counts: Counts, key: string, n = 1): void {
-  const k = Object.hasOwn(counts, key) || Object.keys(counts).length < MAX_COUNT_KEYS ? key : OVERFLOW_KEY;
-  setCount(counts, k, countOf(counts, k) + n);
+  // An own data property is safe to assign, even "__proto__"; only a new key needs defining.
+  if (Object.hasOwn(counts, key)) counts[key] = (counts[key] as number) + n;
+  else {
+    const k = Object.keys(counts).length < MAX_COUNT_KEYS ? key : OVERFLOW_KEY;
+    setCount(counts, k, countOf(counts, k) + n);
+  }
 }
 
 export function total(counts: Counts): number {

@@ -1,9 +1,14 @@
 // Distribution drift, measured every cycle. The recent side is the last `window` cycles; the
 // baseline is the contract's expected distribution (as `priorWeight` pseudo-observations) plus
 // every cycle *before* the window — never the window itself (nomotic-notes §5.1 pitfall 1).
-import { addCount, jensenShannon, total, type Counts } from "./counts.js";
+// Both sides are the incremental counts of window-monitors.ts, so a cycle's cost depends on the
+// number of distinct tags, not on the window's length.
+import { countOf, type Counts } from "./counts.js";
 import type { Dimension, Distribution, SemanticAnchor } from "./model.js";
-import type { DriftScores, EnforcementState, WindowEntry } from "./state.js";
+import type { DriftScores } from "./state.js";
+import type { WindowMonitors } from "./window-monitors.js";
+
+export { tagOf } from "./window-monitors.js";
 
 export interface DriftConfig {
   window: number;
@@ -18,35 +23,58 @@ export interface DriftConfig {
 /** Semantic drift weighs the action mapping 0.6 and the target mapping 0.4. */
 const SEMANTIC_ACTION_WEIGHT = 0.6;
 
-export function tagOf(entry: WindowEntry, dimension: Dimension): string | null {
-  return dimension === "action" ? entry.a : dimension === "target" ? entry.t : entry.o;
+/** The positive part of an expected distribution, each share times `weight`: the prior's pseudo-counts. */
+interface Prior {
+  keys: string[];
+  values: number[];
+  total: number;
 }
 
-function countTags(entries: readonly WindowEntry[], tag: (e: WindowEntry) => string | null): Counts {
-  const counts: Counts = {};
-  for (const e of entries) {
-    const k = tag(e);
-    if (k !== null) addCount(counts, k);
+const NO_PRIOR: Prior = { keys: [], values: [], total: 0 };
+const priors = new WeakMap<Distribution, Map<number, Prior>>();
+
+function priorOf(d: Distribution, weight: number): Prior {
+  if (weight <= 0) return NO_PRIOR;
+  let byWeight = priors.get(d);
+  if (!byWeight) priors.set(d, (byWeight = new Map()));
+  let p = byWeight.get(weight);
+  if (!p) {
+    p = { keys: [], values: [], total: 0 };
+    for (const [k, v] of Object.entries(d)) {
+      if (v <= 0) continue;
+      p.keys.push(k);
+      p.values.push(v * weight);
+      p.total += v * weight;
+    }
+    byWeight.set(weight, p);
   }
-  return counts;
+  return p;
 }
 
-function scaled(d: Distribution, weight: number): Counts {
-  const counts: Counts = {};
-  if (weight > 0) for (const [k, v] of Object.entries(d)) if (v > 0) addCount(counts, k, v * weight);
-  return counts;
+function term(a: number, b: number): number {
+  const m = (a + b) / 2;
+  let s = 0;
+  if (a > 0) s += a * Math.log2(a / m);
+  if (b > 0) s += b * Math.log2(b / m);
+  return s;
 }
 
-function merged(...parts: Counts[]): Counts {
-  const out: Counts = {};
-  for (const part of parts) for (const [k, v] of Object.entries(part)) addCount(out, k, v);
-  return out;
-}
-
-/** JSD once the recent side has enough observations and the baseline is not empty; else null. */
-function measured(recent: Counts, baseline: Counts, minObservations: number): number | null {
-  if (total(recent) < minObservations || total(baseline) <= 0) return null;
-  return jensenShannon(baseline, recent);
+/**
+ * Jensen-Shannon divergence (log base 2, in [0, 1]) between the baseline (prior pseudo-counts
+ * plus `older`) and `recent`, read from the counts in place. Both sides must be non-empty.
+ */
+function divergence(prior: Prior, older: Counts, olderN: number, recent: Counts, recentN: number): number {
+  const sp = prior.total + olderN;
+  const sq = recentN;
+  let sum = 0;
+  const keys = prior.keys;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    sum += term((prior.values[i]! + countOf(older, k)) / sp, countOf(recent, k) / sq);
+  }
+  for (const k in older) if (!keys.includes(k)) sum += term((older[k] as number) / sp, countOf(recent, k) / sq);
+  for (const k in recent) if (!keys.includes(k) && !Object.hasOwn(older, k)) sum += term(0, (recent[k] as number) / sq);
+  return Math.min(1, Math.max(0, sum / 2));
 }
 
 export interface DriftResult {
@@ -55,35 +83,33 @@ export interface DriftResult {
   terms: Map<string, number | null>;
 }
 
-export function measureDrift(config: DriftConfig, state: EnforcementState): DriftResult {
-  const split = Math.max(0, state.window.length - config.window);
-  const older = state.window.slice(0, split);
-  const recent = state.window.slice(split);
-  const score = (dimension: Dimension): number | null =>
-    measured(
-      countTags(recent, (e) => tagOf(e, dimension)),
-      merged(scaled(config.expected[dimension], config.priorWeight), state.baseline[dimension], countTags(older, (e) => tagOf(e, dimension))),
-      config.minObservations,
-    );
-  const hour = (e: WindowEntry) => String(e.h);
-  const temporal = measured(countTags(recent, hour), merged(state.baseline.hour, countTags(older, hour)), config.minObservations);
+function score(m: WindowMonitors, d: Dimension | "hour", prior: Prior, min: number): number | null {
+  const recentN = m.recentN[d];
+  const olderN = m.olderN[d];
+  if (recentN < min || prior.total + olderN <= 0) return null;
+  return divergence(prior, m.older[d], olderN, m.recent[d], recentN);
+}
 
+export function measureDrift(config: DriftConfig, m: WindowMonitors): DriftResult {
+  const min = config.minObservations;
   const terms = new Map<string, number | null>();
-  for (const anchor of config.anchors) terms.set(anchor.term, termDrift(anchor, recent, config.minObservations));
-  const termScores = [...terms.values()].filter((v): v is number => v !== null);
-  const semantic = termScores.length > 0 ? Math.max(...termScores) : null;
-
+  let semantic: number | null = null;
+  for (const anchor of config.anchors) {
+    const t = termDrift(anchor, m, min);
+    terms.set(anchor.term, t);
+    if (t !== null && (semantic === null || t > semantic)) semantic = t;
+  }
   const scores: DriftScores = {
-    action: score("action"),
-    target: score("target"),
-    temporal,
-    outcome: score("outcome"),
+    action: score(m, "action", priorOf(config.expected.action, config.priorWeight), min),
+    target: score(m, "target", priorOf(config.expected.target, config.priorWeight), min),
+    temporal: score(m, "hour", NO_PRIOR, min),
+    outcome: score(m, "outcome", priorOf(config.expected.outcome, config.priorWeight), min),
     semantic,
     overall: null,
   };
   let weighted = 0;
   let weights = 0;
-  for (const d of ["action", "target", "temporal", "outcome", "semantic"] as const) {
+  for (const d of OVERALL_PARTS) {
     const s = scores[d];
     if (s !== null) {
       weighted += config.weights[d] * s;
@@ -94,17 +120,23 @@ export function measureDrift(config: DriftConfig, state: EnforcementState): Drif
   return { scores, terms };
 }
 
-function termDrift(anchor: SemanticAnchor, recent: readonly WindowEntry[], minObservations: number): number | null {
-  const under = recent.filter((e) => e.s === anchor.term);
-  if (under.length < minObservations) return null;
-  const parts: [number, number][] = [];
-  const part = (expected: Distribution, tag: (e: WindowEntry) => string | null, weight: number) => {
-    const observed = countTags(under, tag);
-    if (Object.keys(expected).length > 0 && total(observed) > 0) parts.push([weight, jensenShannon(scaled(expected, 1), observed)]);
+const OVERALL_PARTS = ["action", "target", "temporal", "outcome", "semantic"] as const;
+
+function termDrift(anchor: SemanticAnchor, m: WindowMonitors, minObservations: number): number | null {
+  const under = Object.hasOwn(m.terms, anchor.term) ? m.terms[anchor.term]! : null;
+  if (under === null || under.n < minObservations) return null;
+  let weighted = 0;
+  let weights = 0;
+  const part = (expected: Distribution, observed: Counts, observedN: number, weight: number) => {
+    const prior = priorOf(expected, 1);
+    if (prior.total > 0 && observedN > 0) {
+      weighted += weight * divergence(prior, EMPTY, 0, observed, observedN);
+      weights += weight;
+    }
   };
-  part(anchor.expectedActionDistribution, (e) => e.a, SEMANTIC_ACTION_WEIGHT);
-  part(anchor.expectedTargetDistribution, (e) => e.t, 1 - SEMANTIC_ACTION_WEIGHT);
-  if (parts.length === 0) return null;
-  const w = parts.reduce((s, [weight]) => s + weight, 0);
-  return parts.reduce((s, [weight, d]) => s + weight * d, 0) / w;
+  part(anchor.expectedActionDistribution, under.action, under.an, SEMANTIC_ACTION_WEIGHT);
+  part(anchor.expectedTargetDistribution, under.target, under.tn, 1 - SEMANTIC_ACTION_WEIGHT);
+  return weights === 0 ? null : weighted / weights;
 }
+
+const EMPTY: Counts = Object.freeze({}) as Counts;

@@ -9,8 +9,11 @@ import { DRIFT_DISTRIBUTIONS, type ViolationResponse } from "./model.js";
 import type { DriftScores, Enforcement, EnforcementState, Violation, ViolationKind, WindowEntry } from "./state.js";
 import { inTargetScope, tagKey } from "./tags.js";
 import { clampTrust, nextTrust } from "./trust.js";
+import { jsonCopy } from "./json-copy.js";
+import { advanceRate } from "./rate-monitor.js";
 import type { ShadowSection } from "./shadow.js";
 import { advanceSum, emptySum, type SumState } from "./sum-monitor.js";
+import { advanceMonitors, rebuildMonitors } from "./window-monitors.js";
 
 /**
  * The engine's contract with how the declared contract shaped it, and the versions it was
@@ -52,21 +55,39 @@ export const TERM_CONTEXT_KEY = "term";
 
 const NO_DRIFT: DriftScores = { action: null, target: null, temporal: null, outcome: null, semantic: null, overall: null };
 
+/** Pure: `previous` is left as it was (the step runs on a copy, with the JSON semantics the stores keep). */
 export function enforceCycle(
   compiled: CompiledContract,
   previous: EnforcementState | undefined,
   observation: ObservedCycle,
   engineContract: ExecutionContract,
 ): { state: EnforcementState; contract: EnforcedContract } {
+  return advanceEnforcement(compiled, previous && jsonCopy(previous), observation, engineContract);
+}
+
+/**
+ * The enforcement step in place: `state` (owned by the caller, never shared) becomes the next
+ * state. Constant work per monitor, no copy: what replay and the service's batches run
+ * (BatchEnforcer keeps a failed step from leaving a half-advanced state).
+ */
+export function advanceEnforcement(
+  compiled: CompiledContract,
+  owned: EnforcementState | undefined,
+  observation: ObservedCycle,
+  engineContract: ExecutionContract,
+): { state: EnforcementState; contract: EnforcedContract } {
   const c = compiled.contract;
-  const state = fitted(compiled, previous);
+  const state = fitted(compiled, owned);
+  const monitors = state.monitors!;
   const entry = entryOf(compiled, observation, engineContract.cycleCount);
-  push(compiled, state, entry);
-  const action = observation.action === null ? null : tagKey(observation.action);
+  state.window.push(entry);
+  advanceMonitors(compiled.monitors, monitors, state.window);
+  evictBeyond(compiled.capacity, state);
+  const action = entry.a;
   updateRates(compiled, state, entry, action);
   const sums = updateSums(compiled, state, entry.ts, action, observation.amount ?? null);
 
-  const { scores, terms } = measureDrift(compiled.drift, state);
+  const { scores, terms } = measureDrift(compiled.drift, monitors);
   const found: Omit<Violation, "sinceCycle">[] = [];
   const add = (name: string, kind: ViolationKind, response: ViolationResponse, value: number | null, threshold: number | null, detail: string) =>
     found.push({ name, kind, value, threshold, restricting: response === "restrict", detail });
@@ -90,7 +111,7 @@ export function enforceCycle(
       add(`anchor/${anchor.term}`, "anchor", c.policy.onDrift, drift, anchor.tolerance, `semantic drift of ${anchor.term} ${round(drift)} exceeds its tolerance ${anchor.tolerance}`);
     }
   }
-  const ctx = { window: state.window, current: entry, drift: scores, terms, rates: state.rates, sums };
+  const ctx = { current: entry, monitors, drift: scores, terms, rates: state.rates, sums };
   for (const check of compiled.invariants) {
     const value = check.measure(ctx);
     if (value !== null && !check.holds(value)) add(`invariant/${check.id}`, "invariant", check.response, value, check.threshold, check.describe(value));
@@ -155,6 +176,52 @@ function driftRemoves(at: DriftLevel | undefined, level: DriftLevel | null): boo
  * (scope, drift, invariant), or engine drift, named in the detail.
  */
 function shaped(compiled: CompiledContract, contract: ExecutionContract, enforcement: Enforcement): EnforcedContract {
+  const lists = shapedLists(compiled, contract, enforcement);
+  return {
+    ...contract,
+    ...lists,
+    enforcement,
+    contractVersionHash: compiled.versionHash,
+  };
+}
+
+/** The action lists a contract version makes of the engine's (what shaped() returns besides the report). */
+type ShapedLists = Pick<EnforcedContract, "allowedActions" | "driftRestrictedActions" | "forbiddenActions" | "restrictions">;
+
+/**
+ * The lists depend only on the engine's lists (shared, frozen arrays the engine memoises by
+ * mask), its drift level and the restricting violations: computed once per combination and
+ * frozen, not every cycle. A combination the engine built afresh (its own drift causes) is
+ * computed, not remembered.
+ */
+const shapedCache = new WeakMap<CompiledContract, WeakMap<object, WeakMap<object, Map<string, ShapedLists>>>>();
+const MAX_SHAPES = 256;
+
+function shapedLists(compiled: CompiledContract, contract: ExecutionContract, enforcement: Enforcement): ShapedLists {
+  if (!Object.isFrozen(contract.restrictions) || !Object.isFrozen(contract.allowedActions) || !Object.isFrozen(contract.driftRestrictedActions) || !Object.isFrozen(contract.forbiddenActions)) {
+    return computeLists(compiled, contract, enforcement);
+  }
+  let byRestrictions = shapedCache.get(compiled);
+  if (!byRestrictions) shapedCache.set(compiled, (byRestrictions = new WeakMap()));
+  let byAllowed = byRestrictions.get(contract.restrictions);
+  if (!byAllowed) byRestrictions.set(contract.restrictions, (byAllowed = new WeakMap()));
+  let byRest = byAllowed.get(contract.allowedActions);
+  if (!byRest) byAllowed.set(contract.allowedActions, (byRest = new Map()));
+  let key = `${contract.driftLevel}|${contract.driftRestrictedActions.join(",")}|${contract.forbiddenActions.length}`;
+  if (enforcement.restricted) for (const v of enforcement.violations) if (v.restricting) key += `|${v.kind}:${v.name}`;
+  let lists = byRest.get(key);
+  if (!lists) {
+    lists = computeLists(compiled, contract, enforcement);
+    Object.freeze(lists.allowedActions);
+    Object.freeze(lists.driftRestrictedActions);
+    Object.freeze(lists.forbiddenActions);
+    Object.freeze(lists.restrictions);
+    if (byRest.size < MAX_SHAPES) byRest.set(key, lists);
+  }
+  return lists;
+}
+
+function computeLists(compiled: CompiledContract, contract: ExecutionContract, enforcement: Enforcement): ShapedLists {
   const scoped = new Set<Action>(outOfScope(compiled));
   const removed = new Set<Action>(scoped);
   let restrictions = withCauses(contract.restrictions, scoped, "contract_scope", "outside the contract's authorized_scope.actions");
@@ -174,19 +241,16 @@ function shaped(compiled: CompiledContract, contract: ExecutionContract, enforce
   restrictions = withCauses(restrictions, new Set(byDrift), "drift", `drift ${contract.driftLevel} at or above the contract's engine_drift_restricts_at`);
   const forbidden = new Set<Action>([...FORBIDDEN_ACTIONS, ...contract.forbiddenActions, ...removed]);
   return {
-    ...contract,
     allowedActions: contract.allowedActions.filter((a) => !removed.has(a)),
     driftRestrictedActions: byDrift.length === 0 ? contract.driftRestrictedActions : [...contract.driftRestrictedActions, ...byDrift].sort(),
     forbiddenActions: [...forbidden].sort(),
     restrictions,
-    enforcement,
-    contractVersionHash: compiled.versionHash,
   };
 }
 
 function fresh(compiled: CompiledContract): EnforcementState {
   const c = compiled.contract;
-  return {
+  const state: EnforcementState = {
     contractId: c.contractId,
     version: c.version,
     window: [],
@@ -196,17 +260,22 @@ function fresh(compiled: CompiledContract): EnforcementState {
     active: {},
     last: null,
   };
+  state.monitors = rebuildMonitors(compiled.monitors, state);
+  return state;
 }
 
 /**
- * The previous state carried onto this contract version: observed history stays (it is fact),
- * trust is clamped into the new bounds, rate timestamps are kept only for rules that still exist.
+ * The owned state fitted to this contract version (in place): observed history stays (it is
+ * fact), trust is clamped into the new bounds, rate and sum monitors are kept only for rules that
+ * still exist, and the window monitors are rebuilt for the version's rules.
  */
-function fitted(compiled: CompiledContract, previous: EnforcementState | undefined): EnforcementState {
-  if (!previous) return fresh(compiled);
+function fitted(compiled: CompiledContract, state: EnforcementState | undefined): EnforcementState {
+  if (!state) return fresh(compiled);
   const c = compiled.contract;
-  const state: EnforcementState = structuredClone(previous);
-  if (state.contractId === c.contractId && state.version === c.version) return state;
+  if (state.contractId === c.contractId && state.version === c.version) {
+    if (!state.monitors) state.monitors = rebuildMonitors(compiled.monitors, state);
+    return state;
+  }
   state.contractId = c.contractId;
   state.version = c.version;
   state.trust = clampTrust(state.trust, c.trustFloor, c.trustCeiling);
@@ -219,6 +288,7 @@ function fitted(compiled: CompiledContract, previous: EnforcementState | undefin
     state.sums = sums;
   }
   evictBeyond(compiled.capacity, state);
+  state.monitors = rebuildMonitors(compiled.monitors, state);
   return state;
 }
 
@@ -229,51 +299,55 @@ function entryOf(compiled: CompiledContract, o: ObservedCycle, cycle: number): W
     a: o.action === null ? null : tagKey(o.action),
     t: o.target === null ? null : compiled.categorize(o.target),
     o: o.outcome === null ? null : tagKey(o.outcome),
-    h: new Date(o.observedAtMs).getUTCHours(),
+    h: utcHour(o.observedAtMs),
     ts: o.observedAtMs,
     s: term,
   };
 }
 
-function push(compiled: CompiledContract, state: EnforcementState, entry: WindowEntry): void {
-  state.window.push(entry);
-  evictBeyond(compiled.capacity, state);
-}
-
-/** Cycles leaving the window join the baseline counts. */
+/** Cycles leaving the window join the baseline counts (what rebuilds the monitors' older part). */
 function evictBeyond(capacity: number, state: EnforcementState): void {
-  const excess = state.window.length - capacity;
-  if (excess <= 0) return;
-  for (const e of state.window.splice(0, excess)) {
-    if (e.a !== null) addCount(state.baseline.action, e.a);
-    if (e.t !== null) addCount(state.baseline.target, e.t);
-    if (e.o !== null) addCount(state.baseline.outcome, e.o);
-    addCount(state.baseline.hour, String(e.h));
+  const w = state.window;
+  const b = state.baseline;
+  while (w.length > capacity) {
+    const e = w.shift()!;
+    if (e.a !== null) addCount(b.action, e.a);
+    if (e.t !== null) addCount(b.target, e.t);
+    if (e.o !== null) addCount(b.outcome, e.o);
+    addCount(b.hour, String(e.h));
   }
 }
 
+/** Advances every RATE monitor (rate-monitor.ts). */
 function updateRates(compiled: CompiledContract, state: EnforcementState, entry: WindowEntry, action: string | null): void {
   for (const rule of compiled.rates) {
-    const kept = (Object.hasOwn(state.rates, rule.id) ? (state.rates[rule.id] as number[]) : []).filter(
-      (ts) => ts > entry.ts - rule.windowMs,
-    );
-    if (rule.action === "" || rule.action === action) kept.push(entry.ts);
-    kept.sort((a, b) => a - b);
-    state.rates[rule.id] = kept.slice(Math.max(0, kept.length - rule.keep));
+    const times = Object.hasOwn(state.rates, rule.id) ? (state.rates[rule.id] as number[]) : (state.rates[rule.id] = []);
+    advanceRate(times, entry.ts, rule.action === "" || rule.action === action, rule.windowMs, rule.keep);
   }
 }
 
-/** Advances every SUM monitor (constant amortised work each, no window rescan); their totals. */
-function updateSums(compiled: CompiledContract, state: EnforcementState, ts: number, action: string | null, amount: number | null): Map<string, number> {
-  const totals = new Map<string, number>();
-  if (compiled.sums.length === 0) return totals;
+/** Advances every SUM monitor (constant amortised work each, no window rescan). */
+function updateSums(compiled: CompiledContract, state: EnforcementState, ts: number, action: string | null, amount: number | null): Readonly<Record<string, SumState>> {
+  if (compiled.sums.length === 0) return NO_SUMS;
   const monitors = state.sums ?? (state.sums = {});
   for (const rule of compiled.sums) {
     const monitor = Object.hasOwn(monitors, rule.id) ? (monitors[rule.id] as SumState) : (monitors[rule.id] = emptySum());
     const matches = rule.action === "" || rule.action === action;
-    totals.set(rule.id, advanceSum(monitor, ts, matches ? amount : null, rule.windowMs));
+    advanceSum(monitor, ts, matches ? amount : null, rule.windowMs);
   }
-  return totals;
+  return monitors;
+}
+
+const NO_SUMS: Readonly<Record<string, SumState>> = Object.freeze({});
+
+const HOUR_MS = 3_600_000;
+
+/** getUTCHours without a Date per cycle (the same for every time a Date can hold). */
+function utcHour(ms: number): number {
+  const t = Math.trunc(ms);
+  if (!(Math.abs(t) <= 8.64e15)) return new Date(ms).getUTCHours();
+  const h = Math.floor(t / HOUR_MS) % 24;
+  return h < 0 ? h + 24 : h + 0; // + 0: never -0
 }
 
 function round(v: number): number {

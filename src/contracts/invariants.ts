@@ -1,21 +1,23 @@
 // The invariant compiler: each of the eight rule types becomes a runtime check, built once per
 // contract version. A check measures a value on the current cycle (null: nothing to measure yet,
-// which holds) and holds while `value <comparison> threshold`.
-import { countOf, setCount, type Counts } from "./counts.js";
-import { tagOf } from "./drift.js";
+// which holds) and holds while `value <comparison> threshold`. Every check reads an incremental
+// monitor (window-monitors.ts, rate-monitor.ts, sum-monitor.ts) or the current cycle: constant
+// work per cycle, never a rescan of its window.
+import { countOf } from "./counts.js";
 import type { Comparison, Invariant, InvariantType, ViolationResponse } from "./model.js";
 import type { DriftScores, WindowEntry } from "./state.js";
+import { sumTotal, type SumState } from "./sum-monitor.js";
+import { spanKey, type SpanCounts, type WindowMonitors } from "./window-monitors.js";
 
 export interface EvalContext {
-  /** Oldest first, the current cycle last. */
-  window: readonly WindowEntry[];
   current: WindowEntry;
+  monitors: WindowMonitors;
   drift: DriftScores;
   terms: ReadonlyMap<string, number | null>;
   /** Rate invariant id → matching timestamps inside its time window. */
   rates: Readonly<Record<string, readonly number[]>>;
-  /** Sum invariant id → the window's total after this cycle (sum-monitor.ts). */
-  sums: ReadonlyMap<string, number>;
+  /** Sum invariant id → its monitor after this cycle (sum-monitor.ts). */
+  sums: Readonly<Record<string, SumState>>;
 }
 
 export interface CompiledInvariant {
@@ -29,6 +31,8 @@ export interface CompiledInvariant {
   describe(value: number): string;
   /** How many recent cycles the check reads. */
   window: number;
+  /** The span monitor it reads (count, ratio, distribution rules), compiled into the contract's monitors. */
+  span: { key: string; dimension: "action" | "target" | "outcome"; span: number; freq: boolean } | null;
 }
 
 const SYMBOL: Record<Comparison, string> = { lt: "<", le: "<=", gt: ">", ge: ">=" };
@@ -46,10 +50,6 @@ function compare(value: number, comparison: Comparison, threshold: number): bool
   }
 }
 
-function tail(window: readonly WindowEntry[], n: number): readonly WindowEntry[] {
-  return window.length <= n ? window : window.slice(window.length - n);
-}
-
 /** Hours [start, end), wrapping past midnight when start > end. */
 function inHours(hour: number, start: number, end: number): boolean {
   return start < end ? hour >= start && hour < end : hour >= start || hour < end;
@@ -57,7 +57,7 @@ function inHours(hour: number, start: number, end: number): boolean {
 
 export function compileInvariant(inv: Invariant): CompiledInvariant {
   const r = inv.rule;
-  const base = { id: inv.id, type: r.type, response: inv.response };
+  const base = { id: inv.id, type: r.type, response: inv.response, span: null };
   const numeric = (
     comparison: Comparison,
     threshold: number,
@@ -72,30 +72,34 @@ export function compileInvariant(inv: Invariant): CompiledInvariant {
     holds: (v) => compare(v, comparison, threshold),
     describe: (v) => `${what} is ${round(v)} - must be ${SYMBOL[comparison]} ${threshold}`,
   });
+  /** A rule over the tag counts of its last `window` cycles. */
+  const counted = (
+    comparison: Comparison,
+    threshold: number,
+    dimension: "action" | "target" | "outcome",
+    window: number,
+    freq: boolean,
+    what: string,
+    measure: (s: SpanCounts) => number | null,
+  ): CompiledInvariant => {
+    const key = spanKey(dimension, window);
+    return {
+      ...numeric(comparison, threshold, window, what, (ctx) => measure(ctx.monitors.spans[key]!)),
+      span: { key, dimension, span: window, freq },
+    };
+  };
   switch (r.type) {
     case "ratio":
-      return numeric(r.comparison, r.threshold, r.window, `${r.dimension} ratio ${r.numerator}/${r.denominator}`, (ctx) => {
-        let num = 0;
-        let den = 0;
-        for (const e of tail(ctx.window, r.window)) {
-          const k = tagOf(e, r.dimension);
-          if (k === r.numerator) num++;
-          else if (k === r.denominator) den++;
-        }
+      return counted(r.comparison, r.threshold, r.dimension, r.window, false, `${r.dimension} ratio ${r.numerator}/${r.denominator}`, (s) => {
+        // A key counts as the numerator first, as when numerator and denominator are the same key.
+        const num = countOf(s.counts, r.numerator);
+        const den = r.denominator === r.numerator ? 0 : countOf(s.counts, r.denominator);
         return den === 0 ? null : num / den;
       });
     case "distribution":
-      return numeric(r.comparison, r.threshold, r.window, r.key ? `share of ${r.dimension} ${r.key}` : `largest ${r.dimension} share`, (ctx) => {
-        const counts: Counts = {};
-        let n = 0;
-        for (const e of tail(ctx.window, r.window)) {
-          const k = tagOf(e, r.dimension);
-          if (k === null) continue;
-          n++;
-          setCount(counts, k, countOf(counts, k) + 1);
-        }
-        if (n < r.minObservations) return null;
-        return r.key ? countOf(counts, r.key) / n : Math.max(...Object.values(counts)) / n;
+      return counted(r.comparison, r.threshold, r.dimension, r.window, !r.key, r.key ? `share of ${r.dimension} ${r.key}` : `largest ${r.dimension} share`, (s) => {
+        if (s.n < r.minObservations) return null;
+        return r.key ? countOf(s.counts, r.key) / s.n : s.max / s.n;
       });
     case "drift":
       return numeric(r.comparison, r.threshold, 0, `${r.distribution} drift`, (ctx) => ctx.drift[r.distribution]);
@@ -105,21 +109,14 @@ export function compileInvariant(inv: Invariant): CompiledInvariant {
         return drift === undefined || drift === null ? null : 1 - drift;
       });
     case "count":
-      return numeric(r.comparison, r.threshold, r.window, `distinct ${r.dimension} count`, (ctx) => {
-        const seen = new Set<string>();
-        for (const e of tail(ctx.window, r.window)) {
-          const k = tagOf(e, r.dimension);
-          if (k !== null) seen.add(k);
-        }
-        return seen.size;
-      });
+      return counted(r.comparison, r.threshold, r.dimension, r.window, false, `distinct ${r.dimension} count`, (s) => s.distinct);
     case "rate":
       return numeric(r.comparison, r.threshold, 0, `${r.action || "observation"} rate over ${r.windowSeconds}s relative to ${r.baseline}`, (ctx) =>
         (ctx.rates[inv.id]?.length ?? 0) / r.baseline,
       );
     case "sum":
       return numeric(r.comparison, r.threshold, 0, `sum of ${r.action || "observation"} amounts over ${r.windowSeconds}s`, (ctx) =>
-        ctx.sums.get(inv.id) ?? null,
+        Object.hasOwn(ctx.sums, inv.id) ? sumTotal(ctx.sums[inv.id]!) : null,
       );
     case "temporal":
       return {

@@ -3,6 +3,7 @@
 import type { Counts } from "./counts.js";
 import type { DriftDistribution } from "./model.js";
 import type { SumState } from "./sum-monitor.js";
+import type { WindowMonitors } from "./window-monitors.js";
 
 /** One observed cycle, with its tags as distribution keys. */
 export interface WindowEntry {
@@ -59,6 +60,11 @@ export interface EnforcementState {
   rates: Record<string, number[]>;
   /** Sum invariants: their incremental monitors (absent in states written before they existed). */
   sums?: Record<string, SumState>;
+  /**
+   * Drift and window-invariant counts, kept incrementally (window-monitors.ts). Absent in states
+   * written before they existed: rebuilt once from the window and the baseline.
+   */
+  monitors?: WindowMonitors;
   trust: number;
   /** Violation name → cycle it began on. */
   active: Record<string, number>;

@@ -44,10 +44,14 @@ export function advanceSum(state: SumState, ts: number, amount: number | null, w
   const latest = state.latest === null || ts > state.latest ? ts : state.latest;
   state.latest = latest;
   const horizon = latest - windowMs;
-  let drop = 0;
   const e = state.entries;
-  while (drop < e.length && e[drop]![0] <= horizon) state.total -= e[drop++]![1];
-  if (drop > 0) e.splice(0, drop);
+  // shift(), not splice(): usually one entry leaves per cycle, and shift allocates nothing.
+  while (e.length > 0 && e[0]![0] <= horizon) state.total -= e.shift()![1];
+  return state.total / AMOUNT_SCALE;
+}
+
+/** The monitor's total in units. */
+export function sumTotal(state: SumState): number {
   return state.total / AMOUNT_SCALE;
 }
 

@@ -14,7 +14,8 @@ import {
   type Mode,
 } from "../engine/index.js";
 import { compileContract, type CompiledContract } from "../contracts/compile.js";
-import { enforceCycle, standing, type EnforcedContract } from "../contracts/enforce.js";
+import { BatchEnforcer } from "../contracts/batch-enforcer.js";
+import { standing, type EnforcedContract } from "../contracts/enforce.js";
 import { failClosed, type FailClosedPolicy } from "../contracts/fail-closed.js";
 import { governing, RolloutChangedError, type CompiledRollout, type Governing } from "../contracts/rollout.js";
 import { shadowCycle, type ShadowState } from "../contracts/shadow.js";
@@ -23,6 +24,7 @@ import { engineVersionHash } from "../audit/engine-version.js";
 import { GENESIS, cycleHash, promotionHash, resetHash } from "../audit/chain.js";
 import { HistoryReplay, type Difference, type VerifyProgress } from "../audit/verify.js";
 import type { EnforcementState } from "../contracts/state.js";
+import { jsonCopy } from "../store/commit-records.js";
 import {
   InstanceExistsError,
   RevisionConflictError,
@@ -417,18 +419,20 @@ export class AgentService {
     const commit = this.emptyCommit(tenant, id, stored, stored.state);
     const outcomes: RecordedOutcome[] = [];
     let state = stored.state;
-    let enforcement = stored.enforcement;
+    const enforcer = compiled ? new BatchEnforcer(compiled, stored.enforcement) : null;
     let shadow: ShadowState | null = stored.rollout?.shadow ?? null;
     let chain = stored.auditHead ?? GENESIS;
     observations.forEach((obs, seq) => {
       const r = tracedCycle(trace, obs.mode, () => runCycle(state, obs, this.config));
       state = r.state;
-      const enforcedBefore = enforcement;
+      // A shadow version starting now needs the enforced state before this cycle: a copy, since
+      // the batch's enforcement state advances in place.
+      const enforcedBefore = shadowVersion && !continuesShadow(shadowVersion, shadow) ? enforcedState(enforcer, stored) : undefined;
       let contract: EnforcedContract = r.contract;
       if (failure !== null) contract = failClosed(r.contract, failure);
-      else if (compiled) {
+      else if (enforcer) {
         try {
-          ({ state: enforcement, contract } = enforceCycle(compiled, enforcement, obs, r.contract));
+          contract = enforcer.step(obs, r.contract);
         } catch (err) {
           // Fail closed: the enforcement state stays as it was, the agent gets the safe actions.
           if (!closed) throw err;
@@ -479,7 +483,7 @@ export class AgentService {
       }
     });
     commit.state = state;
-    commit.enforcement = enforcement;
+    commit.enforcement = enforcer ? enforcer.state : stored.enforcement;
     setRollout(commit, stored.rollout?.promoted ?? 0, shadow);
     commit.audit = { head: chain, reset: null };
     if (sequences) commit.lastSequence = sequences[sequences.length - 1]!;
@@ -724,6 +728,17 @@ function setRollout(commit: CycleCommit, promoted: number, shadow: ShadowState |
 
 /** Commits read per page when verifying a history. */
 const VERIFY_PAGE = 256;
+
+/** Whether the shadow state continues this shadow version (shadowCycle then ignores the enforced state). */
+function continuesShadow(version: CompiledContract, shadow: ShadowState | null): boolean {
+  return shadow !== null && shadow.counts.contractId === version.contract.contractId && shadow.counts.contractVersion === version.contract.version;
+}
+
+/** A copy of the enforced state as it stands (before this cycle's step). */
+function enforcedState(enforcer: BatchEnforcer | null, stored: StoredState): EnforcementState | undefined {
+  const state = enforcer ? enforcer.state : stored.enforcement;
+  return state && jsonCopy(state);
+}
 
 /** The cached head disagreed with what the store holds; read the store and decide again. */
 class StaleHeadError extends Error {}
