@@ -10,7 +10,8 @@ ARG NODE_IMAGE=node:24.20.0-bookworm-slim@sha256:ba849c60be29959425b8734d57b8b4b
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# A local package (the protobuf decoder the server shares with the TypeScript SDK): npm ci links it.
+# A local package (the protobuf decoder the server shares with the TypeScript SDK): npm ci links it
+# and the root postinstall compiles it to packages/*/dist.
 COPY packages ./packages
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
@@ -21,8 +22,11 @@ RUN npx tsc -p tsconfig.build.json
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-COPY packages ./packages
-RUN npm ci --omit=dev --no-audit --no-fund
+# The local package as the build stage compiled it: without TypeScript here, the root postinstall
+# cannot run, so scripts are skipped (no production dependency needs its own: protobufjs's only
+# prints, msgpackr-extract is optional and msgpackr falls back to JavaScript).
+COPY --from=build /app/packages ./packages
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM ${NODE_IMAGE}
 # Filled by the release build (docker build --build-arg VERSION=… REVISION=$(git rev-parse HEAD) CREATED=…).
